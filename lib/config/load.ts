@@ -1,0 +1,173 @@
+/**
+ * Loads environments/<name>.yaml, validates each against the schema and the rules that span
+ * environments, and returns typed values. Every error names the file, the field path and what
+ * was expected.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
+import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
+
+/** A configuration problem: the message names file, field and expectation. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export interface ResolvedService {
+  readonly name: ServiceName;
+  readonly definition: ServiceDefinition;
+  readonly tag: string;
+  readonly replicas: number;
+  readonly strategy: Strategy;
+  readonly requests: ResourceSpec;
+  readonly limits: ResourceSpec;
+  readonly autoscaling?: { readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+}
+
+/** One environment, fully resolved (configFrom applied, catalog defaults filled in). */
+export interface Environment extends Omit<EnvironmentFile, 'services' | 'configFrom'> {
+  /** The file it came from, relative to the repository root. */
+  readonly file: string;
+  /** `exam-config-<name>`. */
+  readonly configMapName: string;
+  readonly services: readonly ResolvedService[];
+}
+
+/** The repository's environments folder. */
+export const DEFAULT_ENVIRONMENTS_DIR = path.resolve(__dirname, '..', '..', 'environments');
+
+/** Keys whose values must differ between environments: no environment writes another's data. */
+const DATA_KEYS: readonly (readonly string[])[] = [['DATABASE_HOST', 'DATABASE_NAME'], ['S3_BUCKET'], ['REDIS_HOST', 'REDIS_DB']];
+
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') ? file : rel.split(path.sep).join('/');
+}
+
+function formatPath(p: readonly PropertyKey[]): string {
+  return p.length === 0 ? '(top level)' : p.map(String).join('.');
+}
+
+/** Parses and schema-checks one file; the result still has `configFrom` unresolved. */
+export function parseEnvironmentFile(file: string, text: string = fs.readFileSync(file, 'utf8')): EnvironmentFile {
+  const where = displayPath(file);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ConfigError(
+      doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        const key = e.code === 'DUPLICATE_KEY' ? ` (duplicate key "${text.slice(e.pos[0], e.pos[1]).trim()}")` : '';
+        return `${where}:${line}:${col}: not valid YAML${key}: ${e.message.split('\n')[0]}`;
+      }),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  const result = environmentSchema.safeParse(raw ?? {});
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+        const fieldPath = keys.length === 1 ? [...issue.path, keys[0]] : issue.path;
+        const node = doc.getIn(fieldPath as unknown[], true);
+        const line = isNode(node) && node.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
+        const message = issue.code === 'unrecognized_keys' ? `unknown key (a typo?): ${issue.message}` : issue.message;
+        return `${where}${line}: ${formatPath(fieldPath)}: ${message}`;
+      }),
+    );
+  }
+  const expected = path.basename(file, '.yaml');
+  if (result.data.name !== expected) {
+    throw new ConfigError([`${where}: name: expected "${expected}" (the file name), found "${result.data.name}"`]);
+  }
+  return result.data;
+}
+
+function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: EnvironmentFile }>): Environment[] {
+  const problems: string[] = [];
+  const envs: Environment[] = [];
+  for (const { file, data } of files.values()) {
+    const where = displayPath(file);
+    let config = data.config;
+    if (data.configFrom !== undefined) {
+      const base = files.get(data.configFrom);
+      if (base === undefined || base.data.configFrom !== undefined) {
+        problems.push(`${where}: configFrom: expected an environment that has its own config, found "${data.configFrom}"`);
+      } else {
+        config = { ...base.data.config, ...data.config };
+      }
+    }
+    const services = SERVICE_NAMES.map((name): ResolvedService => {
+      const s = data.services[name];
+      const def = SERVICES[name];
+      return {
+        name,
+        definition: def,
+        tag: s.tag,
+        replicas: s.replicas,
+        strategy: s.strategy,
+        requests: s.resources?.requests ?? def.requests,
+        limits: s.resources?.limits ?? def.limits,
+        autoscaling: s.autoscaling,
+      };
+    });
+    for (const s of services) {
+      if (s.autoscaling && s.autoscaling.maxReplicas < s.replicas) {
+        problems.push(`${where}: services.${s.name}.autoscaling.maxReplicas: expected >= replicas (${s.replicas})`);
+      }
+    }
+    const { configFrom: _from, services: _s, ...rest } = data;
+    envs.push({ ...rest, file: where, config, configMapName: `exam-config-${data.name}`, services });
+  }
+
+  // Rules across environments.
+  const seen = new Map<string, string>();
+  for (const env of envs) {
+    const claims = [`namespace ${env.namespace}`];
+    for (const keys of DATA_KEYS) {
+      if (keys.every((k) => env.config[k] !== undefined)) claims.push(keys.map((k) => `${k}=${env.config[k]}`).join(','));
+    }
+    for (const claim of claims) {
+      const other = seen.get(claim);
+      if (other !== undefined) {
+        problems.push(`${env.file}: ${claim.startsWith('namespace') ? 'namespace' : 'config'}: ${claim} is also used by ${other}; every environment needs its own`);
+      } else {
+        seen.set(claim, env.file);
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return envs;
+}
+
+/** Loads and validates every environment file in `dir`, in the canonical order. */
+export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Environment[] {
+  const problems: string[] = [];
+  if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
+  for (const f of fs.readdirSync(dir).sort()) {
+    const name = f.replace(/\.ya?ml$/, '');
+    if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name) || !f.endsWith('.yaml')) {
+      problems.push(`${displayPath(path.join(dir, f))}: unexpected file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
+    }
+  }
+  const files = new Map<EnvironmentName, { file: string; data: EnvironmentFile }>();
+  for (const name of ENVIRONMENT_NAMES) {
+    const file = path.join(dir, `${name}.yaml`);
+    if (!fs.existsSync(file)) {
+      problems.push(`${displayPath(file)}: missing; every environment needs its file`);
+      continue;
+    }
+    try {
+      files.set(name, { file, data: parseEnvironmentFile(file) });
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return resolve(files);
+}

@@ -1,0 +1,121 @@
+/**
+ * The schema of an environment file (environments/<name>.yaml). People and CI bots edit
+ * these files; everything they may write is described here, and anything else is an error.
+ */
+import { z } from 'zod';
+import { SERVICE_NAMES } from './catalog';
+
+export const ENVIRONMENT_NAMES = ['development', 'staging', 'hotfix', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** DNS-1123 label: what Kubernetes accepts as a namespace or Service name. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A Docker tag: letters, digits, `_`, `.`, `-`; at most 128 characters; no leading `.` or `-`. */
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** An environment variable name (ConfigMap keys become env vars through envFrom). */
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+const dnsLabel = z
+  .string()
+  .max(63, 'expected a Kubernetes name of at most 63 characters')
+  .regex(DNS_LABEL, 'expected a Kubernetes name: lower-case letters, digits and "-", starting and ending alphanumeric');
+
+const imageTag = z
+  .string()
+  .min(1, 'expected a non-empty image tag')
+  .regex(IMAGE_TAG, 'expected a Docker image tag ([A-Za-z0-9_.-], at most 128 characters)')
+  .refine((t) => t.toLowerCase() !== 'latest', 'expected a pinned image tag, not "latest"');
+
+export const STRATEGIES = ['rolling', 'canary', 'blueGreen'] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+/** A Kubernetes resource quantity, as the API server parses it (e.g. 250m, 1, 512Mi, 1Gi). */
+const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
+const quantity = z
+  .string({ error: 'expected a Kubernetes quantity string such as "250m" or "512Mi"' })
+  .regex(QUANTITY, 'expected a Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi" (not "512MB")');
+const resourceSpec = z.strictObject({ cpu: quantity, memory: quantity });
+
+const serviceSettings = z.strictObject({
+  /** The image tag, usually the commit sha the pipeline built. */
+  tag: imageTag,
+  replicas: z.number().int('expected a whole number of replicas').min(0, 'expected replicas >= 0'),
+  /** rolling: a Deployment; canary and blueGreen: an Argo Rollout. @default rolling */
+  strategy: z.enum(STRATEGIES).default('rolling'),
+  /** Overrides the catalog's requests and limits for this environment. */
+  resources: z.strictObject({ requests: resourceSpec.optional(), limits: resourceSpec.optional() }).optional(),
+  /** A HorizontalPodAutoscaler between `replicas` and `maxReplicas`. */
+  autoscaling: z
+    .strictObject({
+      maxReplicas: z.number().int().min(1),
+      targetCPUUtilizationPercentage: z.number().int().min(1).max(100).default(70),
+    })
+    .optional(),
+});
+
+const services = z
+  .record(z.string(), serviceSettings)
+  .superRefine((value, ctx) => {
+    for (const key of Object.keys(value)) {
+      if (!(SERVICE_NAMES as readonly string[]).includes(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown service "${key}"; expected one of ${SERVICE_NAMES.join(', ')}`,
+        });
+      }
+    }
+    for (const name of SERVICE_NAMES) {
+      if (!(name in value)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'missing service: every environment runs all seven services' });
+      }
+    }
+  });
+
+const configData = z.record(
+  z.string().regex(ENV_VAR, 'expected an environment variable name (A-Z, 0-9, _)'),
+  z.string({ error: 'expected a string (quote numbers and booleans: "20", "true")' }),
+);
+
+export const environmentSchema = z
+  .strictObject({
+    /** Must equal the file name. */
+    name: z.enum(ENVIRONMENT_NAMES),
+    namespace: dnsLabel,
+    /** Hosts served by ingress-nginx. */
+    ingress: z.strictObject({
+      webHost: z.string().regex(HOSTNAME, 'expected a DNS host name'),
+      apiHost: z.string().regex(HOSTNAME, 'expected a DNS host name'),
+      /** The TLS certificate's Secret (issued in the cluster, never in git). */
+      tlsSecretName: dnsLabel,
+    }),
+    /** Where Argo Rollouts' analysis and the alerts query Prometheus. */
+    prometheus: z.strictObject({
+      address: z.url({ error: 'expected an http(s) URL such as http://prometheus.monitoring.svc.cluster.local:9090' }),
+    }),
+    /** Take the ConfigMap data of another environment and override some keys. */
+    configFrom: z.enum(ENVIRONMENT_NAMES).optional(),
+    /** The environment's ConfigMap `exam-config-<name>` (seed §2.1). */
+    config: configData,
+    /** Blue/green and canary policy. */
+    release: z
+      .strictObject({
+        /** Switch blue/green traffic as soon as the pre-promotion analysis passes. @default true */
+        autoPromotion: z.boolean().default(true),
+      })
+      .prefault({}),
+    /** Argo CD: absent for an environment that is synthesized but not deployed. */
+    gitops: z
+      .strictObject({
+        /** The branch the environment's Application tracks. */
+        targetRevision: z.string().min(1),
+        /** Argo CD syncs (with prune and self-heal) without a person pressing sync. @default true */
+        automated: z.boolean().default(true),
+      })
+      .optional(),
+    services,
+  });
+
+export type EnvironmentFile = z.output<typeof environmentSchema>;
+export type ServiceSettings = z.output<typeof serviceSettings>;

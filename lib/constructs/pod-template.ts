@@ -1,0 +1,184 @@
+/**
+ * One description of a pod (PodBlueprint) and its two renderings: the core PodTemplateSpec
+ * (Deployments, DaemonSets) and the Argo Rollouts template. Both are typed; the Rollout CRD's
+ * generated types use their own quantity and port classes, so the two renderings cannot share
+ * one object, but they share every decision made here.
+ */
+import * as argo from '../../imports/argoproj.io';
+import * as k8s from './k8s';
+
+export interface HttpProbeSpec {
+  readonly path: string;
+  readonly port: number;
+  readonly initialDelaySeconds: number;
+  readonly periodSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly failureThreshold: number;
+}
+
+export interface EnvVarSpec {
+  readonly name: string;
+  /** A literal value (never a secret). */
+  readonly value?: string;
+  /** A key of a Secret (provided by an ExternalSecret). */
+  readonly secretKeyRef?: { readonly name: string; readonly key: string };
+}
+
+export interface ContainerSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly port: number;
+  /** ConfigMaps whose keys become environment variables. */
+  readonly envFromConfigMaps?: readonly string[];
+  readonly env?: readonly EnvVarSpec[];
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+  readonly readinessProbe: HttpProbeSpec;
+  readonly livenessProbe: HttpProbeSpec;
+  /** emptyDir volumes mounted read-write (the root filesystem is read-only). */
+  readonly scratchMounts: readonly { readonly name: string; readonly mountPath: string; readonly sizeLimit: string }[];
+}
+
+export interface PodBlueprint {
+  readonly labels: Record<string, string>;
+  readonly container: ContainerSpec;
+  /** Spread pods over zones and nodes, matching these labels. @default no constraints */
+  readonly spreadSelector?: Record<string, string>;
+  /** @default 30 */
+  readonly terminationGracePeriodSeconds?: number;
+}
+
+/** UID/GID of the unprivileged user every exam-system container runs as. */
+export const RUN_AS_USER = 10001;
+
+/** The probes every exam-system service uses: readiness reacts fast, liveness restarts slowly. */
+export function standardProbes(path: string, port: number): { readinessProbe: HttpProbeSpec; livenessProbe: HttpProbeSpec } {
+  return {
+    readinessProbe: { path, port, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
+    livenessProbe: { path, port, initialDelaySeconds: 20, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
+  };
+}
+
+const podSecurityContext: k8s.PodSecurityContext = {
+  runAsNonRoot: true,
+  runAsUser: RUN_AS_USER,
+  runAsGroup: RUN_AS_USER,
+  fsGroup: RUN_AS_USER,
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+const containerSecurityContext: k8s.SecurityContext = {
+  allowPrivilegeEscalation: false,
+  privileged: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  runAsUser: RUN_AS_USER,
+  runAsGroup: RUN_AS_USER,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+function spread(selector: Record<string, string> | undefined) {
+  if (selector === undefined) return undefined;
+  // Zones first (survive a zone outage), then nodes; ScheduleAnyway so a small cluster still schedules.
+  return ['topology.kubernetes.io/zone', 'kubernetes.io/hostname'].map((topologyKey) => ({
+    maxSkew: 1,
+    topologyKey,
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selector },
+  }));
+}
+
+function kubeProbe(p: HttpProbeSpec): k8s.Probe {
+  return {
+    httpGet: { path: p.path, port: k8s.IntOrString.fromNumber(p.port) },
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  };
+}
+
+function kubeQuantities(r: { cpu: string; memory: string }): Record<string, k8s.Quantity> {
+  return { cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) };
+}
+
+/** The core rendering. */
+export function toKubePodTemplate(bp: PodBlueprint): k8s.PodTemplateSpec {
+  const c = bp.container;
+  return {
+    metadata: { labels: bp.labels },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: bp.terminationGracePeriodSeconds ?? 30,
+      securityContext: podSecurityContext,
+      topologySpreadConstraints: spread(bp.spreadSelector),
+      containers: [
+        {
+          name: c.name,
+          image: c.image,
+          imagePullPolicy: 'IfNotPresent',
+          ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
+          envFrom: c.envFromConfigMaps?.map((name) => ({ configMapRef: { name } })),
+          env: c.env?.map((e) => ({
+            name: e.name,
+            value: e.value,
+            valueFrom: e.secretKeyRef ? { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } : undefined,
+          })),
+          resources: { requests: kubeQuantities(c.requests), limits: kubeQuantities(c.limits) },
+          readinessProbe: kubeProbe(c.readinessProbe),
+          livenessProbe: kubeProbe(c.livenessProbe),
+          securityContext: containerSecurityContext,
+          volumeMounts: c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+        },
+      ],
+      volumes: c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(m.sizeLimit) } })),
+    },
+  };
+}
+
+/** The Argo Rollouts rendering of the same pod. */
+export function toRolloutPodTemplate(bp: PodBlueprint): argo.RolloutSpecTemplate {
+  const c = bp.container;
+  const probe = (p: HttpProbeSpec, port: (n: number) => argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort) => ({
+    httpGet: { path: p.path, port: port(p.port) },
+    initialDelaySeconds: p.initialDelaySeconds,
+    periodSeconds: p.periodSeconds,
+    timeoutSeconds: p.timeoutSeconds,
+    failureThreshold: p.failureThreshold,
+  });
+  return {
+    metadata: { labels: bp.labels },
+    spec: {
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: bp.terminationGracePeriodSeconds ?? 30,
+      // The CRD's types are structurally the core ones; the security contexts are the same values.
+      securityContext: { ...podSecurityContext },
+      topologySpreadConstraints: spread(bp.spreadSelector),
+      containers: [
+        {
+          name: c.name,
+          image: c.image,
+          imagePullPolicy: 'IfNotPresent',
+          ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
+          envFrom: c.envFromConfigMaps?.map((name) => ({ configMapRef: { name } })),
+          env: c.env?.map((e) => ({
+            name: e.name,
+            value: e.value,
+            valueFrom: e.secretKeyRef ? { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } : undefined,
+          })),
+          // The CRD leaves resource maps untyped; the values are the same quantity strings.
+          resources: { requests: { ...c.requests }, limits: { ...c.limits } },
+          readinessProbe: probe(c.readinessProbe, (n) => argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort.fromNumber(n)),
+          livenessProbe: probe(c.livenessProbe, (n) => argo.RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort.fromNumber(n)),
+          securityContext: containerSecurityContext,
+          volumeMounts: c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+        },
+      ],
+      // The CRD leaves volumes untyped (x-kubernetes-preserve-unknown-fields).
+      volumes: c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: m.sizeLimit } })),
+    },
+  };
+}

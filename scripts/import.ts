@@ -1,0 +1,217 @@
+/**
+ * Regenerates everything under imports/ from the pinned upstream sources:
+ *
+ *  - imports/<group>.ts: typed bindings made by `cdk8s import`, one file per API group
+ *    (the CRDs of a group are concatenated into one stream, because one `cdk8s import`
+ *    call writes one file per group and a second call for the group would overwrite it);
+ *  - imports/schemas/<group>.json and imports/schemas/k8s.json: the structural schemas that
+ *    test/ validates every synthesized object against, made strict (an object schema that
+ *    lists its properties rejects any other property, as the API server's strict field
+ *    validation and CRD pruning do) and stripped of descriptions.
+ *
+ * Usage:
+ *   npm run import                                  # download the URLs in cdk8s.yaml
+ *   npm run import -- --from DIR --k8s-schema FILE  # use local copies of the same files
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+
+/** The Kubernetes API definitions cdk8s publishes for `cdk8s import k8s@1.28.0`. */
+const K8S_SCHEMA_URL =
+  'https://raw.githubusercontent.com/cdk8s-team/cdk8s/master/kubernetes-schemas/v1.28.0/_definitions.json';
+
+/** Core kinds the app emits (or that the tests must recognise, such as Secret). */
+const K8S_KINDS = [
+  'io.k8s.api.core.v1.Namespace',
+  'io.k8s.api.core.v1.ConfigMap',
+  'io.k8s.api.core.v1.Secret',
+  'io.k8s.api.core.v1.Service',
+  'io.k8s.api.core.v1.ServiceAccount',
+  'io.k8s.api.apps.v1.Deployment',
+  'io.k8s.api.apps.v1.DaemonSet',
+  'io.k8s.api.policy.v1.PodDisruptionBudget',
+  'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
+  'io.k8s.api.networking.v1.NetworkPolicy',
+  'io.k8s.api.networking.v1.Ingress',
+  'io.k8s.api.rbac.v1.ClusterRole',
+  'io.k8s.api.rbac.v1.ClusterRoleBinding',
+  'io.k8s.api.rbac.v1.Role',
+  'io.k8s.api.rbac.v1.RoleBinding',
+];
+
+/** Core kinds without a namespace (the definitions do not say which kinds are namespaced). */
+const CLUSTER_SCOPED = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+
+/** The regular expression the API server applies to resource quantities. */
+const QUANTITY_PATTERN =
+  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const root = path.resolve(__dirname, '..');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function readSource(url: string, localDir: string | undefined): Promise<string> {
+  if (localDir === undefined) {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+    return res.text();
+  }
+  // Local copies may be named differently: match the URL's file name to the CRD's names.
+  const wanted = path
+    .basename(url)
+    .replace(/\.yaml$/, '')
+    .replace(/-crd$/, '')
+    .replace(/^.*_/, '')
+    .replace(/-/g, '');
+  for (const file of fs.readdirSync(localDir).sort()) {
+    if (!file.endsWith('.yaml')) continue;
+    const text = fs.readFileSync(path.join(localDir, file), 'utf8');
+    const crd = parse(text) as { kind?: string; spec?: { names?: { singular?: string; plural?: string } } };
+    const names = crd?.spec?.names;
+    if (crd?.kind === 'CustomResourceDefinition' && (names?.singular === wanted || names?.plural === wanted)) {
+      return text;
+    }
+  }
+  throw new Error(`no CRD in ${localDir} matches ${url}`);
+}
+
+/** Strict, description-free copy of a structural schema. */
+function strictify(schema: Json, quantityRef?: string): Json {
+  if (Array.isArray(schema)) return schema.map((s) => strictify(s, quantityRef));
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'description' || key === 'format' || key.startsWith('x-kubernetes-')) continue;
+    if (key === '$ref' && typeof value === 'string') {
+      out.$ref = value;
+      continue;
+    }
+    if (key === 'properties' && value && typeof value === 'object' && !Array.isArray(value)) {
+      const props: JsonObject = {};
+      for (const [p, s] of Object.entries(value)) props[p] = strictify(s, quantityRef);
+      out.properties = props;
+      continue;
+    }
+    out[key] = strictify(value, quantityRef);
+  }
+  if (schema['x-kubernetes-int-or-string'] === true && out.anyOf === undefined) {
+    delete out.type;
+    out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  }
+  const preserve = schema['x-kubernetes-preserve-unknown-fields'] === true;
+  if (out.properties !== undefined && out.additionalProperties === undefined && !preserve) {
+    out.additionalProperties = false;
+  }
+  return out;
+}
+
+function runCdk8sImport(streamFile: string, outDir: string): void {
+  execFileSync(
+    path.join(root, 'node_modules', '.bin', 'cdk8s'),
+    ['import', streamFile, '--language', 'typescript', '--output', outDir],
+    { stdio: 'inherit', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } },
+  );
+}
+
+function collectRefs(defs: JsonObject, name: string, seen: Set<string>): void {
+  if (seen.has(name)) return;
+  seen.add(name);
+  const walk = (node: Json): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '$ref' && typeof v === 'string') collectRefs(defs, v.replace('#/definitions/', ''), seen);
+        else walk(v);
+      }
+    }
+  };
+  walk(defs[name]);
+}
+
+function sortKeys(value: Json): Json {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+  return out;
+}
+
+function writeJson(file: string, value: Json): void {
+  fs.writeFileSync(file, JSON.stringify(sortKeys(value)) + '\n');
+}
+
+async function main(): Promise<void> {
+  const localDir = arg('--from');
+  const k8sSchemaFile = arg('--k8s-schema');
+  const config = parse(fs.readFileSync(path.join(root, 'cdk8s.yaml'), 'utf8')) as { imports: string[] };
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-delivery-import-'));
+  const outDir = path.join(root, 'imports');
+  const schemaDir = path.join(outDir, 'schemas');
+  fs.mkdirSync(schemaDir, { recursive: true });
+
+  // Group the CRDs by API group, in the order cdk8s.yaml lists them.
+  const groups = new Map<string, string[]>();
+  for (const url of config.imports) {
+    const text = await readSource(url, localDir);
+    const group = (parse(text) as { spec: { group: string } }).spec.group;
+    groups.set(group, [...(groups.get(group) ?? []), text]);
+  }
+
+  for (const [group, texts] of groups) {
+    const stream = path.join(tmp, `${group}.yaml`);
+    fs.writeFileSync(stream, texts.map((t) => t.trim()).join('\n---\n') + '\n');
+    runCdk8sImport(stream, outDir);
+
+    const kinds: JsonObject = {};
+    for (const text of texts) {
+      for (const doc of parseAllDocuments(text)) {
+        const crd = doc.toJS() as {
+          spec: { group: string; names: { kind: string }; scope: string; versions: { name: string; served: boolean; schema: { openAPIV3Schema: Json } }[] };
+        };
+        for (const v of crd.spec.versions.filter((x) => x.served)) {
+          kinds[`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`] = {
+            namespaced: crd.spec.scope === 'Namespaced',
+            schema: strictify(v.schema.openAPIV3Schema),
+          };
+        }
+      }
+    }
+    writeJson(path.join(schemaDir, `${group}.json`), { kinds });
+  }
+
+  // Core kinds: the closure of the definitions they reference.
+  const k8sText = k8sSchemaFile ? fs.readFileSync(k8sSchemaFile, 'utf8') : await (await fetch(K8S_SCHEMA_URL)).text();
+  const defs = (JSON.parse(k8sText) as { definitions: JsonObject }).definitions;
+  defs['io.k8s.apimachinery.pkg.api.resource.Quantity'] = {
+    oneOf: [{ type: 'string', pattern: QUANTITY_PATTERN }, { type: 'number' }],
+  };
+  const needed = new Set<string>();
+  for (const kind of K8S_KINDS) collectRefs(defs, kind, needed);
+  const definitions: JsonObject = {};
+  for (const name of [...needed].sort()) definitions[name] = strictify(defs[name]);
+  const kinds: JsonObject = {};
+  for (const name of K8S_KINDS) {
+    const gvk = (defs[name] as { 'x-kubernetes-group-version-kind': { group: string; version: string; kind: string }[] })[
+      'x-kubernetes-group-version-kind'
+    ][0];
+    const apiVersion = gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`;
+    kinds[`${apiVersion}/${gvk.kind}`] = { definition: name, namespaced: !CLUSTER_SCOPED.includes(gvk.kind) };
+  }
+  writeJson(path.join(schemaDir, 'k8s.json'), { kinds, definitions });
+  fs.rmSync(tmp, { recursive: true, force: true });
+  console.log(`imports/ regenerated: ${[...groups.keys()].join(', ')}, k8s (${needed.size} definitions)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
