@@ -84,6 +84,45 @@ async function readSource(url: string, localDir: string | undefined): Promise<st
   throw new Error(`no CRD in ${localDir} matches ${url}`);
 }
 
+/**
+ * Go's RE2 patterns, as JavaScript patterns. RE2's leading `(?i)` has no JavaScript
+ * equivalent inside a JSON Schema `pattern`, so letters outside classes and escapes become
+ * `[xX]`. Returns undefined for a pattern JavaScript still cannot compile.
+ */
+function jsPattern(pattern: string): string | undefined {
+  let p = pattern;
+  const flag = /^(\^?)\(\?i\)/.exec(p);
+  if (flag !== null) {
+    let out = flag[1];
+    let inClass = false;
+    for (let i = flag[0].length; i < p.length; i++) {
+      const ch = p[i];
+      if (ch === '\\') {
+        out += ch + (p[i + 1] ?? '');
+        i++;
+      } else if (ch === '[') {
+        inClass = true;
+        out += ch;
+      } else if (ch === ']') {
+        inClass = false;
+        out += ch;
+      } else if (!inClass && /[a-z]/i.test(ch)) {
+        out += `[${ch.toLowerCase()}${ch.toUpperCase()}]`;
+      } else {
+        out += ch;
+      }
+    }
+    p = out;
+  }
+  try {
+    new RegExp(p);
+    return p;
+  } catch {
+    console.warn(`pattern dropped (not valid in JavaScript): ${pattern}`);
+    return undefined;
+  }
+}
+
 /** Strict, description-free copy of a structural schema. */
 function strictify(schema: Json, quantityRef?: string): Json {
   if (Array.isArray(schema)) return schema.map((s) => strictify(s, quantityRef));
@@ -91,6 +130,11 @@ function strictify(schema: Json, quantityRef?: string): Json {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(schema)) {
     if (key === 'description' || key === 'format' || key.startsWith('x-kubernetes-')) continue;
+    if (key === 'pattern' && typeof value === 'string') {
+      const p = jsPattern(value);
+      if (p !== undefined) out.pattern = p;
+      continue;
+    }
     if (key === '$ref' && typeof value === 'string') {
       out.$ref = value;
       continue;
@@ -118,7 +162,8 @@ function runCdk8sImport(streamFile: string, outDir: string): void {
   execFileSync(
     path.join(root, 'node_modules', '.bin', 'cdk8s'),
     ['import', streamFile, '--language', 'typescript', '--output', outDir],
-    { stdio: 'inherit', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } },
+    // Run outside the project: inside it, `cdk8s import` would append the temporary file to cdk8s.yaml.
+    { stdio: 'inherit', cwd: path.dirname(streamFile), env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } },
   );
 }
 

@@ -1,10 +1,11 @@
 import { App } from 'cdk8s';
 import { CONTAINER_PORT, HEALTH_PATH } from '../config/catalog';
-import { Environment } from '../config/load';
+import { Environment, ResolvedService } from '../config/load';
+import { BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS, CANARY_INGRESS_ANNOTATIONS, CANARY_STEPS, rolloutName } from '../config/release';
 import { imageRepository } from '../config/versions';
 import { AppNamespace } from '../constructs/app-namespace';
 import { EnvironmentConfig } from '../constructs/environment-config';
-import { ExamService } from '../constructs/exam-service';
+import { ExamService, ReleaseStrategy } from '../constructs/exam-service';
 import { OutputChart } from './output-chart';
 
 export interface EnvironmentChartProps {
@@ -38,8 +39,46 @@ export class EnvironmentChart extends OutputChart {
         port: CONTAINER_PORT,
         healthPath: HEALTH_PATH,
         envFromConfigMaps: [config.name],
-        strategy: s.strategy,
+        release: releaseFor(env, s),
+        spreadPods: s.replicas >= 2,
+        ingress: exposure(env, s),
+        autoscaling: s.autoscaling,
       });
     }
   }
+}
+
+/** The environment file's strategy choice, made concrete. */
+function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
+  switch (s.strategy) {
+    case 'rolling':
+      return { kind: 'rolling' };
+    case 'canary':
+      return {
+        kind: 'canary',
+        rolloutName: rolloutName(s.name),
+        steps: CANARY_STEPS,
+        analysisTemplates: ['success-rate', 'response-time'],
+        serviceNameArg: 'service-name',
+        ingressAnnotations: CANARY_INGRESS_ANNOTATIONS,
+      };
+    case 'blueGreen':
+      return {
+        kind: 'blueGreen',
+        rolloutName: rolloutName(s.name),
+        activeServiceName: s.definition.activeServiceName ?? s.name,
+        autoPromotion: env.release.autoPromotion,
+        prePromotionTemplates: ['preview-health'],
+        postPromotionTemplates: ['post-promotion'],
+        serviceNameArg: 'service-name',
+        scaleDownDelaySeconds: BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS,
+      };
+  }
+}
+
+/** Ingress host for services the catalog exposes. */
+function exposure(env: Environment, s: ResolvedService): { host: string; tlsSecretName: string } | undefined {
+  if (s.definition.ingress === undefined) return undefined;
+  const host = s.definition.ingress === 'web' ? env.ingress.webHost : env.ingress.apiHost;
+  return { host, tlsSecretName: env.ingress.tlsSecretName };
 }

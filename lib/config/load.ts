@@ -61,7 +61,7 @@ export function parseEnvironmentFile(file: string, text: string = fs.readFileSyn
     throw new ConfigError(
       doc.errors.map((e) => {
         const { line, col } = lineCounter.linePos(e.pos[0]);
-        const key = e.code === 'DUPLICATE_KEY' ? ` (duplicate key "${text.slice(e.pos[0], e.pos[1]).trim()}")` : '';
+        const key = e.code === 'DUPLICATE_KEY' ? ` (duplicate key "${(/^\s*"?([^":\n]+)/.exec(text.slice(e.pos[0])) ?? ['', '?'])[1].trim()}")` : '';
         return `${where}:${line}:${col}: not valid YAML${key}: ${e.message.split('\n')[0]}`;
       }),
     );

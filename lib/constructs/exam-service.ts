@@ -1,12 +1,49 @@
 import { Construct } from 'constructs';
 import { ResourceSpec } from '../config/catalog';
-import { Strategy } from '../config/schema';
+import { BlueGreenRollout } from './blue-green-rollout';
+import { CanaryRollout, CanaryStep } from './canary-rollout';
+import { ExamIngress } from './exam-ingress';
 import * as k8s from './k8s';
 import { selectorLabels, workloadLabels } from './labels';
 import { ContainerSpec, PodBlueprint, standardProbes, toKubePodTemplate } from './pod-template';
 
+/** A plain Deployment with a rolling update. */
+export interface RollingRelease {
+  readonly kind: 'rolling';
+}
+
+/** An Argo Rollouts canary behind ingress-nginx, analysed in the background. */
+export interface CanaryRelease {
+  readonly kind: 'canary';
+  readonly rolloutName: string;
+  readonly steps: readonly CanaryStep[];
+  /** AnalysisTemplates run for the whole rollout against the canary Service. */
+  readonly analysisTemplates: readonly string[];
+  /** The templates' argument that names the Service whose metrics are judged. */
+  readonly serviceNameArg: string;
+  /** Annotations for the controller-made canary Ingress. @default none */
+  readonly ingressAnnotations?: Readonly<Record<string, string>>;
+}
+
+/** An Argo Rollouts blue/green with analysis before and after the switch. */
+export interface BlueGreenRelease {
+  readonly kind: 'blueGreen';
+  readonly rolloutName: string;
+  /** The Service carrying live traffic. */
+  readonly activeServiceName: string;
+  readonly autoPromotion: boolean;
+  /** Templates run against the preview Service before the switch. */
+  readonly prePromotionTemplates: readonly string[];
+  /** Templates run against the active Service after the switch. */
+  readonly postPromotionTemplates: readonly string[];
+  readonly serviceNameArg: string;
+  readonly scaleDownDelaySeconds: number;
+}
+
+export type ReleaseStrategy = RollingRelease | CanaryRelease | BlueGreenRelease;
+
 export interface ExamServiceProps {
-  /** Deployment, Service and `app` label. */
+  /** Service, `app` label, and the Deployment's name when rolling. */
   readonly name: string;
   readonly namespace: string;
   /** `app.kubernetes.io/component`. */
@@ -24,26 +61,39 @@ export interface ExamServiceProps {
   readonly healthPath: string;
   /** ConfigMaps whose keys become environment variables. @default none */
   readonly envFromConfigMaps?: readonly string[];
-  /** How a new version replaces the old. @default rolling */
-  readonly strategy?: Strategy;
+  /** How a new version replaces the old. @default { kind: 'rolling' } */
+  readonly release?: ReleaseStrategy;
   /** Spread pods over zones and nodes. @default false */
   readonly spreadPods?: boolean;
+  /** Serve the service through ingress-nginx. @default not exposed */
+  readonly ingress?: { readonly host: string; readonly tlsSecretName: string };
+  /** A HorizontalPodAutoscaler from `replicas` up to `maxReplicas`. @default fixed replicas */
+  readonly autoscaling?: { readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+  /** Annotations for the Rollout (e.g. notification subscriptions). @default none */
+  readonly rolloutAnnotations?: Readonly<Record<string, string>>;
 }
 
+/** Label on the Services whose endpoints Prometheus scrapes (the ServiceMonitor selects it). */
+export const SCRAPE_LABEL = 'exam-system.io/scrape';
+
 /**
- * One exam-system microservice: its workload and the Service other pods reach it by.
- * Later capabilities (Rollouts, PDB, autoscaling, monitoring, network policy) hang off here.
+ * One exam-system microservice and its whole family: the workload (Deployment, or a canary or
+ * blue/green Rollout), the Services that reach it, its Ingress, a PodDisruptionBudget and an
+ * optional HorizontalPodAutoscaler.
  */
 export class ExamService extends Construct {
   /** The labels the workload's pods carry and its Services select. */
   public readonly selector: Record<string, string>;
   public readonly blueprint: PodBlueprint;
+  /** The workload, for scaleTargetRef: apiVersion, kind and name. */
+  public readonly workload: { readonly apiVersion: string; readonly kind: string; readonly name: string };
 
   constructor(scope: Construct, id: string, props: ExamServiceProps) {
     super(scope, id);
     if (props.replicas < 0 || !Number.isInteger(props.replicas)) {
       throw new Error(`ExamService ${props.name}: replicas must be a whole number >= 0, got ${props.replicas}`);
     }
+    const release = props.release ?? { kind: 'rolling' };
     this.selector = selectorLabels(props.name);
     const labels = workloadLabels({ name: props.name, component: props.component, version: props.tag });
     const container: ContainerSpec = {
@@ -57,27 +107,136 @@ export class ExamService extends Construct {
       scratchMounts: [{ name: 'tmp', mountPath: '/tmp', sizeLimit: '64Mi' }],
     };
     this.blueprint = { labels, container, spreadSelector: props.spreadPods ? this.selector : undefined };
+    const service = (name: string, scrape: boolean) => this.service(props, labels, name, scrape);
 
-    const strategy = props.strategy ?? 'rolling';
-    if (strategy !== 'rolling') {
-      throw new Error(`ExamService ${props.name}: strategy "${strategy}" is not available yet`);
+    let ingressBackend: string;
+    switch (release.kind) {
+      case 'rolling': {
+        new k8s.KubeDeployment(this, 'deployment', {
+          metadata: { name: props.name, namespace: props.namespace, labels },
+          spec: {
+            replicas: props.replicas,
+            revisionHistoryLimit: 5,
+            selector: { matchLabels: this.selector },
+            strategy: {
+              type: 'RollingUpdate',
+              rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+            },
+            template: toKubePodTemplate(this.blueprint),
+          },
+        });
+        this.workload = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
+        service(props.name, true);
+        ingressBackend = props.name;
+        break;
+      }
+      case 'canary': {
+        // In-cluster callers keep using `<name>`, which reaches stable and canary pods alike
+        // (in proportion to their pod counts); ingress traffic is split by weight.
+        service(props.name, true);
+        const stable = `${props.name}-stable`;
+        const canary = `${props.name}-canary`;
+        service(stable, false);
+        // Scraped on its own, so the analysis judges the canary's pods only (the Prometheus
+        // Operator labels those series service="<name>-canary").
+        service(canary, true);
+        new CanaryRollout(this, 'rollout', {
+          name: release.rolloutName,
+          namespace: props.namespace,
+          labels,
+          annotations: props.rolloutAnnotations,
+          selector: this.selector,
+          replicas: props.replicas,
+          pod: this.blueprint,
+          steps: release.steps,
+          stableService: stable,
+          canaryService: canary,
+          stableIngress: props.name,
+          additionalIngressAnnotations: release.ingressAnnotations,
+          backgroundAnalysis: { templates: release.analysisTemplates, args: { [release.serviceNameArg]: canary } },
+        });
+        if (props.ingress === undefined) {
+          throw new Error(`ExamService ${props.name}: a canary behind ingress-nginx needs props.ingress (its stable Ingress)`);
+        }
+        this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };
+        ingressBackend = stable;
+        break;
+      }
+      case 'blueGreen': {
+        const preview = `${props.name}-preview`;
+        service(release.activeServiceName, true);
+        service(preview, true);
+        if (release.activeServiceName !== props.name) {
+          // Keep `<name>` resolvable in every environment: a DNS alias of the active Service.
+          new k8s.KubeService(this, 'alias', {
+            metadata: { name: props.name, namespace: props.namespace, labels },
+            spec: { type: 'ExternalName', externalName: `${release.activeServiceName}.${props.namespace}.svc.cluster.local` },
+          });
+        }
+        new BlueGreenRollout(this, 'rollout', {
+          name: release.rolloutName,
+          namespace: props.namespace,
+          labels,
+          annotations: props.rolloutAnnotations,
+          selector: this.selector,
+          replicas: props.replicas,
+          pod: this.blueprint,
+          activeService: release.activeServiceName,
+          previewService: preview,
+          autoPromotion: release.autoPromotion,
+          prePromotionAnalysis: { templates: release.prePromotionTemplates, args: { [release.serviceNameArg]: preview } },
+          postPromotionAnalysis: { templates: release.postPromotionTemplates, args: { [release.serviceNameArg]: release.activeServiceName } },
+          scaleDownDelaySeconds: release.scaleDownDelaySeconds,
+        });
+        this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };
+        ingressBackend = release.activeServiceName;
+        break;
+      }
     }
-    new k8s.KubeDeployment(this, 'deployment', {
+
+    if (props.ingress !== undefined) {
+      new ExamIngress(this, 'ingress', {
+        name: props.name,
+        namespace: props.namespace,
+        labels,
+        host: props.ingress.host,
+        tlsSecretName: props.ingress.tlsSecretName,
+        backendService: ingressBackend,
+      });
+    }
+
+    // Voluntary disruptions (node drains) take at most one pod at a time, and always can.
+    new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: props.name, namespace: props.namespace, labels },
-      spec: {
-        replicas: props.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selector },
-        strategy: {
-          type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromNumber(0) },
-        },
-        template: toKubePodTemplate(this.blueprint),
-      },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
     });
 
-    new k8s.KubeService(this, 'service', {
-      metadata: { name: props.name, namespace: props.namespace, labels },
+    if (props.autoscaling !== undefined) {
+      if (props.autoscaling.maxReplicas < props.replicas) {
+        throw new Error(`ExamService ${props.name}: autoscaling.maxReplicas (${props.autoscaling.maxReplicas}) must be >= replicas (${props.replicas})`);
+      }
+      new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+        metadata: { name: props.name, namespace: props.namespace, labels },
+        spec: {
+          scaleTargetRef: { ...this.workload },
+          minReplicas: Math.max(props.replicas, 1),
+          maxReplicas: props.autoscaling.maxReplicas,
+          metrics: [
+            {
+              type: 'Resource',
+              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCPUUtilizationPercentage } },
+            },
+          ],
+          // Scale down slowly: a surge of exam takers comes in waves.
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        },
+      });
+    }
+  }
+
+  private service(props: ExamServiceProps, labels: Record<string, string>, name: string, scrape: boolean): void {
+    new k8s.KubeService(this, `service-${name}`, {
+      metadata: { name, namespace: props.namespace, labels: { ...labels, [SCRAPE_LABEL]: String(scrape) } },
       spec: {
         type: 'ClusterIP',
         selector: this.selector,

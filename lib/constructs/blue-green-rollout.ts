@@ -1,0 +1,62 @@
+import { Construct } from 'constructs';
+import * as argo from '../../imports/argoproj.io';
+import { AnalysisRef, analysisSpec } from './rollout-analysis';
+import { PodBlueprint, toRolloutPodTemplate } from './pod-template';
+
+export interface BlueGreenRolloutProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly annotations?: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly replicas: number;
+  readonly pod: PodBlueprint;
+  /** The Service that carries live traffic (seed: `auth-service`, `frontend-service`). */
+  readonly activeService: string;
+  /** The Service that reaches the new color before the switch. */
+  readonly previewService: string;
+  /** Switch as soon as the pre-promotion analysis passes; otherwise a person promotes. */
+  readonly autoPromotion: boolean;
+  /** Health check of the new color, through the preview Service, before the switch. */
+  readonly prePromotionAnalysis: AnalysisRef;
+  /** Verification after the switch; a failure switches traffic back. */
+  readonly postPromotionAnalysis: AnalysisRef;
+  /** How long the previous color keeps running after the switch (instant rollback). */
+  readonly scaleDownDelaySeconds: number;
+}
+
+/**
+ * The seed's blue/green script (§3.1), declaratively: deploy the new color, health-check it
+ * through the preview Service, switch the active Service, verify, keep the old color for
+ * instant rollback, scale it down after. Argo Rollouts does each step; nothing runs kubectl.
+ */
+export class BlueGreenRollout extends Construct {
+  constructor(scope: Construct, id: string, props: BlueGreenRolloutProps) {
+    super(scope, id);
+    if (props.activeService === props.previewService) {
+      throw new Error(`BlueGreenRollout ${props.name}: activeService and previewService must differ`);
+    }
+    if (!Number.isInteger(props.scaleDownDelaySeconds) || props.scaleDownDelaySeconds < 30) {
+      throw new Error(`BlueGreenRollout ${props.name}: scaleDownDelaySeconds must be a whole number >= 30`);
+    }
+    new argo.Rollout(this, 'rollout', {
+      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
+      spec: {
+        replicas: props.replicas,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: props.selector },
+        template: toRolloutPodTemplate(props.pod),
+        strategy: {
+          blueGreen: {
+            activeService: props.activeService,
+            previewService: props.previewService,
+            autoPromotionEnabled: props.autoPromotion,
+            prePromotionAnalysis: analysisSpec(props.prePromotionAnalysis),
+            postPromotionAnalysis: analysisSpec(props.postPromotionAnalysis),
+            scaleDownDelaySeconds: props.scaleDownDelaySeconds,
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Whole-output checks over everything synth writes.
+ */
+import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SchemaRegistry } from '../../lib/analysis/schema-validation';
+import { CLUSTER_SCOPED_KINDS, KubeObject } from '../../lib/output/render';
+import { synthInMemory } from '../../lib/synth';
+
+const root = path.resolve(__dirname, '..', '..');
+const { objects, files } = synthInMemory();
+const all: KubeObject[] = objects.map((o) => o.object);
+const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+
+interface PodTemplate {
+  metadata?: { labels?: Record<string, string> };
+  spec: { containers: { image: string }[] };
+}
+function podTemplate(o: KubeObject): PodTemplate | undefined {
+  if (!['Deployment', 'DaemonSet', 'Rollout'].includes(o.kind)) return undefined;
+  return (o.spec as { template: PodTemplate }).template;
+}
+
+describe('every synthesized object', () => {
+  const registry = new SchemaRegistry();
+
+  test('validates against its schema (Kubernetes 1.28 or the pinned CRD), strictly', () => {
+    const problems = all.flatMap((o) => registry.validate(o)).map((p) => `${p.object} ${p.field}: ${p.message}`);
+    expect(problems).toEqual([]);
+  });
+
+  test('the validator rejects a misplaced field, a wrong type and an unknown kind', () => {
+    const deployment = all.find((o) => o.kind === 'Deployment')!;
+    const bad = JSON.parse(JSON.stringify(deployment));
+    bad.spec.template.spec.containers[0].port = 8000;
+    bad.spec.replicas = 'three';
+    const problems = registry.validate(bad);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ field: '/spec/template/spec/containers/0', message: 'unknown field "port"' }),
+        expect.objectContaining({ field: '/spec/replicas' }),
+      ]),
+    );
+    const rollout = JSON.parse(JSON.stringify(all.find((o) => o.kind === 'Rollout' && (o.spec as { strategy: { canary?: unknown } }).strategy.canary)!));
+    // The seed's mistake: stableService under trafficRouting.nginx, where the CRD has no such field.
+    rollout.spec.strategy.canary.trafficRouting.nginx.stableService = 'exam-service-stable';
+    expect(registry.validate(rollout)).toEqual([
+      expect.objectContaining({ field: '/spec/strategy/canary/trafficRouting/nginx', message: 'unknown field "stableService"' }),
+    ]);
+    expect(registry.validate({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } })[0].message).toMatch(/no schema/);
+  });
+
+  test('the cluster-scoped kinds the renderer knows agree with the API schemas', () => {
+    for (const key of registry.knownKinds) {
+      const [kind] = key.split('/').slice(-1);
+      const [apiVersion] = [key.slice(0, key.length - kind.length - 1)];
+      expect([key, CLUSTER_SCOPED_KINDS.has(kind)]).toEqual([key, !registry.kind(apiVersion, kind)!.namespaced]);
+    }
+  });
+
+  test('no duplicate kind/namespace/name', () => {
+    const ids = all.map(id);
+    expect(ids.filter((x, i) => ids.indexOf(x) !== i)).toEqual([]);
+  });
+
+  test('cluster-scoped objects have no namespace and live in a cluster folder; namespaced ones have one', () => {
+    for (const o of objects) {
+      if (CLUSTER_SCOPED_KINDS.has(o.object.kind)) {
+        expect([id(o.object), o.object.metadata.namespace]).toEqual([id(o.object), undefined]);
+        expect([id(o.object), o.path]).toEqual([id(o.object), expect.stringMatching(/^(platform\/cluster|development)\//)]);
+      } else {
+        expect([id(o.object), typeof o.object.metadata.namespace]).toEqual([id(o.object), 'string']);
+      }
+    }
+  });
+
+  test('each environment folder holds only its own namespace', () => {
+    const namespaceOf: Record<string, string> = { development: 'exam-system-dev', staging: 'exam-system-staging', hotfix: 'exam-system-hotfix', production: 'exam-system' };
+    for (const o of objects) {
+      const folder = o.path.split('/')[0];
+      if (namespaceOf[folder] && o.object.metadata.namespace !== undefined) {
+        expect([o.path, o.object.metadata.namespace]).toEqual([o.path, namespaceOf[folder]]);
+      }
+    }
+  });
+
+  test('names are valid Kubernetes names, set explicitly (no hash suffixes)', () => {
+    for (const o of all) {
+      expect([id(o), /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata.name) && o.metadata.name.length <= 63]).toEqual([id(o), true]);
+      expect([id(o), /-c8[0-9a-f]{6}$/.test(o.metadata.name)]).toEqual([id(o), false]);
+    }
+  });
+
+  test('every selector-based Service selects the pods of a workload in its namespace', () => {
+    const services = all.filter((o) => o.kind === 'Service' && (o.spec as { type?: string }).type !== 'ExternalName');
+    expect(services.length).toBeGreaterThan(0);
+    for (const svc of services) {
+      const selector = (svc.spec as { selector?: Record<string, string> }).selector ?? {};
+      expect([id(svc), Object.keys(selector).length > 0]).toEqual([id(svc), true]);
+      const targets = all.filter((w) => {
+        const labels = podTemplate(w)?.metadata?.labels;
+        return w.metadata.namespace === svc.metadata.namespace && labels && Object.entries(selector).every(([k, v]) => labels[k] === v);
+      });
+      expect([id(svc), targets.length]).toEqual([id(svc), 1]);
+    }
+  });
+
+  test('every image is pinned: a tag, never latest', () => {
+    for (const o of all) {
+      for (const c of podTemplate(o)?.spec.containers ?? []) {
+        expect([id(o), c.image]).toEqual([id(o), expect.stringMatching(/^[^:@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})(@sha256:[0-9a-f]{64})?$/)]);
+        expect([id(o), /:latest$/.test(c.image)]).toEqual([id(o), false]);
+      }
+    }
+  });
+
+  test('exam-system images come from ghcr.io/<org>/exam-system/<service>', () => {
+    const images = all.filter((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] === 'exam-system' && podTemplate(o)).map((o) => podTemplate(o)!.spec.containers[0].image);
+    expect(images.length).toBeGreaterThan(0);
+    for (const image of images.filter((i) => !i.includes('flagsmith'))) {
+      expect(image).toMatch(/^ghcr\.io\/[a-z0-9-]+\/exam-system\/[a-z-]+:[^:]+$/);
+    }
+  });
+});
+
+describe('dist/', () => {
+  test('the committed dist/ is exactly what synth produces (run npm run synth and commit)', () => {
+    const onDisk: string[] = [];
+    const walk = (dir: string, rel: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const r = rel ? `${rel}/${e.name}` : e.name;
+        if (e.isDirectory()) walk(path.join(dir, e.name), r);
+        else onDisk.push(r);
+      }
+    };
+    walk(path.join(root, 'dist'), '');
+    expect(onDisk.sort()).toEqual(files.map((f) => f.path).sort());
+    for (const f of files) {
+      expect([f.path, fs.readFileSync(path.join(root, 'dist', f.path), 'utf8') === f.content]).toEqual([f.path, true]);
+    }
+  });
+
+  test('holds only manifests: one YAML object per file, named <kind>-<name>.yaml', () => {
+    for (const o of objects) {
+      expect(o.path).toMatch(/^[a-z0-9/-]+\/[a-z]+-[a-z0-9.-]+\.yaml$/);
+      expect(path.basename(o.path)).toBe(`${o.object.kind.toLowerCase()}-${o.object.metadata.name}.yaml`);
+    }
+  });
+
+  test('is byte-for-byte the same in another time zone, locale and working directory', () => {
+    const digest = (fs: readonly { path: string; content: string }[]) =>
+      crypto.createHash('sha256').update(fs.map((f) => `${f.path}\0${f.content}`).join('\0')).digest('hex');
+    const script = `const {synthInMemory}=require(${JSON.stringify(path.join(root, 'lib', 'synth.ts'))});const c=require('node:crypto');const {files}=synthInMemory();process.stdout.write(c.createHash('sha256').update(files.map(f=>f.path+'\\0'+f.content).join('\\0')).digest('hex'))`;
+    const other = execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['-e', script], {
+      cwd: require('node:os').tmpdir(),
+      env: { ...process.env, TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
+      encoding: 'utf8',
+    });
+    expect(other).toBe(digest(files));
+  });
+});
