@@ -7,8 +7,9 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REPO_ROOT } from '../paths';
 
-const SCHEMA_DIR = path.resolve(__dirname, '..', '..', 'imports', 'schemas');
+const SCHEMA_DIR = path.join(REPO_ROOT, 'imports', 'schemas');
 
 interface CrdSchemaFile {
   kinds: Record<string, { namespaced: boolean; schema: object }>;
@@ -28,6 +29,7 @@ export interface SchemaProblem {
 
 export interface KindInfo {
   readonly namespaced: boolean;
+  /** Compiled on first use: the CRD schemas are large, and most runs need a few kinds. */
   readonly validate: ValidateFunction;
 }
 
@@ -35,6 +37,17 @@ function describe(e: ErrorObject): string {
   if (e.keyword === 'additionalProperties') return `unknown field "${(e.params as { additionalProperty: string }).additionalProperty}"`;
   if (e.keyword === 'enum') return `${e.message}: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}`;
   return e.message ?? e.keyword;
+}
+
+function lazy(namespaced: boolean, compile: () => ValidateFunction): KindInfo {
+  let fn: ValidateFunction | undefined;
+  return {
+    namespaced,
+    get validate() {
+      fn ??= compile();
+      return fn;
+    },
+  };
 }
 
 /** Compiled validators for every kind in imports/schemas, keyed by `apiVersion/Kind`. */
@@ -46,13 +59,13 @@ export class SchemaRegistry {
     const core = JSON.parse(fs.readFileSync(path.join(schemaDir, 'k8s.json'), 'utf8')) as CoreSchemaFile;
     ajv.addSchema({ $id: 'k8s', definitions: core.definitions });
     for (const [key, info] of Object.entries(core.kinds)) {
-      this.kinds.set(key, { namespaced: info.namespaced, validate: ajv.compile({ $ref: `k8s#/definitions/${info.definition}` }) });
+      this.kinds.set(key, lazy(info.namespaced, () => ajv.compile({ $ref: `k8s#/definitions/${info.definition}` })));
     }
     for (const file of fs.readdirSync(schemaDir).sort()) {
       if (file === 'k8s.json' || !file.endsWith('.json')) continue;
       const crds = JSON.parse(fs.readFileSync(path.join(schemaDir, file), 'utf8')) as CrdSchemaFile;
       for (const [key, info] of Object.entries(crds.kinds)) {
-        this.kinds.set(key, { namespaced: info.namespaced, validate: ajv.compile(info.schema) });
+        this.kinds.set(key, lazy(info.namespaced, () => ajv.compile(info.schema)));
       }
     }
   }

@@ -1,0 +1,89 @@
+/**
+ * Synth benchmark (a script that prints figures; never a timed test).
+ *
+ * 1. Median wall time of `npm run synth` as a whole process (written to a scratch folder, so
+ *    dist/ is not touched), against the floor any cdk8s app pays: a Node process that only
+ *    loads `cdk8s` and `cdk8s-plus-28`. Goal: a ratio of 4 or less.
+ * 2. The synth pipeline (build, render, serialize, write) on a generated configuration with
+ *    100 services in each of the 4 environments. Goal: under 2 s.
+ *
+ * Usage: npm run bench [-- --runs N]
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { buildApp } from '../lib/app';
+import { SERVICES } from '../lib/config/catalog';
+import { Environment, ResolvedService, loadEnvironments } from '../lib/config/load';
+import { renderObjects, toYaml } from '../lib/output/render';
+import { writeDistAtomically } from '../lib/output/write-dist';
+
+const root = path.resolve(__dirname, '..');
+const runsArg = process.argv.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(process.argv[runsArg + 1]) : 7;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
+  return ms;
+}
+
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-bench-'));
+const synthEnv = { ...process.env, CDK8S_OUTDIR: path.join(scratch, 'dist') };
+timeProcess('npm', ['run', '-s', 'synth'], synthEnv); // warm the bundle cache and the OS file cache
+const synth: number[] = [];
+const floor: number[] = [];
+for (let i = 0; i < runs; i++) {
+  synth.push(timeProcess('npm', ['run', '-s', 'synth'], synthEnv));
+  floor.push(timeProcess(process.execPath, ['-e', "require('cdk8s'); require('cdk8s-plus-28')"]));
+}
+const synthMs = median(synth);
+const floorMs = median(floor);
+
+// A generated configuration: 100 services in each environment, cycling through the catalog's
+// shapes (backends, the exposed API and web front end) and all three strategies.
+const catalog = Object.values(SERVICES);
+const strategies = ['rolling', 'canary', 'blueGreen'] as const;
+void strategies[1];
+const generated: Environment[] = loadEnvironments().map((env) => ({
+  ...env,
+  services: Array.from({ length: 100 }, (_, i): ResolvedService => {
+    const base = env.services[i % env.services.length];
+    const definition = catalog[i % catalog.length];
+    const name = `svc-${String(i).padStart(3, '0')}` as ResolvedService['name'];
+    return {
+      ...base,
+      name,
+      definition: { ...definition, calls: [], activeServiceName: undefined, ingress: definition.ingress === undefined ? undefined : definition.ingress },
+      // A canary routes through its Ingress, so only exposed services get one.
+      strategy: env.name !== 'production' ? 'rolling' : definition.ingress ? 'canary' : strategies[i % 2 === 0 ? 0 : 2],
+      replicas: env.name === 'development' ? 1 : 2,
+    };
+  }),
+}));
+const big: number[] = [];
+let objectCount = 0;
+for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
+  const t0 = performance.now();
+  const objects = renderObjects(buildApp(generated));
+  writeDistAtomically(path.join(scratch, 'big'), objects.map((o) => ({ path: o.path, content: toYaml(o.object) })));
+  big.push(performance.now() - t0);
+  objectCount = objects.length;
+}
+fs.rmSync(scratch, { recursive: true, force: true });
+
+const f = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+console.log(`runs: ${runs}, node ${process.version}, ${os.cpus().length} CPUs`);
+console.log(`npm run synth (median, whole process):           ${f(synthMs)}`);
+console.log(`floor: node loading cdk8s + cdk8s-plus-28 (median): ${f(floorMs)}`);
+console.log(`ratio:                                            ${(synthMs / floorMs).toFixed(2)} (goal <= 4)`);
+console.log(`100 services x 4 environments (${objectCount} objects, median): ${f(median(big))} (goal < 2 s)`);
