@@ -18,4 +18,10 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Plain CommonJS entry points (run by node without a build step).
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

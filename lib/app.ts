@@ -1,5 +1,8 @@
 import { App } from 'cdk8s';
+import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
+import { PlatformChart } from './charts/platform-chart';
+import { applySyncWaves } from './charts/sync-waves';
 import { Environment } from './config/load';
 
 /** The whole system: one chart per dist/ folder. Composition only; decisions live in config and charts. */
@@ -9,5 +12,10 @@ export function buildApp(envs: readonly Environment[]): App {
     // An environment without gitops is not synced: its folder carries its own Namespace.
     new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   }
+  new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
+  // Argo CD reads the other charts' objects: keep it after every chart it deploys.
+  const argocd = new ArgoCdChart(app, { environments: envs });
+  new ArgoCdBootstrapChart(app, { apps: argocd });
+  applySyncWaves(app);
   return app;
 }

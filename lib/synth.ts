@@ -1,7 +1,10 @@
 /**
  * The synth pipeline: environments → app → objects → checks → dist/ (atomically).
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { buildApp } from './app';
+import { renderEnvironmentDocs } from './output/environment-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
 import { OutputFile, writeDistAtomically } from './output/write-dist';
@@ -15,6 +18,13 @@ export interface SynthResult {
   readonly environments: readonly Environment[];
   readonly objects: readonly RenderedObject[];
   readonly files: readonly OutputFile[];
+  /** docs/environments.md, rendered from the same objects. */
+  readonly docs: string;
+}
+
+/** Where synth writes the docs page for an output folder: `<outDir>/../docs/environments.md`. */
+export function docsFileFor(outDir: string): string {
+  return path.join(path.dirname(path.resolve(outDir)), 'docs', 'environments.md');
 }
 
 /** Everything synth would write, in memory. Throws ConfigError on bad input. */
@@ -22,14 +32,18 @@ export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR);
   const objects = renderObjects(buildApp(environments));
   const files = objects.map((o) => ({ path: o.path, content: toYaml(o.object) }));
-  return { environments, objects, files };
+  const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object));
+  return { environments, objects, files, docs };
 }
 
 /** Synthesizes into `outDir`; on any error nothing in `outDir` changes. Returns the exit code. */
 export function synthToDisk(outDir: string, options: SynthOptions = {}): number {
   try {
-    const { files } = synthInMemory(options);
+    const { files, docs } = synthInMemory(options);
     writeDistAtomically(outDir, files);
+    const docsFile = docsFileFor(outDir);
+    fs.mkdirSync(path.dirname(docsFile), { recursive: true });
+    fs.writeFileSync(docsFile, docs);
     console.log(`synthesized ${files.length} manifests into ${outDir}/`);
     return 0;
   } catch (err) {

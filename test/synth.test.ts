@@ -32,13 +32,16 @@ describe('synth is atomic', () => {
     const files = snapshotDir(outDir);
     expect(files['staging/configmap-old.yaml']).toBeUndefined();
     expect(Object.keys(files)).toEqual(expect.arrayContaining(['production/rollout-exam-service-rollout.yaml']));
-    expect(fs.readdirSync(path.dirname(outDir))).toEqual(['dist']); // no staging folders left behind
+    // No staging folders left behind; the docs page sits next to the output folder.
+    expect(fs.readdirSync(path.dirname(outDir)).sort()).toEqual(['dist', 'docs']);
+    expect(fs.readFileSync(path.join(path.dirname(outDir), 'docs', 'environments.md'), 'utf8')).toMatch(/production/);
   });
 
   test.each([
     ['bad configuration', { 'staging.yaml': (t: string) => t.replace('replicas: 2 }', 'replicas: -5 }') }, /invalid configuration[\s\S]*services\.auth-service\.replicas/],
     ['invalid YAML', { 'production.yaml': (t: string) => `${t}\n  : : [` }, /not valid YAML/],
-    ['a construct that throws', { 'production.yaml': (t: string) => t.replace('autoscaling: { maxReplicas: 20 }', 'autoscaling: { maxReplicas: 20 }').replace('replicas: 10', 'replicas: 30') }, /maxReplicas/],
+    ['a rule across fields', { 'production.yaml': (t: string) => t.replace('replicas: 10', 'replicas: 30') }, /services\.exam-service\.autoscaling\.maxReplicas: expected >= replicas \(30\)/],
+    ['a canary the catalog cannot route', { 'staging.yaml': (t: string) => t.replace('question-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1, replicas: 2, strategy: canary }') }, /services\.question-service\.strategy: a canary needs ingress-nginx/],
   ])('%s: exits non-zero, names the problem, and leaves the output untouched', (_label, edits, expected) => {
     const before = snapshotDir(outDir);
     const errors: string[] = [];
@@ -48,6 +51,25 @@ describe('synth is atomic', () => {
     expect(code).toBe(1);
     expect(errors.join('\n')).toMatch(expected);
     expect(errors.join('\n')).toMatch(/left unchanged/);
+    expect(snapshotDir(outDir)).toEqual(before);
+  });
+
+  test('a construct that throws: exits non-zero and leaves the output untouched', () => {
+    const before = snapshotDir(outDir);
+    const errors: string[] = [];
+    const err = jest.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+    jest.isolateModules(() => {
+      jest.doMock('../lib/app', () => ({
+        buildApp: () => {
+          throw new Error('ExamService x: boom');
+        },
+      }));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const isolated = require('../lib/synth') as typeof import('../lib/synth');
+      expect(isolated.synthToDisk(outDir)).toBe(1);
+    });
+    err.mockRestore();
+    expect(errors.join('\n')).toMatch(/ExamService x: boom/);
     expect(snapshotDir(outDir)).toEqual(before);
   });
 

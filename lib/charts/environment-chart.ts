@@ -2,10 +2,23 @@ import { App } from 'cdk8s';
 import { CONTAINER_PORT, HEALTH_PATH } from '../config/catalog';
 import { Environment, ResolvedService } from '../config/load';
 import { BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS, CANARY_INGRESS_ANNOTATIONS, CANARY_STEPS, rolloutName } from '../config/release';
-import { imageRepository } from '../config/versions';
+import { FLAGSMITH_IMAGE, imageRepository } from '../config/versions';
+import { rolloutNotificationAnnotations } from '../config/gitops';
+import {
+  AnalysisTemplates,
+  CANARY_BACKGROUND_TEMPLATES,
+  POST_PROMOTION_TEMPLATE,
+  PREVIEW_HEALTH_TEMPLATE,
+  SERVICE_NAME_ARG,
+} from '../constructs/analysis-templates';
 import { AppNamespace } from '../constructs/app-namespace';
 import { EnvironmentConfig } from '../constructs/environment-config';
+import { ExamSecrets } from '../constructs/exam-secrets';
+import { FLAGSMITH_PORT, FeatureFlagController } from '../constructs/feature-flag-controller';
+import { FeatureFlags } from '../constructs/feature-flags';
+import { ExamAlerts } from '../constructs/exam-alerts';
 import { ExamService, ReleaseStrategy } from '../constructs/exam-service';
+import { NetworkPolicies } from '../constructs/network-policies';
 import { OutputChart } from './output-chart';
 
 export interface EnvironmentChartProps {
@@ -26,6 +39,10 @@ export class EnvironmentChart extends OutputChart {
     super(scope, env.name, { folder: env.name, clusterFolder: props.clusterFolder });
     new AppNamespace(this, 'namespace', { name: env.namespace, component: 'environment', labels: { 'exam-system.io/environment': env.name } });
     const config = new EnvironmentConfig(this, 'config', { name: env.configMapName, namespace: env.namespace, data: env.config });
+    // Secrets come from AWS Secrets Manager through External Secrets; feature flags (seed §4.2).
+    const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION });
+    new FeatureFlags(this, 'feature-flags', { environment: env.name, namespace: env.namespace });
+    const flagController = new FeatureFlagController(this, 'feature-flag-controller', { namespace: env.namespace, image: FLAGSMITH_IMAGE, secretName: secrets.secretName });
     for (const s of env.services) {
       new ExamService(this, s.name, {
         name: s.name,
@@ -43,9 +60,42 @@ export class EnvironmentChart extends OutputChart {
         spreadPods: s.replicas >= 2,
         ingress: exposure(env, s),
         autoscaling: s.autoscaling,
+        secretEnv: s.definition.secrets.length > 0 ? { secretName: secrets.secretName, keys: s.definition.secrets } : undefined,
+        rolloutAnnotations: rolloutNotificationAnnotations(env.name),
       });
     }
+    // Deny everything, then allow the catalog's call graph, every service's feature-flag lookups,
+    // ingress-nginx to the exposed services, Prometheus scrapes, DNS and the data stores. The
+    // catalog does not say which backend uses which store, so every backend may reach the
+    // database, Redis and the AWS (S3) endpoints; the frontend reaches only other services.
+    new NetworkPolicies(this, 'network-policies', {
+      namespace: env.namespace,
+      workloads: [
+        ...env.services.map((s) => ({
+          app: s.name,
+          port: CONTAINER_PORT,
+          calls: [...s.definition.calls, flagController.name],
+          exposed: s.definition.ingress !== undefined,
+          database: s.definition.component === 'backend',
+          redis: s.definition.component === 'backend',
+          awsEndpoints: s.definition.component === 'backend',
+        })),
+        { app: flagController.name, port: FLAGSMITH_PORT, database: true },
+      ],
+    });
+    // Monitoring (seed §3.2, §5.2): what releases are judged by, and the post-deploy alerts.
+    new AnalysisTemplates(this, 'analysis-templates', { namespace: env.namespace, prometheusAddress: env.prometheus.address });
+    new ExamAlerts(this, 'alerts', {
+      namespace: env.namespace,
+      environment: env.name,
+      services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s) })),
+    });
   }
+}
+
+/** The Service that carries a service's live traffic: the active Service when blue/green. */
+function liveServiceName(s: ResolvedService): string {
+  return s.strategy === 'blueGreen' ? (s.definition.activeServiceName ?? s.name) : s.name;
 }
 
 /** The environment file's strategy choice, made concrete. */
@@ -58,19 +108,19 @@ function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
         kind: 'canary',
         rolloutName: rolloutName(s.name),
         steps: CANARY_STEPS,
-        analysisTemplates: ['success-rate', 'response-time'],
-        serviceNameArg: 'service-name',
+        analysisTemplates: CANARY_BACKGROUND_TEMPLATES,
+        serviceNameArg: SERVICE_NAME_ARG,
         ingressAnnotations: CANARY_INGRESS_ANNOTATIONS,
       };
     case 'blueGreen':
       return {
         kind: 'blueGreen',
         rolloutName: rolloutName(s.name),
-        activeServiceName: s.definition.activeServiceName ?? s.name,
+        activeServiceName: liveServiceName(s),
         autoPromotion: env.release.autoPromotion,
-        prePromotionTemplates: ['preview-health'],
-        postPromotionTemplates: ['post-promotion'],
-        serviceNameArg: 'service-name',
+        prePromotionTemplates: [PREVIEW_HEALTH_TEMPLATE],
+        postPromotionTemplates: [POST_PROMOTION_TEMPLATE],
+        serviceNameArg: SERVICE_NAME_ARG,
         scaleDownDelaySeconds: BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS,
       };
   }

@@ -29,6 +29,8 @@ export interface ServiceDefinition {
   readonly description: string;
   readonly requests: ResourceSpec;
   readonly limits: ResourceSpec;
+  /** Keys of the Secret `exam-secrets` the service reads as environment variables. */
+  readonly secrets: readonly string[];
   /** Services this one calls (drives the NetworkPolicies). */
   readonly calls: readonly ServiceName[];
   /** Served to the internet through ingress-nginx; the host comes from the environment. */
@@ -57,9 +59,13 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
  * Requests are what a pod needs at a normal load; limits leave room for bursts without
  * letting one pod starve a node. exam-service's figures are the seed's (§3.2).
  */
+/** What every backend reads from `exam-secrets`: its PostgreSQL login and the Redis password. */
+const DATA_STORE_SECRETS = ['DATABASE_USER', 'DATABASE_PASSWORD', 'REDIS_PASSWORD'] as const;
+
 export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   'auth-service': {
     component: 'backend',
+    secrets: [...DATA_STORE_SECRETS, 'JWT_SIGNING_KEY'],
     description: 'Sign-in, sessions and tokens',
     requests: { cpu: '100m', memory: '128Mi' },
     limits: { cpu: '300m', memory: '256Mi' },
@@ -67,6 +73,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   },
   'exam-service': {
     component: 'backend',
+    secrets: DATA_STORE_SECRETS,
     description: 'Exam sessions, answers and submission (the public API)',
     requests: { cpu: '250m', memory: '256Mi' },
     limits: { cpu: '500m', memory: '512Mi' },
@@ -75,6 +82,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   },
   'question-service': {
     component: 'backend',
+    secrets: DATA_STORE_SECRETS,
     description: 'Question bank and paper assembly',
     requests: { cpu: '200m', memory: '256Mi' },
     limits: { cpu: '500m', memory: '512Mi' },
@@ -82,6 +90,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   },
   'proctoring-service': {
     component: 'backend',
+    secrets: DATA_STORE_SECRETS,
     description: 'Live proctoring signals and incident review',
     requests: { cpu: '500m', memory: '512Mi' },
     limits: { cpu: '1', memory: '1Gi' },
@@ -89,6 +98,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   },
   'analytics-service': {
     component: 'backend',
+    secrets: DATA_STORE_SECRETS,
     description: 'Scores, statistics and reports',
     requests: { cpu: '250m', memory: '512Mi' },
     limits: { cpu: '1', memory: '1Gi' },
@@ -96,6 +106,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   },
   'notification-service': {
     component: 'backend',
+    secrets: DATA_STORE_SECRETS,
     description: 'E-mail and in-app notifications',
     requests: { cpu: '100m', memory: '128Mi' },
     limits: { cpu: '200m', memory: '256Mi' },
@@ -103,6 +114,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
   },
   frontend: {
     component: 'frontend',
+    secrets: [],
     description: 'Web front end and its backend-for-frontend',
     requests: { cpu: '50m', memory: '64Mi' },
     limits: { cpu: '200m', memory: '128Mi' },

@@ -4,8 +4,9 @@ import { BlueGreenRollout } from './blue-green-rollout';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { ExamIngress } from './exam-ingress';
 import * as k8s from './k8s';
-import { selectorLabels, workloadLabels } from './labels';
-import { ContainerSpec, PodBlueprint, standardProbes, toKubePodTemplate } from './pod-template';
+import { SCRAPE_LABEL, selectorLabels, workloadLabels } from './labels';
+import { ContainerSpec, EnvVarSpec, PodBlueprint, standardProbes, toKubePodTemplate } from './pod-template';
+import { ServiceMonitor } from './service-monitor';
 
 /** A plain Deployment with a rolling update. */
 export interface RollingRelease {
@@ -61,6 +62,8 @@ export interface ExamServiceProps {
   readonly healthPath: string;
   /** ConfigMaps whose keys become environment variables. @default none */
   readonly envFromConfigMaps?: readonly string[];
+  /** Environment variables read from keys of a Secret (made by an ExternalSecret). @default none */
+  readonly secretEnv?: { readonly secretName: string; readonly keys: readonly string[] };
   /** How a new version replaces the old. @default { kind: 'rolling' } */
   readonly release?: ReleaseStrategy;
   /** Spread pods over zones and nodes. @default false */
@@ -73,13 +76,11 @@ export interface ExamServiceProps {
   readonly rolloutAnnotations?: Readonly<Record<string, string>>;
 }
 
-/** Label on the Services whose endpoints Prometheus scrapes (the ServiceMonitor selects it). */
-export const SCRAPE_LABEL = 'exam-system.io/scrape';
-
 /**
  * One exam-system microservice and its whole family: the workload (Deployment, or a canary or
- * blue/green Rollout), the Services that reach it, its Ingress, a PodDisruptionBudget and an
- * optional HorizontalPodAutoscaler.
+ * blue/green Rollout), the Services that reach it, its Ingress, a PodDisruptionBudget, an
+ * optional HorizontalPodAutoscaler, and the ServiceMonitor that scrapes it. (Its NetworkPolicy
+ * and alerts are per namespace: see NetworkPolicies and ExamAlerts.)
  */
 export class ExamService extends Construct {
   /** The labels the workload's pods carry and its Services select. */
@@ -101,6 +102,7 @@ export class ExamService extends Construct {
       image: `${props.imageRepository}:${props.tag}`,
       port: props.port,
       envFromConfigMaps: props.envFromConfigMaps,
+      env: props.secretEnv?.keys.map((key): EnvVarSpec => ({ name: key, secretKeyRef: { name: props.secretEnv!.secretName, key } })),
       requests: props.requests,
       limits: props.limits,
       ...standardProbes(props.healthPath, props.port),
@@ -204,6 +206,8 @@ export class ExamService extends Construct {
         backendService: ingressBackend,
       });
     }
+
+    new ServiceMonitor(this, 'monitor', { service: props.name, namespace: props.namespace });
 
     // Voluntary disruptions (node drains) take at most one pod at a time, and always can.
     new k8s.KubePodDisruptionBudget(this, 'pdb', {

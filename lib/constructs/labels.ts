@@ -15,6 +15,9 @@ export interface WorkloadLabelProps {
   readonly partOf?: string;
 }
 
+/** Label on the Services whose endpoints Prometheus scrapes (the ServiceMonitors select it). */
+export const SCRAPE_LABEL = 'exam-system.io/scrape';
+
 /** The labels a workload's selector matches. */
 export function selectorLabels(name: string): Record<string, string> {
   return { app: name };

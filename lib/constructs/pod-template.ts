@@ -51,11 +51,20 @@ export interface PodBlueprint {
 /** UID/GID of the unprivileged user every exam-system container runs as. */
 export const RUN_AS_USER = 10001;
 
-/** The probes every exam-system service uses: readiness reacts fast, liveness restarts slowly. */
+/**
+ * The probes every exam-system service uses, both HTTP on its health endpoint, and different
+ * on purpose (kube-score flags a liveness probe that repeats the readiness probe):
+ * - readiness (`/health`) answers "can this pod take traffic now?", dependencies included, and
+ *   reacts fast: 3 failures 5 s apart take the pod out of its Services;
+ * - liveness (`/health?probe=liveness`) answers "is the process alive?". The query tells a
+ *   service it may skip dependency checks, so that a database outage takes pods out of rotation
+ *   instead of restarting all of them; a service that ignores the query still gets a slower,
+ *   more tolerant check (4 failures 15 s apart) than readiness.
+ */
 export function standardProbes(path: string, port: number): { readinessProbe: HttpProbeSpec; livenessProbe: HttpProbeSpec } {
   return {
     readinessProbe: { path, port, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 2, failureThreshold: 3 },
-    livenessProbe: { path, port, initialDelaySeconds: 20, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
+    livenessProbe: { path: `${path}?probe=liveness`, port, initialDelaySeconds: 20, periodSeconds: 15, timeoutSeconds: 3, failureThreshold: 4 },
   };
 }
 

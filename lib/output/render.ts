@@ -3,7 +3,7 @@
  * <folder>/<kind>-<name>.yaml. Pure: no clock, no randomness, no environment.
  */
 import { App } from 'cdk8s';
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import type { OutputChart } from '../charts/output-chart';
 
 export interface KubeObject {
@@ -60,7 +60,11 @@ export function renderObjects(app: App): RenderedObject[] {
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** The bytes of one manifest file. */
+/**
+ * The bytes of one manifest file: block style, no line folding, no anchors, double quotes
+ * where YAML would otherwise read a string as another type ("true", "50"). js-yaml rather
+ * than the `yaml` package here: several times faster on this output, same bytes.
+ */
 export function toYaml(object: KubeObject): string {
-  return stringify(object, { lineWidth: 0, minContentWidth: 0, aliasDuplicateObjects: false });
+  return dump(object, { lineWidth: -1, noRefs: true, quotingType: '"' });
 }

@@ -31,12 +31,18 @@ describe('ExamService (rolling)', () => {
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
 
-  test('emits its family with stable names: Deployment, Service, PodDisruptionBudget', () => {
+  test('emits its family with stable names: Deployment, Service, PodDisruptionBudget, ServiceMonitor', () => {
     expect(objs.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
       'Deployment/auth-service',
       'PodDisruptionBudget/auth-service',
       'Service/auth-service',
+      'ServiceMonitor/auth-service',
     ]);
+  });
+
+  test('secret environment variables come from a Secret, never a literal', () => {
+    const c = find(synth({ secretEnv: { secretName: 'exam-secrets', keys: ['DATABASE_PASSWORD'] } }), 'Deployment').spec.template.spec.containers[0];
+    expect(c.env).toEqual([{ name: 'DATABASE_PASSWORD', valueFrom: { secretKeyRef: { name: 'exam-secrets', key: 'DATABASE_PASSWORD' } } }]);
   });
 
   test('every object validates against the Kubernetes 1.28 schema', () => {
@@ -67,8 +73,10 @@ describe('ExamService (rolling)', () => {
 
   test('HTTP readiness and liveness probes on /health that differ', () => {
     expect(container.readinessProbe.httpGet).toEqual({ path: '/health', port: 8000 });
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health', port: 8000 });
-    expect(container.readinessProbe).not.toEqual(container.livenessProbe);
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health?probe=liveness', port: 8000 });
+    // kube-score compares path and port: the two must not be the same check.
+    expect(container.readinessProbe.httpGet.path).not.toBe(container.livenessProbe.httpGet.path);
+    expect(container.livenessProbe.periodSeconds).toBeGreaterThan(container.readinessProbe.periodSeconds);
     expect(container.startupProbe).toBeUndefined();
   });
 

@@ -4,8 +4,10 @@
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
+import { SERVICE_NAMES, ServiceName } from '../../lib/config/catalog';
 import { CLUSTER_SCOPED_KINDS, KubeObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
 
@@ -116,11 +118,11 @@ describe('every synthesized object', () => {
     }
   });
 
-  test('exam-system images come from ghcr.io/<org>/exam-system/<service>', () => {
-    const images = all.filter((o) => o.metadata.labels?.['app.kubernetes.io/part-of'] === 'exam-system' && podTemplate(o)).map((o) => podTemplate(o)!.spec.containers[0].image);
-    expect(images.length).toBeGreaterThan(0);
-    for (const image of images.filter((i) => !i.includes('flagsmith'))) {
-      expect(image).toMatch(/^ghcr\.io\/[a-z0-9-]+\/exam-system\/[a-z-]+:[^:]+$/);
+  test('the seven services run ghcr.io/<org>/exam-system/<service>:<tag>', () => {
+    const workloads = all.filter((o) => SERVICE_NAMES.includes(o.metadata.labels?.app as ServiceName) && podTemplate(o));
+    expect(workloads.length).toBe(4 * SERVICE_NAMES.length);
+    for (const w of workloads) {
+      expect(podTemplate(w)!.spec.containers[0].image).toMatch(new RegExp(`^ghcr\\.io/[a-z0-9-]+/exam-system/${w.metadata.labels!.app}:[^:]+$`));
     }
   });
 });
@@ -154,7 +156,7 @@ describe('dist/', () => {
       crypto.createHash('sha256').update(fs.map((f) => `${f.path}\0${f.content}`).join('\0')).digest('hex');
     const script = `const {synthInMemory}=require(${JSON.stringify(path.join(root, 'lib', 'synth.ts'))});const c=require('node:crypto');const {files}=synthInMemory();process.stdout.write(c.createHash('sha256').update(files.map(f=>f.path+'\\0'+f.content).join('\\0')).digest('hex'))`;
     const other = execFileSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['-e', script], {
-      cwd: require('node:os').tmpdir(),
+      cwd: os.tmpdir(),
       env: { ...process.env, TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' },
       encoding: 'utf8',
     });

@@ -1,0 +1,260 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import {
+  ARGOCD_FOLDER,
+  ARGOCD_NAMESPACE,
+  BOOTSTRAP_FOLDER,
+  BOOTSTRAP_PROJECT_NAME,
+  CONTROLLER_OWNED,
+  GroupKind,
+  IN_CLUSTER,
+  PERMITTED_CLUSTER_KINDS,
+  PERMITTED_NAMESPACED_KINDS,
+  PLATFORM_APPLICATION_NAME,
+  PLATFORM_AUTOMATED,
+  PLATFORM_FOLDER,
+  PLATFORM_NAMESPACE,
+  PROJECT_NAME,
+  PROJECT_ROLES,
+  PermittedKind,
+  REPO_URL,
+  ROOT_APPLICATION_NAME,
+  SYNC_OPTIONS,
+  SYNC_RETRY,
+  WIRING_REVISION,
+  applicationName,
+  applicationNotificationAnnotations,
+  applicationPath,
+  examSessionWindows,
+} from '../config/gitops';
+import { Environment } from '../config/load';
+import type { EnvironmentName } from '../config/schema';
+import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
+import { ArgoCdProject } from '../constructs/argocd-project';
+import { CLUSTER_SCOPED_KINDS } from '../output/render';
+import { OutputChart } from './output-chart';
+
+/** An object of another chart, with the dist/ folder the renderer writes it to. */
+interface PlacedObject {
+  readonly folder: string;
+  readonly object: ApiObject;
+}
+
+/** One Application of the exam-system project. */
+interface Target {
+  readonly name: string;
+  readonly folder: string;
+  readonly recurse: boolean;
+  readonly revision: string;
+  readonly namespace: string;
+  readonly automated: AutomatedSync;
+  readonly notify: EnvironmentName | 'platform';
+  readonly labels: Record<string, string>;
+  readonly info?: Record<string, string>;
+}
+
+/** Every object of the app's other output charts, placed as lib/output/render.ts places it. */
+function placedObjects(app: App, self: OutputChart): PlacedObject[] {
+  const out: PlacedObject[] = [];
+  // A type guard: plain `instanceof` does not narrow cdk8s's Chart here.
+  const isOutputChart = (c: Chart): c is OutputChart => c instanceof OutputChart;
+  for (const chart of app.charts) {
+    if (!isOutputChart(chart) || chart === self) continue;
+    const { folder, clusterFolder } = chart;
+    for (const c of chart.node.findAll()) {
+      if (c instanceof ApiObject) out.push({ folder: CLUSTER_SCOPED_KINDS.has(c.kind) ? clusterFolder : folder, object: c });
+    }
+  }
+  return out;
+}
+
+const gkKey = (gk: GroupKind) => `${gk.group}/${gk.kind}`;
+
+/** The permitted kinds that `used` holds, in the config's order; a used kind not permitted is an error. */
+function whitelist(used: ReadonlyMap<string, string>, permitted: readonly PermittedKind[], scope: string): GroupKind[] {
+  const allowed = new Set(permitted.map(gkKey));
+  const refused = [...used.entries()].filter(([key]) => !allowed.has(key));
+  if (refused.length > 0) {
+    throw new Error(
+      `ArgoCdChart: project ${PROJECT_NAME} would not admit the ${scope} kinds ${refused.map(([key, example]) => `${key} (e.g. ${example})`).join(', ')}; ` +
+        `expected each in PERMITTED_${scope === 'cluster-scoped' ? 'CLUSTER' : 'NAMESPACED'}_KINDS of lib/config/gitops.ts with its reason`,
+    );
+  }
+  return permitted.filter((p) => used.has(gkKey(p))).map((p) => ({ group: p.group, kind: p.kind }));
+}
+
+function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts' Services. */
+function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
+  const out: IgnoredFields[] = [];
+  for (const o of objects) {
+    const namespace = o.metadata.namespace;
+    if (namespace === undefined) continue;
+    if (o.kind === 'HorizontalPodAutoscaler') {
+      const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
+      out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
+    } else if (o.kind === 'Rollout') {
+      type Strategy = { canary?: { canaryService?: string; stableService?: string }; blueGreen?: { activeService?: string; previewService?: string } };
+      const s = (o.toJson() as { spec: { strategy: Strategy } }).spec.strategy;
+      for (const name of [s.canary?.canaryService, s.canary?.stableService, s.blueGreen?.activeService, s.blueGreen?.previewService]) {
+        if (name !== undefined) out.push({ group: '', kind: 'Service', name, namespace, jsonPointers: CONTROLLER_OWNED.rolloutService });
+      }
+    }
+  }
+  const key = (d: IgnoredFields) => `${d.kind}/${d.name}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export interface ArgoCdChartProps {
+  /** Every environment; each one with `gitops` gets an Application, the others none. */
+  readonly environments: readonly Environment[];
+}
+
+/**
+ * dist/argocd/: AppProject `exam-system` and one Application per deployed environment plus
+ * `exam-platform`, all in namespace `argocd`, synced by the root Application (see
+ * ArgoCdBootstrapChart).
+ *
+ * The chart reads the objects of the app's other charts, so it must be created after every
+ * chart it deploys. From them it derives, exactly: which kinds the project whitelists (each must
+ * be permitted in lib/config/gitops.ts), and which controller-owned fields each Application
+ * ignores (the HPAs' targets, the Rollouts' Services).
+ */
+export class ArgoCdChart extends OutputChart {
+  public readonly project: ArgoCdProject;
+  public readonly applications: readonly ArgoCdApplication[];
+
+  constructor(scope: App, props: ArgoCdChartProps) {
+    super(scope, 'argocd', { folder: ARGOCD_FOLDER, clusterFolder: ARGOCD_FOLDER });
+    const placed = placedObjects(scope, this);
+
+    const deployed = props.environments.filter((e) => e.gitops !== undefined);
+    const targets: Target[] = deployed.map((env) => ({
+      name: applicationName(env.name),
+      folder: env.name,
+      recurse: false,
+      revision: env.gitops!.targetRevision,
+      namespace: env.namespace,
+      automated: { enabled: env.gitops!.automated, prune: true, selfHeal: true },
+      notify: env.name,
+      labels: { 'exam-system.io/environment': env.name },
+      info: { 'Environment file': `environments/${env.name}.yaml` },
+    }));
+    targets.push({
+      name: PLATFORM_APPLICATION_NAME,
+      folder: PLATFORM_FOLDER,
+      recurse: true,
+      revision: WIRING_REVISION,
+      namespace: PLATFORM_NAMESPACE,
+      automated: { enabled: true, ...PLATFORM_AUTOMATED },
+      notify: 'platform',
+      labels: {},
+    });
+
+    const usedCluster = new Map<string, string>();
+    const usedNamespaced = new Map<string, string>();
+    const applications: ArgoCdApplication[] = [];
+    for (const t of targets) {
+      const synced = placed.filter((p) => p.folder === t.folder || (t.recurse && p.folder.startsWith(`${t.folder}/`))).map((p) => p.object);
+      if (synced.length === 0) {
+        throw new Error(`ArgoCdChart: Application ${t.name} would sync ${applicationPath(t.folder)}, which holds no manifests; expected the folder of a chart created before ArgoCdChart`);
+      }
+      for (const o of synced) {
+        const key = gkKey({ group: groupOf(o.apiVersion), kind: o.kind });
+        (o.metadata.namespace === undefined ? usedCluster : usedNamespaced).set(key, `${o.kind} ${o.name} in ${applicationPath(t.folder)}`);
+      }
+      applications.push(
+        new ArgoCdApplication(this, t.name, {
+          name: t.name,
+          namespace: ARGOCD_NAMESPACE,
+          project: PROJECT_NAME,
+          repoUrl: REPO_URL,
+          targetRevision: t.revision,
+          path: applicationPath(t.folder),
+          recurse: t.recurse,
+          server: IN_CLUSTER,
+          destinationNamespace: t.namespace,
+          automated: t.automated,
+          syncOptions: SYNC_OPTIONS.map((o) => o.option),
+          retry: SYNC_RETRY,
+          ignoreDifferences: controllerOwnedFields(synced),
+          // No resources finalizer: deleting an Application (or the root) leaves the exam
+          // system running; only a deliberate `argocd app delete --cascade` removes it.
+          cascadeDelete: false,
+          annotations: applicationNotificationAnnotations(t.notify),
+          labels: t.labels,
+          info: t.info,
+        }),
+      );
+    }
+    this.applications = applications;
+
+    const production = deployed.find((e) => e.name === 'production');
+    this.project = new ArgoCdProject(this, 'project', {
+      name: PROJECT_NAME,
+      namespace: ARGOCD_NAMESPACE,
+      description: 'The exam system: its deployed environments and the platform (Falco, cluster-wide objects), from this repository only',
+      sourceRepos: [REPO_URL],
+      destinations: [...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      clusterResources: whitelist(usedCluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
+      namespacedResources: whitelist(usedNamespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
+      roles: PROJECT_ROLES,
+      syncWindows: production ? examSessionWindows([applicationName(production.name)]) : [],
+      warnOnOrphans: true,
+    });
+  }
+}
+
+export interface ArgoCdBootstrapChartProps {
+  /** The chart whose folder the root Application syncs. */
+  readonly apps: ArgoCdChart;
+}
+
+/**
+ * dist/argocd-bootstrap/: the root (app of apps) Application `exam-root`, which syncs
+ * dist/argocd/ from main, and its project `exam-bootstrap`. A person applies this folder once,
+ * by hand, on a cluster where Argo CD runs (`kubectl apply -f dist/argocd-bootstrap/`; the root
+ * waits for its project if kubectl creates it first); from then on every change arrives through
+ * git. Nothing syncs this folder itself, so a change to it is applied the same way.
+ *
+ * `exam-bootstrap` admits only Applications and AppProjects in namespace `argocd`: the root
+ * needs to write there, and `exam-system` must not admit that namespace. The root carries the
+ * resources finalizer: deleting it deletes the Applications and the project it created (whose
+ * own deletion leaves the exam system running, as they carry no finalizer).
+ */
+export class ArgoCdBootstrapChart extends OutputChart {
+  public readonly root: ArgoCdApplication;
+
+  constructor(scope: App, props: ArgoCdBootstrapChartProps) {
+    super(scope, 'argocd-bootstrap', { folder: BOOTSTRAP_FOLDER, clusterFolder: BOOTSTRAP_FOLDER });
+    new ArgoCdProject(this, 'project', {
+      name: BOOTSTRAP_PROJECT_NAME,
+      namespace: ARGOCD_NAMESPACE,
+      description: `The root Application only: the Applications and AppProject of ${applicationPath(props.apps.folder)}, in namespace ${ARGOCD_NAMESPACE}`,
+      sourceRepos: [REPO_URL],
+      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+      namespacedResources: [
+        { group: 'argoproj.io', kind: 'Application' },
+        { group: 'argoproj.io', kind: 'AppProject' },
+      ],
+    });
+    this.root = new ArgoCdApplication(this, 'root', {
+      name: ROOT_APPLICATION_NAME,
+      namespace: ARGOCD_NAMESPACE,
+      project: BOOTSTRAP_PROJECT_NAME,
+      repoUrl: REPO_URL,
+      targetRevision: WIRING_REVISION,
+      path: applicationPath(props.apps.folder),
+      server: IN_CLUSTER,
+      destinationNamespace: ARGOCD_NAMESPACE,
+      // An Application removed from git is pruned (without its workloads: no finalizer on it).
+      automated: { enabled: true, prune: true, selfHeal: true },
+      syncOptions: SYNC_OPTIONS.map((o) => o.option),
+      retry: SYNC_RETRY,
+      cascadeDelete: true,
+      annotations: applicationNotificationAnnotations('platform'),
+    });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * `env-for-branch <ref>`: the environment a git ref releases to, whether it deploys, and where
+ * the pipeline commits the image bump (lib/config/branches.ts). With `--github-output` it prints
+ * `key=value` lines for `$GITHUB_OUTPUT`, so workflows never re-type the mapping.
+ */
+import { Argument, Command, Option } from 'commander';
+import { DeploymentTarget, deploymentTargetForRef } from '../../config/branches';
+import { ConfigError, loadEnvironments } from '../../config/load';
+import { CliContext, EXIT_OK, UsageError, environmentsDirOption, line, withExitCodes } from '../context';
+
+export function resolveRef(ref: string, environmentsDir: string): DeploymentTarget {
+  if (/[\s\r\n]/.test(ref) || ref === '') throw new UsageError(`invalid ref "${ref}": expected a branch name or refs/heads/<branch>, without spaces`);
+  try {
+    return deploymentTargetForRef(ref, loadEnvironments(environmentsDir));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`invalid configuration (run validate)\n${err.message}`);
+    throw err;
+  }
+}
+
+/** `key=value` lines for $GITHUB_OUTPUT. Keys are stable: workflows read them. */
+export function githubOutput(t: DeploymentTarget): string {
+  return [
+    `branch=${t.branch ?? ''}`,
+    `environment=${t.environment}`,
+    `deploy=${t.deploy}`,
+    `target-branch=${t.targetBranch ?? ''}`,
+    `commit-branch=${t.commitBranch ?? ''}`,
+    `force-publish=${t.forcePublish}`,
+  ].join('\n') + '\n';
+}
+
+export function describeTarget(ref: string, t: DeploymentTarget): string {
+  const lines = [`${ref} → ${t.environment} (${t.deploy ? 'deploys' : 'not deployed'})`];
+  if (t.branch === undefined) lines.push('  not a branch: builds and checks only');
+  lines.push(`  Argo CD tracks: ${t.targetBranch ?? '(no Application)'}`);
+  if (t.deploy) {
+    lines.push(`  the pipeline commits the image bump to: ${t.commitBranch}`);
+    if (t.forcePublish) lines.push(`  and force-publishes that commit to: ${t.targetBranch}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function registerEnvForBranch(program: Command, ctx: CliContext): void {
+  withExitCodes(
+    program
+      .command('env-for-branch')
+      .description('Print the environment a git ref releases to, whether it deploys, and the branch Argo CD tracks for it.')
+      .addArgument(new Argument('<ref>', 'refs/heads/<branch>, a bare branch name, or any other ref (tags and pull requests are not deployed)'))
+      .addOption(new Option('--github-output', 'print branch=, environment=, deploy=, target-branch=, commit-branch=, force-publish= lines for $GITHUB_OUTPUT'))
+      .addOption(environmentsDirOption())
+      .addHelpText('after', '\nMapping: main → production; develop and release/* → staging; hotfix/* → hotfix; anything else → development (not deployed).')
+      .action((ref: string, opts: { githubOutput?: boolean; environmentsDir: string }) => {
+        const target = resolveRef(ref, opts.environmentsDir);
+        ctx.io.out(line(opts.githubOutput === true ? githubOutput(target) : describeTarget(ref, target)));
+        ctx.exitCode = EXIT_OK;
+      }),
+  );
+}

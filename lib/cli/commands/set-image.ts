@@ -1,0 +1,118 @@
+/**
+ * `set-image <env> <service> <tag>`: bumps one service's image tag in environments/<env>.yaml.
+ * Only the tag's characters change: the file is edited at the tag's source position (found with
+ * the yaml Document API), so comments, blank lines, key order and flow-style maps stay exactly as
+ * they were. The result is schema-checked before it is written and the whole set of environments
+ * is re-validated after; a failure leaves the file as it was.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Argument, Command } from 'commander';
+import { Scalar, isScalar, parse, parseDocument } from 'yaml';
+import type { ServiceName } from '../../config/catalog';
+import { ConfigError, loadEnvironments, parseEnvironmentFile } from '../../config/load';
+import { EnvironmentName, environmentSchema } from '../../config/schema';
+import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
+
+/** The schema's own tag rule (pattern, length, never `latest`). */
+const TAG_SCHEMA = environmentSchema.shape.services.valueType.shape.tag;
+
+/** Undefined when `tag` is a valid image tag; otherwise why not. */
+export function tagProblem(tag: string): string | undefined {
+  const result = TAG_SCHEMA.safeParse(tag);
+  return result.success ? undefined : result.error.issues.map((i) => i.message).join('; ');
+}
+
+export function environmentFile(dir: string, env: EnvironmentName): { file: string; text: string } {
+  const file = path.join(dir, `${env}.yaml`);
+  if (!fs.existsSync(file)) throw new UsageError(`${file}: not found; expected the ${env} environment file`);
+  return { file, text: fs.readFileSync(file, 'utf8') };
+}
+
+/** The tag scalar of a service, with its source range. */
+function tagNode(text: string, file: string, service: ServiceName): Scalar {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  const node = doc.getIn(['services', service, 'tag'], true);
+  if (!isScalar(node) || node.range === undefined || node.range === null) {
+    throw new UsageError(`${file}: services.${service}.tag: not found; expected a scalar tag under services.${service}`);
+  }
+  return node;
+}
+
+/** How `tag` is written in place of `node`: same quoting style; quoted when a plain scalar would not read back as that string. */
+function scalarSource(node: Scalar, tag: string): string {
+  if (node.type === Scalar.QUOTE_SINGLE) return `'${tag}'`;
+  if (node.type === Scalar.PLAIN && parse(tag) === tag) return tag;
+  return JSON.stringify(tag);
+}
+
+/** The file text with one service's tag replaced; everything else byte for byte the same. */
+export function replaceTag(text: string, file: string, service: ServiceName, tag: string): string {
+  const node = tagNode(text, file, service);
+  const [start, end] = node.range as [number, number, number];
+  const next = `${text.slice(0, start)}${scalarSource(node, tag)}${text.slice(end)}`;
+  // Read back: the tag is what we asked for, and nothing else in the document changed.
+  const before = parse(text) as { services: Record<string, { tag: unknown }> };
+  const after = parse(next) as { services: Record<string, { tag: unknown }> };
+  before.services[service].tag = tag;
+  if (JSON.stringify(before) !== JSON.stringify(after)) throw new Error(`set-image: editing ${file} would change more than services.${service}.tag`);
+  return next;
+}
+
+export interface SetImageResult {
+  readonly file: string;
+  readonly previous: string;
+  readonly changed: boolean;
+}
+
+/** Validates the arguments, edits the file, and re-validates every environment. */
+export function setImage(dir: string, env: EnvironmentName, service: ServiceName, tag: string): SetImageResult {
+  const problem = tagProblem(tag);
+  if (problem !== undefined) throw new UsageError(`invalid tag "${tag}": ${problem}`);
+  const { file, text } = environmentFile(dir, env);
+  const previous = String(tagNode(text, file, service).value);
+  if (previous === tag) return { file, previous, changed: false };
+  const next = replaceTag(text, file, service, tag);
+  try {
+    parseEnvironmentFile(file, next);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(`${file} would be invalid after the edit; not written:\n${err.message}`);
+    throw err;
+  }
+  fs.writeFileSync(file, next);
+  try {
+    loadEnvironments(dir);
+  } catch (err) {
+    fs.writeFileSync(file, text);
+    throw err;
+  }
+  return { file, previous, changed: true };
+}
+
+export function registerSetImage(program: Command, ctx: CliContext): void {
+  withExitCodes(
+    program
+      .command('set-image')
+      .description("Set a service's image tag in environments/<env>.yaml, keeping comments and formatting; validates before and after.")
+      .addArgument(environmentArgument('env', 'environment'))
+      .addArgument(serviceArgument())
+      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], at most 128 characters, not "latest")'))
+      .addOption(environmentsDirOption())
+      .action((env: EnvironmentName, service: ServiceName, tag: string, opts: { environmentsDir: string }) => {
+        let result: SetImageResult;
+        try {
+          result = setImage(opts.environmentsDir, env, service, tag);
+        } catch (err) {
+          if (err instanceof ConfigError) {
+            ctx.io.err(line(`error: the environments are invalid after the edit; ${env}.yaml was restored:\n${err.message}`));
+            ctx.exitCode = EXIT_CHECK_FAILED;
+            return;
+          }
+          throw err;
+        }
+        ctx.io.out(line(result.changed ? `${env}: ${service} ${result.previous} → ${tag} (${path.basename(result.file)})` : `${env}: ${service} already at ${tag}; nothing to change`));
+        ctx.exitCode = EXIT_OK;
+      }),
+  );
+}

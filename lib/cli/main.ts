@@ -1,0 +1,61 @@
+/**
+ * The operator CLI: one entry point (`npm run cli -- <command>`), `--help` on every command,
+ * documented exit codes. Each command lives in lib/cli/commands/ and keeps its logic in exported
+ * pure functions; this file only wires them and maps errors to exit codes.
+ */
+import { Command, CommanderError } from 'commander';
+import { CliContext, CliIo, EXIT_CODES_HELP, EXIT_OK, EXIT_USAGE, PROCESS_IO, UsageError, line } from './context';
+import { registerDiff } from './commands/diff';
+import { registerEnvForBranch } from './commands/env-for-branch';
+import { registerGetImage } from './commands/get-image';
+import { registerPlan } from './commands/plan';
+import { registerPolarisConfig } from './commands/polaris-config';
+import { registerRollouts } from './commands/rollouts';
+import { registerSetImage } from './commands/set-image';
+import { registerValidate } from './commands/validate';
+
+/** The program with every command registered; output and exit codes go through `ctx`. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('cli')
+    .usage('<command> [options]   (run as: npm run cli -- <command>)')
+    .description('Operate the exam system\'s delivery: validate and compare environments, preview manifest changes, bump image tags, map branches to environments.')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.io.out, writeErr: ctx.io.err })
+    .showHelpAfterError('(add --help for usage)')
+    .helpCommand(true)
+    .addHelpText('after', EXIT_CODES_HELP);
+  registerValidate(program, ctx);
+  registerDiff(program, ctx);
+  registerPlan(program, ctx);
+  registerSetImage(program, ctx);
+  registerGetImage(program, ctx);
+  registerEnvForBranch(program, ctx);
+  registerRollouts(program, ctx);
+  registerPolarisConfig(program, ctx);
+  return program;
+}
+
+/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
+export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
+  const ctx: CliContext = { io, exitCode: EXIT_OK };
+  const program = buildProgram(ctx);
+  try {
+    program.parse([...argv], { from: 'user' });
+    return ctx.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version exit 0; a missing command shows help and is a usage error.
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+    }
+    if (err instanceof UsageError) {
+      io.err(line(`error: ${err.message}`));
+      return EXIT_USAGE;
+    }
+    io.err(line(`error: ${err instanceof Error ? err.message : String(err)}`));
+    return EXIT_USAGE;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = runCli(process.argv.slice(2));
+}

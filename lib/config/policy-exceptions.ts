@@ -1,0 +1,90 @@
+/**
+ * The one home of policy exceptions: every place where an object in dist/ is allowed to fail a
+ * check of lib/analysis/workload-policy.ts, with the reason. The policy tests print this list,
+ * fail on any finding not excepted here, and fail on any exception that no longer matches a
+ * finding (so a fixed object cannot keep a stale licence).
+ *
+ * An exception names one check on one object: no wildcards. Check ids are Polaris's where
+ * Polaris has the check, so the same list can drive a Polaris exemptions file.
+ */
+import type { CheckId } from '../analysis/workload-policy';
+
+export interface PolicyException {
+  /** The check id, as the policy checks report it. */
+  readonly check: CheckId;
+  /** The object's kind, e.g. `DaemonSet`. */
+  readonly kind: string;
+  /** The object's namespace; `null` for a cluster-scoped object such as a Namespace. */
+  readonly namespace: string | null;
+  readonly name: string;
+  /** Why the object needs it: what breaks without it, and what contains the risk. */
+  readonly reason: string;
+}
+
+const FALCO = { kind: 'DaemonSet', namespace: 'security-system', name: 'falco' } as const;
+
+export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
+  {
+    check: 'namespacePodSecurityRestricted',
+    kind: 'Namespace',
+    namespace: null,
+    name: 'security-system',
+    reason:
+      'Falco watches every node: it mounts host paths (/dev, /proc, /boot, /lib/modules, /usr, /etc and the container runtime socket), ' +
+      'runs as root with the BPF, PERFMON, SYS_PTRACE and SYS_RESOURCE capabilities and without seccomp or AppArmor confinement, which ' +
+      'only Pod Security "privileged" admits. Only the Falco DaemonSet runs here; every other namespace enforces "restricted".',
+  },
+  {
+    check: 'restrictedVolumes',
+    ...FALCO,
+    reason:
+      "The seed's host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc) and the container runtime socket give Falco the kernel, " +
+      'process and container metadata its rules match on; hostPath is not a restricted volume type. Every host mount is read-only.',
+  },
+  {
+    check: 'runAsRootAllowed',
+    ...FALCO,
+    reason: "Falco loads eBPF programs, reads every process's /proc entries and the root-owned runtime socket, so it runs as root (runAsNonRoot: false).",
+  },
+  {
+    check: 'runAsUser',
+    ...FALCO,
+    reason: 'UID 0 is set explicitly for the same reason as runAsRootAllowed; the container still drops every capability but the four Falco needs.',
+  },
+  {
+    check: 'dangerousCapabilities',
+    ...FALCO,
+    reason:
+      "Falco's least-privileged mode for the modern eBPF probe, instead of privileged: true: BPF loads its programs and maps, PERFMON " +
+      "attaches them to tracepoints, SYS_RESOURCE raises the locked-memory limit for its ring buffers, SYS_PTRACE reads other processes' " +
+      '/proc entries. ALL other capabilities are dropped.',
+  },
+  {
+    check: 'seccompProfile',
+    ...FALCO,
+    reason:
+      "bpf(2) is outside the container runtimes' default seccomp profiles on many runtime versions, so the eBPF probe runs Unconfined, as " +
+      "the upstream chart's least-privileged mode does on a default kubelet.",
+  },
+  {
+    check: 'appArmorProfile',
+    ...FALCO,
+    reason: "The runtime's default AppArmor profile forbids reading other processes' /proc entries, which Falco needs to build its process table.",
+  },
+  {
+    check: 'pod-probes-identical',
+    ...FALCO,
+    reason:
+      "Falco's webserver has one health endpoint, /healthz, which reports Falco's own event sources (no downstream dependency whose blip " +
+      'should only take it out of rotation); no Service routes to Falco, and liveness waits longer (60 s delay, 30 s period) than readiness.',
+  },
+];
+
+/** The reason recorded for one exception; throws if there is none (so callers cannot invent one). */
+export function policyExceptionReason(check: CheckId, kind: string, namespace: string | null, name: string): string {
+  const e = POLICY_EXCEPTIONS.find((x) => x.check === check && x.kind === kind && x.namespace === namespace && x.name === name);
+  if (e === undefined) {
+    throw new Error(`policy exceptions: no exception for ${check} on ${kind} ${namespace ?? '(cluster)'}/${name}; expected an entry in lib/config/policy-exceptions.ts`);
+  }
+  return e.reason;
+}

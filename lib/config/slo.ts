@@ -1,0 +1,174 @@
+/**
+ * The exam system's service-level thresholds and release-analysis settings, in one place:
+ * the canary/blue-green analysis (seed §3.2) and the post-deploy alerts (seed §5.2). Every
+ * PromQL query the manifests carry is built by one function below, so each query text exists
+ * once and the AnalysisTemplates and the alerts cannot drift apart.
+ */
+
+/** What every exam service exposes on `/metrics` (seed §3.2, §5.2). */
+export const METRICS = {
+  /** Counter of handled HTTP requests, labelled with the response `status` code. */
+  requests: 'http_requests_total',
+  /** Histogram of request durations in seconds (its `_bucket` series carry `le`). */
+  durationBuckets: 'http_request_duration_seconds_bucket',
+  /** The label holding the HTTP status code. */
+  statusLabel: 'status',
+  /** Server errors: what counts against the success rate. */
+  serverErrorStatus: '5..',
+} as const;
+
+/**
+ * Which series a query reads. `service` is the Prometheus Operator's `service` target label:
+ * the name of the Kubernetes Service through which the pods were discovered (so the canary
+ * Service's series are the canary pods only). `namespace` keeps environments apart when one
+ * Prometheus scrapes them all: every environment has Services of the same names.
+ */
+export interface SeriesScope {
+  /** A namespace name. */
+  readonly namespace: string;
+  /** A Service name, or an Argo Rollouts placeholder such as `{{args.service-name}}`. */
+  readonly service: string;
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ARG = /^\{\{args\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\}\}$/;
+
+function matchers(scope: SeriesScope, extra = ''): string {
+  if (!NAME.test(scope.namespace)) throw new Error(`SLO query: namespace "${scope.namespace}" is not a Kubernetes name`);
+  if (!NAME.test(scope.service) && !ARG.test(scope.service)) {
+    throw new Error(`SLO query: service "${scope.service}" is neither a Kubernetes name nor an {{args.x}} placeholder`);
+  }
+  return `{namespace="${scope.namespace}",service="${scope.service}"${extra}}`;
+}
+
+function by(labels: readonly string[]): string {
+  return labels.length === 0 ? '' : ` by (${labels.join(', ')}) `;
+}
+
+/**
+ * Share of requests that did not end in a server error (seed: status!~"5..") over `window`.
+ * `groupBy` keeps labels in the result (the alerts keep namespace and service).
+ */
+export function successRateQuery(scope: SeriesScope, window: string, groupBy: readonly string[] = []): string {
+  const { requests, statusLabel, serverErrorStatus } = METRICS;
+  return (
+    `sum${by(groupBy)}(rate(${requests}${matchers(scope, `,${statusLabel}!~"${serverErrorStatus}"`)}[${window}]))\n` +
+    `/\n` +
+    `sum${by(groupBy)}(rate(${requests}${matchers(scope)}[${window}]))`
+  );
+}
+
+/** Share of requests that ended in a server error (seed §5.2: status=~"5..") over `window`. */
+export function errorRateQuery(scope: SeriesScope, window: string, groupBy: readonly string[] = []): string {
+  const { requests, statusLabel, serverErrorStatus } = METRICS;
+  return (
+    `sum${by(groupBy)}(rate(${requests}${matchers(scope, `,${statusLabel}=~"${serverErrorStatus}"`)}[${window}]))\n` +
+    `/\n` +
+    `sum${by(groupBy)}(rate(${requests}${matchers(scope)}[${window}]))`
+  );
+}
+
+/** The `quantile` (e.g. 0.95) of request durations in seconds over `window`. */
+export function latencyQuantileQuery(scope: SeriesScope, quantile: number, window: string, groupBy: readonly string[] = []): string {
+  if (!(quantile > 0 && quantile < 1)) throw new Error(`SLO query: quantile ${quantile} must be between 0 and 1`);
+  return `histogram_quantile(${quantile}, sum${by([...groupBy, 'le'])}(rate(${METRICS.durationBuckets}${matchers(scope)}[${window}])))`;
+}
+
+/** The lowest `up` of the scraped pods: 1 when every pod answered its last scrape. */
+export function minUpQuery(scope: SeriesScope): string {
+  return `min(up${matchers(scope)})`;
+}
+
+/** The share of scraped pods that answered their last scrape (seed §5.2: avg(up)). */
+export function availabilityQuery(scope: SeriesScope, groupBy: readonly string[] = []): string {
+  return `avg${by(groupBy)}(up${matchers(scope)})`;
+}
+
+export type Comparator = '>' | '>=' | '<' | '<=';
+
+const NEGATION: Readonly<Record<Comparator, Comparator>> = { '>': '<=', '>=': '<', '<': '>=', '<=': '>' };
+
+/**
+ * An Argo Rollouts condition on the first sample of a Prometheus result that holds only when
+ * there is a number to judge: an empty result or NaN (no traffic) makes it false.
+ */
+export function guardedCondition(op: Comparator, threshold: number): string {
+  if (!Number.isFinite(threshold)) throw new Error(`analysis condition: threshold ${threshold} is not a number`);
+  return `len(result) > 0 && !isNaN(result[0]) && result[0] ${op} ${threshold}`;
+}
+
+/**
+ * The success and failure conditions of a metric: the guarded comparison and its guarded
+ * negation. With data, exactly one holds; without data neither does, so the measurement is
+ * Inconclusive (see lib/constructs/analysis-templates.ts).
+ */
+export function conditionPair(op: Comparator, threshold: number): { readonly successCondition: string; readonly failureCondition: string } {
+  return { successCondition: guardedCondition(op, threshold), failureCondition: guardedCondition(NEGATION[op], threshold) };
+}
+
+/** Thresholds a release must meet while Argo Rollouts analyses it (seed §3.2). */
+export const RELEASE_SLO = {
+  /** Success rate of at least 95%. */
+  minSuccessRate: 0.95,
+  /** The quantile judged for latency (p95). */
+  latencyQuantile: 0.95,
+  /** p95 latency of at most 0.5 s. */
+  maxLatencySeconds: 0.5,
+  /** Every preview pod answers its scrape. */
+  minUp: 1,
+} as const;
+
+/** Thresholds of the running system, as the seed's post-deploy monitor checks them (§5.2). */
+export const POST_DEPLOY_SLO = {
+  /** Error rate above 5% (seed: error_rate 5.0 %). */
+  maxErrorRate: 0.05,
+  /** p95 above 2 s (seed: response_time_p95 2.0). */
+  maxLatencySeconds: 2,
+  latencyQuantile: 0.95,
+  /** Success rate below 95% (seed: success_rate 95.0 %). */
+  minSuccessRate: 0.95,
+  /** Availability below 99% (seed: availability 99.0 %, avg(up)). */
+  minAvailability: 0.99,
+  /** The seed's queries use rates over 5 minutes. */
+  window: '5m',
+  /**
+   * How long a breach must last before the alert fires. The seed's monitor rolls back after 3
+   * consecutive failed checks one minute apart, i.e. after 3 minutes of breach.
+   */
+  for: '3m',
+} as const;
+
+/** How Argo Rollouts measures (seed §3.2, with its coverage flaw fixed). */
+export const ANALYSIS_SETTINGS = {
+  /** Time between measurements. */
+  interval: '30s',
+  /** A metric fails at its failureLimit+1-th failed measurement, i.e. the 4th. */
+  failureLimit: 3,
+  /** The rate window of the analysis queries (the seed's [2m]). */
+  window: '2m',
+  /**
+   * No-data measurements a background analysis tolerates before it pauses the rollout.
+   * Argo Rollouts starts the background AnalysisRun as soon as the update starts and takes the
+   * first measurement at once, before the first canary pod is ready; rate() then needs two
+   * scrapes (30 s apart) of it. About 2 minutes of "no data" at the start of every canary is
+   * therefore normal, and with the default limit of 0 every release would pause at its first
+   * measurement. The count is cumulative over the run, so a canary that keeps receiving no
+   * traffic still pauses, after the 5th no-data measurement.
+   */
+  backgroundInconclusiveLimit: 4,
+  /** Blue/green post-promotion: 10 measurements × 30 s = 5 minutes, then the run completes. */
+  postPromotionCount: 10,
+  /** Blue/green pre-promotion health: 4 measurements × 30 s. */
+  previewHealthCount: 4,
+  /**
+   * One failed preview scrape is tolerated (a blip); a second aborts the release before any
+   * user sees the new color.
+   */
+  previewHealthFailureLimit: 1,
+  /**
+   * The pre-promotion run starts when the preview pods are available, possibly before their
+   * first scrape: one no-data measurement is tolerated, and at least 3 of the 4 must then be
+   * real successes.
+   */
+  previewHealthInconclusiveLimit: 1,
+} as const;

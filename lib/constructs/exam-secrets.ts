@@ -1,0 +1,149 @@
+import { Construct } from 'constructs';
+import * as eso from '../../imports/external-secrets.io';
+import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/schema';
+import { commonLabels } from './labels';
+
+/** One key of the Secret and where in AWS Secrets Manager its value lives. */
+export interface SecretKeySource {
+  /** The key in the Kubernetes Secret (what pods reference). */
+  readonly secretKey: string;
+  /** The AWS secret's name below `exam-system/<environment>/`, e.g. `flagsmith`. */
+  readonly remoteName: string;
+  /** The JSON property inside that AWS secret, e.g. `database_url`. */
+  readonly property: string;
+}
+
+/**
+ * What Secret `exam-secrets` holds in every environment. The values live in AWS Secrets Manager
+ * under `exam-system/<environment>/<remoteName>` (one JSON secret per component).
+ */
+export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
+  // Flagsmith, the feature-flag controller (seed §4.2).
+  { secretKey: 'FLAGSMITH_DATABASE_URL', remoteName: 'flagsmith', property: 'database_url' },
+  { secretKey: 'FLAGSMITH_SECRET_KEY', remoteName: 'flagsmith', property: 'secret_key' },
+  // The exam services' PostgreSQL login (host and database name are in exam-config-<env>).
+  { secretKey: 'DATABASE_USER', remoteName: 'database', property: 'username' },
+  { secretKey: 'DATABASE_PASSWORD', remoteName: 'database', property: 'password' },
+  // Redis AUTH (host and DB number are in exam-config-<env>).
+  { secretKey: 'REDIS_PASSWORD', remoteName: 'redis', property: 'password' },
+  // auth-service signs session tokens with it.
+  { secretKey: 'JWT_SIGNING_KEY', remoteName: 'auth-service', property: 'jwt_signing_key' },
+];
+
+/** The operator's own ServiceAccount (IRSA-annotated by the platform's External Secrets install). */
+export const DEFAULT_OPERATOR_SERVICE_ACCOUNT = { name: 'external-secrets', namespace: 'external-secrets' } as const;
+
+const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+const REMOTE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const PROPERTY = /^[a-z0-9_]+$/;
+const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const DURATION = /^(\d+(h|m|s))+$/;
+
+export interface ExamSecretsProps {
+  readonly environment: EnvironmentName;
+  /** The app namespace: the only namespace the store serves and where the Secret is made. */
+  readonly namespace: string;
+  /** AWS region of the environment's Secrets Manager (environment config AWS_REGION). */
+  readonly region: string;
+  /** @default exam-secrets (ExternalSecret and target Secret) */
+  readonly secretName?: string;
+  /** @default EXAM_SECRET_KEYS */
+  readonly keys?: readonly SecretKeySource[];
+  /** How often the operator re-reads AWS (rotation reaches pods within this). @default 1h */
+  readonly refreshInterval?: string;
+  /** The ServiceAccount whose projected token the operator exchanges for AWS credentials (IRSA). @default external-secrets/external-secrets */
+  readonly operatorServiceAccount?: { readonly name: string; readonly namespace: string };
+  /**
+   * An IAM role the operator assumes for this environment, whose policy allows only
+   * `exam-system/<environment>/*`. @default none (the operator's own IRSA role is used)
+   */
+  readonly roleArn?: string;
+}
+
+/**
+ * Secrets without secrets in git: a ClusterSecretStore `aws-secrets-manager-<env>` for AWS
+ * Secrets Manager in the environment's region, usable only from the environment's namespace
+ * (`conditions`), authenticated with the operator's ServiceAccount token (no static keys);
+ * and an ExternalSecret `exam-secrets` that makes and owns Secret `exam-secrets` in that
+ * namespace from `exam-system/<env>/...`.
+ */
+export class ExamSecrets extends Construct {
+  public readonly secretName: string;
+  public readonly storeName: string;
+  public readonly keys: readonly SecretKeySource[];
+
+  constructor(scope: Construct, id: string, props: ExamSecretsProps) {
+    super(scope, id);
+    this.secretName = props.secretName ?? 'exam-secrets';
+    this.storeName = `aws-secrets-manager-${props.environment}`;
+    this.keys = props.keys ?? EXAM_SECRET_KEYS;
+    const refreshInterval = props.refreshInterval ?? '1h';
+    const sa = props.operatorServiceAccount ?? DEFAULT_OPERATOR_SERVICE_ACCOUNT;
+    const who = `ExamSecrets ${props.environment}`;
+
+    if (!(ENVIRONMENT_NAMES as readonly string[]).includes(props.environment)) {
+      throw new Error(`${who}: unknown environment; expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
+    }
+    if (!AWS_REGION.test(props.region)) {
+      throw new Error(`${who}: region "${props.region}" is not an AWS region; expected e.g. us-east-1 (environment config AWS_REGION)`);
+    }
+    if (props.namespace === '') throw new Error(`${who}: namespace is empty; expected the environment's app namespace`);
+    if (!DURATION.test(refreshInterval)) throw new Error(`${who}: refreshInterval "${refreshInterval}" is not a duration; expected e.g. 1h or 15m`);
+    if (props.roleArn !== undefined && !ROLE_ARN.test(props.roleArn)) {
+      throw new Error(`${who}: roleArn "${props.roleArn}" is not an IAM role ARN; expected arn:aws:iam::<account>:role/<name>`);
+    }
+    if (this.keys.length === 0) throw new Error(`${who}: no keys; expected at least one secret key`);
+    const seen = new Set<string>();
+    for (const k of this.keys) {
+      if (!ENV_VAR.test(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
+      if (seen.has(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is listed twice; expected each key once`);
+      seen.add(k.secretKey);
+      if (!REMOTE_NAME.test(k.remoteName)) throw new Error(`${who}: ${k.secretKey}: remoteName "${k.remoteName}" is invalid; expected lower-case kebab-case`);
+      if (!PROPERTY.test(k.property)) throw new Error(`${who}: ${k.secretKey}: property "${k.property}" is invalid; expected lower-case snake_case`);
+    }
+
+    const labels = { ...commonLabels('secrets'), 'exam-system.io/environment': props.environment };
+
+    new eso.ClusterSecretStore(this, 'store', {
+      metadata: { name: this.storeName, labels },
+      spec: {
+        // One environment's store serves one namespace: staging's ExternalSecrets cannot name
+        // production's store and read production's secrets.
+        conditions: [{ namespaces: [props.namespace] }],
+        provider: {
+          aws: {
+            service: eso.ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER,
+            region: props.region,
+            role: props.roleArn,
+            auth: { jwt: { serviceAccountRef: { name: sa.name, namespace: sa.namespace } } },
+          },
+        },
+      },
+    });
+
+    new eso.ExternalSecret(this, 'external-secret', {
+      metadata: { name: this.secretName, namespace: props.namespace, labels },
+      spec: {
+        refreshInterval,
+        secretStoreRef: { kind: eso.ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: this.storeName },
+        target: {
+          name: this.secretName,
+          // Owner: the Secret is deleted with the ExternalSecret. Retain: if the AWS secret
+          // disappears, pods keep the last good value instead of losing the Secret.
+          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
+          deletionPolicy: eso.ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+        },
+        data: this.keys.map((k) => ({
+          secretKey: k.secretKey,
+          remoteRef: { key: remoteKey(props.environment, k.remoteName), property: k.property },
+        })),
+      },
+    });
+  }
+}
+
+/** The AWS Secrets Manager name of one environment's secret. */
+export function remoteKey(environment: EnvironmentName, remoteName: string): string {
+  return `exam-system/${environment}/${remoteName}`;
+}

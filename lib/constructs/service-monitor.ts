@@ -1,0 +1,61 @@
+/**
+ * Prometheus Operator ServiceMonitor for one exam service (seed §5.2: the post-deploy checks
+ * and the release analysis read its metrics).
+ *
+ * It selects the service's Services that carry `exam-system.io/scrape: "true"` (the main
+ * Service, and a canary's canary Service or a blue/green's preview Service). The operator
+ * gives every scraped series the target labels `namespace` and `service` (the name of the
+ * Service the pod was discovered through), which is how the analysis queries tell the canary
+ * or preview pods (`service="<name>-canary"`, `service="<name>-preview"`) from all pods
+ * (`service="<name>"`).
+ */
+import { Construct } from 'constructs';
+import * as monitoring from '../../imports/monitoring.coreos.com';
+import { SCRAPE_LABEL, commonLabels, selectorLabels } from './labels';
+
+export interface ServiceMonitorProps {
+  /** The exam service (its Services' `app` label); also the ServiceMonitor's name. */
+  readonly service: string;
+  readonly namespace: string;
+  /** The Service port name scraped. @default http */
+  readonly port?: string;
+  /** The metrics path. @default /metrics */
+  readonly path?: string;
+  /** Scrape interval. @default 30s */
+  readonly interval?: string;
+}
+
+const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DURATION = /^(\d+(ms|s|m|h))+$/;
+
+/** A ServiceMonitor named as the service, scraping its labelled Services in its namespace. */
+export class ServiceMonitor extends Construct {
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
+    super(scope, id);
+    for (const [field, value] of [['service', props.service], ['namespace', props.namespace]] as const) {
+      if (!NAME.test(value) || value.length > 63) {
+        throw new Error(`ServiceMonitor ${props.service}: ${field} "${value}" is not a Kubernetes name; expected lower-case letters, digits and "-"`);
+      }
+    }
+    const interval = props.interval ?? '30s';
+    if (!DURATION.test(interval)) throw new Error(`ServiceMonitor ${props.service}: interval "${interval}" is not a duration; expected e.g. 30s`);
+    const path = props.path ?? '/metrics';
+    if (!path.startsWith('/')) throw new Error(`ServiceMonitor ${props.service}: path "${path}" must start with "/"`);
+    this.name = props.service;
+
+    new monitoring.ServiceMonitor(this, 'servicemonitor', {
+      metadata: {
+        name: props.service,
+        namespace: props.namespace,
+        labels: { ...commonLabels('monitoring'), 'app.kubernetes.io/name': props.service },
+      },
+      spec: {
+        selector: { matchLabels: { ...selectorLabels(props.service), [SCRAPE_LABEL]: 'true' } },
+        namespaceSelector: { matchNames: [props.namespace] },
+        endpoints: [{ port: props.port ?? 'http', path, interval }],
+      },
+    });
+  }
+}

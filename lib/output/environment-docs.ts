@@ -1,0 +1,354 @@
+/**
+ * docs/environments.md: for each environment, its services (strategy, replicas, image tag,
+ * exposure), a Mermaid diagram of the traffic path and one of the release flow. Everything is
+ * read from the environments and the synthesized objects, so the page cannot drift from what
+ * Argo CD applies. Pure: no files, no clock.
+ */
+import { BRANCH_RULES } from '../config/branches';
+import { SERVICES, ServiceName } from '../config/catalog';
+import type { Environment } from '../config/load';
+import type { KubeObject } from './render';
+
+/** The environment fields the page uses. */
+export type DocumentedEnvironment = Pick<Environment, 'name' | 'namespace' | 'gitops' | 'services'>;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function get(v: unknown, ...path: string[]): unknown {
+  let cur = v;
+  for (const k of path) cur = isObj(cur) ? cur[k] : undefined;
+  return cur;
+}
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
+function code(text: string): string {
+  return `\`${text}\``;
+}
+
+/** How a service's new version replaces the old, read from its workload. */
+export type StrategyKind = 'rolling' | 'canary' | 'blueGreen';
+
+export interface ServiceRow {
+  readonly service: ServiceName;
+  readonly workload: KubeObject;
+  readonly strategy: StrategyKind;
+  readonly replicas: string;
+  readonly tag: string;
+  /** `https://host/path` for each Ingress path that reaches the service. */
+  readonly exposure: readonly string[];
+}
+
+const STRATEGY_LABEL: Record<StrategyKind, string> = {
+  rolling: 'Deployment (rolling update)',
+  canary: 'Rollout (canary)',
+  blueGreen: 'Rollout (blue-green)',
+};
+
+function inNamespace(objects: readonly KubeObject[], namespace: string, kind: string): KubeObject[] {
+  return objects.filter((o) => o.kind === kind && o.metadata.namespace === namespace);
+}
+
+function appOf(workload: KubeObject): string | undefined {
+  return str(get(workload, 'spec', 'selector', 'matchLabels', 'app'));
+}
+
+/** The app each Service routes to, by Service name (selectors use `app` only). */
+function serviceApps(objects: readonly KubeObject[], namespace: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const svc of inNamespace(objects, namespace, 'Service')) {
+    const app = str(get(svc, 'spec', 'selector', 'app'));
+    if (app !== undefined) out.set(svc.metadata.name, app);
+  }
+  return out;
+}
+
+interface IngressRoute {
+  readonly ingress: string;
+  readonly url: string;
+  readonly path: string;
+  readonly host: string;
+  readonly app: string;
+}
+
+function ingressRoutes(objects: readonly KubeObject[], namespace: string): IngressRoute[] {
+  const apps = serviceApps(objects, namespace);
+  const out: IngressRoute[] = [];
+  for (const ing of inNamespace(objects, namespace, 'Ingress')) {
+    const tlsHosts = new Set(arr(get(ing, 'spec', 'tls')).flatMap((t) => arr(get(t, 'hosts')).map(String)));
+    for (const rule of arr(get(ing, 'spec', 'rules'))) {
+      const host = str(get(rule, 'host')) ?? '*';
+      for (const p of arr(get(rule, 'http', 'paths'))) {
+        const backend = str(get(p, 'backend', 'service', 'name'));
+        const app = backend === undefined ? undefined : apps.get(backend) ?? backend;
+        if (app === undefined) continue;
+        const path = str(get(p, 'path')) ?? '/';
+        out.push({ ingress: ing.metadata.name, host, path, app, url: `${tlsHosts.has(host) ? 'https' : 'http'}://${host}${path}` });
+      }
+    }
+  }
+  return out;
+}
+
+function workloadFor(objects: readonly KubeObject[], namespace: string, service: string): KubeObject {
+  const found = [...inNamespace(objects, namespace, 'Deployment'), ...inNamespace(objects, namespace, 'Rollout')].filter((w) => appOf(w) === service);
+  if (found.length !== 1) {
+    throw new Error(`environment docs: ${namespace}/${service}: expected exactly one Deployment or Rollout selecting app=${service}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+function strategyOf(workload: KubeObject): StrategyKind {
+  if (workload.kind === 'Deployment') return 'rolling';
+  if (get(workload, 'spec', 'strategy', 'canary') !== undefined) return 'canary';
+  if (get(workload, 'spec', 'strategy', 'blueGreen') !== undefined) return 'blueGreen';
+  throw new Error(`environment docs: Rollout ${workload.metadata.namespace}/${workload.metadata.name} has neither a canary nor a blueGreen strategy`);
+}
+
+function replicasOf(objects: readonly KubeObject[], workload: KubeObject): string {
+  const replicas = str(get(workload, 'spec', 'replicas')) ?? '1';
+  const hpa = inNamespace(objects, workload.metadata.namespace ?? '', 'HorizontalPodAutoscaler').find(
+    (h) => get(h, 'spec', 'scaleTargetRef', 'kind') === workload.kind && get(h, 'spec', 'scaleTargetRef', 'name') === workload.metadata.name,
+  );
+  if (hpa === undefined) return replicas;
+  return `${str(get(hpa, 'spec', 'minReplicas')) ?? replicas}–${str(get(hpa, 'spec', 'maxReplicas'))} (HPA)`;
+}
+
+function tagOf(workload: KubeObject, service: string): string {
+  const containers = arr(get(workload, 'spec', 'template', 'spec', 'containers'));
+  const container = containers.find((c) => get(c, 'name') === service) ?? containers[0];
+  const image = str(get(container, 'image')) ?? '';
+  const at = image.indexOf('@');
+  if (at !== -1) return image.slice(at + 1);
+  const colon = image.lastIndexOf(':');
+  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : '(none)';
+}
+
+/** One row per service of the environment, in catalog order. */
+export function serviceRows(env: DocumentedEnvironment, objects: readonly KubeObject[]): ServiceRow[] {
+  const routes = ingressRoutes(objects, env.namespace);
+  return env.services.map((s) => {
+    const workload = workloadFor(objects, env.namespace, s.name);
+    return {
+      service: s.name,
+      workload,
+      strategy: strategyOf(workload),
+      replicas: replicasOf(objects, workload),
+      tag: tagOf(workload, s.name),
+      exposure: routes.filter((r) => r.app === s.name).map((r) => r.url),
+    };
+  });
+}
+
+/** A Mermaid node id: letters, digits and `_` only. */
+function nodeId(prefix: string, name: string): string {
+  return `${prefix}_${name.replace(/[^A-Za-z0-9]/g, '_')}`;
+}
+/** A quoted Mermaid label. */
+function label(text: string): string {
+  return `"${text.replace(/"/g, '#quot;')}"`;
+}
+
+function trafficDiagram(env: DocumentedEnvironment, objects: readonly KubeObject[]): string[] {
+  const routes = ingressRoutes(objects, env.namespace);
+  const names = new Set<string>(env.services.map((s) => s.name));
+  const lines = ['```mermaid', 'flowchart LR'];
+  if (routes.length > 0) lines.push(`  users([${label('Users (internet)')}])`);
+  const ingresses = [...new Set(routes.map((r) => r.ingress))];
+  for (const ing of ingresses) {
+    const hosts = [...new Set(routes.filter((r) => r.ingress === ing).map((r) => r.host))];
+    lines.push(`  ${nodeId('ing', ing)}[${label(`Ingress ${ing}<br/>${hosts.join('<br/>')}`)}]`);
+    lines.push(`  users --> ${nodeId('ing', ing)}`);
+  }
+  for (const s of env.services) lines.push(`  ${nodeId('svc', s.name)}[${label(s.name)}]`);
+  for (const r of routes) {
+    if (names.has(r.app)) lines.push(`  ${nodeId('ing', r.ingress)} -->|${label(r.path)}| ${nodeId('svc', r.app)}`);
+  }
+  for (const s of env.services) {
+    for (const callee of SERVICES[s.name].calls) {
+      if (names.has(callee)) lines.push(`  ${nodeId('svc', s.name)} --> ${nodeId('svc', callee)}`);
+    }
+  }
+  lines.push('```');
+  return lines;
+}
+
+function templateNames(analysis: unknown): string[] {
+  return arr(get(analysis, 'templates')).map((t) => str(get(t, 'templateName')) ?? str(get(t, 'clusterTemplateName')) ?? '?');
+}
+
+function describeCanaryStep(step: unknown): string {
+  if (get(step, 'setWeight') !== undefined) return `${str(get(step, 'setWeight'))}% of traffic`;
+  if (isObj(step) && 'pause' in step) {
+    const d = str(get(step, 'pause', 'duration'));
+    return d === undefined ? 'pause until promoted by hand' : `pause ${d}`;
+  }
+  if (get(step, 'analysis') !== undefined) return `analysis: ${templateNames(get(step, 'analysis')).join(', ')}`;
+  return isObj(step) ? Object.keys(step).join(', ') : String(step);
+}
+
+interface FlowGroup {
+  readonly key: string;
+  readonly services: string[];
+  readonly lines: string[];
+}
+
+interface Flow {
+  readonly key: string;
+  readonly lines: string[];
+  /** Per-service detail (the Services a Rollout switches). */
+  readonly detail?: string;
+}
+
+function rollingFlow(workload: KubeObject): Flow {
+  const ru = get(workload, 'spec', 'strategy', 'rollingUpdate');
+  const surge = str(get(ru, 'maxSurge')) ?? '25%';
+  const unavailable = str(get(ru, 'maxUnavailable')) ?? '25%';
+  const lines = [
+    '```mermaid',
+    'flowchart LR',
+    `  new[${label('new ReplicaSet')}] --> surge[${label(`add pods (maxSurge ${surge})`)}]`,
+    `  surge --> ready{${label('readiness probe passes?')}}`,
+    `  ready -->|yes| retire[${label(`retire old pods (maxUnavailable ${unavailable})`)}]`,
+    `  retire --> surge`,
+    `  ready -->|no| stuck[${label('rollout stalls; old pods keep serving')}]`,
+    '```',
+  ];
+  return { key: `rolling|${surge}|${unavailable}`, lines };
+}
+
+function canaryFlow(workload: KubeObject): Flow {
+  const canary = get(workload, 'spec', 'strategy', 'canary');
+  const steps = arr(get(canary, 'steps')).map(describeCanaryStep);
+  const background = templateNames(get(canary, 'analysis'));
+  const lines = ['```mermaid', 'flowchart LR', `  start[${label('new version: canary pods behind the canary Service')}]`];
+  let prev = 'start';
+  steps.forEach((s, i) => {
+    lines.push(`  ${prev} --> step${i}[${label(s)}]`);
+    prev = `step${i}`;
+  });
+  lines.push(`  ${prev} --> done[${label('100%: canary becomes stable')}]`);
+  if (background.length > 0) {
+    lines.push(`  analysis{{${label(`background analysis: ${background.join(', ')}`)}}}`);
+    lines.push(`  start -.-> analysis`);
+    lines.push(`  analysis -.->|${label('fails')}| abort[${label('abort: all traffic back to stable')}]`);
+  }
+  lines.push('```');
+  const services = [str(get(canary, 'canaryService')), str(get(canary, 'stableService'))];
+  const detail = services.every((x) => x !== undefined) ? `canary ${code(services[0] as string)}, stable ${code(services[1] as string)}` : undefined;
+  return { key: `canary|${JSON.stringify(steps)}|${background.join(',')}`, lines, detail };
+}
+
+function blueGreenFlow(workload: KubeObject): Flow {
+  const bg = get(workload, 'spec', 'strategy', 'blueGreen');
+  const pre = templateNames(get(bg, 'prePromotionAnalysis'));
+  const post = templateNames(get(bg, 'postPromotionAnalysis'));
+  const auto = get(bg, 'autoPromotionEnabled') !== false;
+  const delay = str(get(bg, 'scaleDownDelaySeconds')) ?? '30';
+  const lines = ['```mermaid', 'flowchart LR', `  preview[${label('new color behind the preview Service')}]`];
+  let prev = 'preview';
+  if (pre.length > 0) {
+    lines.push(`  preview --> pre{{${label(`pre-promotion analysis: ${pre.join(', ')}`)}}}`);
+    lines.push(`  pre -.->|${label('fails')}| abortPre[${label('abort: live traffic never moved')}]`);
+    prev = 'pre';
+  }
+  lines.push(`  ${prev} --> promote[${label(auto ? 'promote automatically' : 'promote by hand (kubectl argo rollouts promote)')}]`);
+  lines.push(`  promote --> switch[${label('the active Service switches to the new color')}]`);
+  prev = 'switch';
+  if (post.length > 0) {
+    lines.push(`  switch --> post{{${label(`post-promotion analysis: ${post.join(', ')}`)}}}`);
+    lines.push(`  post -.->|${label('fails')}| abortPost[${label('abort: switch back to the old color')}]`);
+    prev = 'post';
+  }
+  lines.push(`  ${prev} --> down[${label(`old color scaled down after ${delay}s`)}]`);
+  lines.push('```');
+  const services = [str(get(bg, 'previewService')), str(get(bg, 'activeService'))];
+  const detail = services.every((x) => x !== undefined) ? `preview ${code(services[0] as string)}, active ${code(services[1] as string)}` : undefined;
+  return { key: `blueGreen|${pre.join(',')}|${post.join(',')}|${auto}|${delay}`, lines, detail };
+}
+
+const FLOW_TITLE: Record<StrategyKind, string> = {
+  rolling: 'Rolling update',
+  canary: 'Canary (Argo Rollouts)',
+  blueGreen: 'Blue/green (Argo Rollouts)',
+};
+
+function releaseFlows(rows: readonly ServiceRow[]): FlowGroup[] {
+  const groups = new Map<string, FlowGroup>();
+  for (const row of rows) {
+    const flow = row.strategy === 'rolling' ? rollingFlow(row.workload) : row.strategy === 'canary' ? canaryFlow(row.workload) : blueGreenFlow(row.workload);
+    const name = flow.detail === undefined ? row.service : `${row.service} (${flow.detail})`;
+    const group = groups.get(flow.key);
+    if (group === undefined) groups.set(flow.key, { key: flow.key, services: [name], lines: flow.lines });
+    else group.services.push(name);
+  }
+  return [...groups.values()];
+}
+
+/** Which pushes release to the environment and how the image bump reaches the branch Argo CD tracks. */
+function releaseIntro(env: DocumentedEnvironment): string {
+  const rules = BRANCH_RULES.filter((r) => r.deploy && r.environment === env.name);
+  if (env.gitops === undefined || rules.length === 0) {
+    return 'No branch deploys here: feature branches and pull requests only build and check it. A change reaches it when someone applies the folder.';
+  }
+  const tracked = code(env.gitops.targetRevision);
+  const how = rules.map((r) =>
+    r.delivery === 'publish-to-tracked'
+      ? `a push to ${code(r.pattern)} has its tags committed to that branch, and the commit is force-published to ${tracked}`
+      : `a push to ${code(r.pattern)} has its tags committed to ${tracked}`,
+  );
+  return `The pipeline builds the images a push changed and bumps their tags here: ${how.join('; ')}. Argo CD then syncs, and each workload rolls out as follows.`;
+}
+
+function environmentSection(env: DocumentedEnvironment, objects: readonly KubeObject[]): string[] {
+  const rows = serviceRows(env, objects);
+  const out = [`## ${env.name}`, ''];
+  const delivery =
+    env.gitops === undefined
+      ? 'Not deployed by Argo CD: no Application syncs it (feature branches build it; apply it to a local cluster).'
+      : `Argo CD syncs ${code(`dist/${env.name}/`)} from branch ${code(env.gitops.targetRevision)} (${env.gitops.automated ? 'automated sync with prune and self-heal' : 'manual sync'}).`;
+  out.push(`Namespace ${code(env.namespace)}. ${delivery}`, '');
+  out.push('| Service | Strategy | Replicas | Image tag | Exposure |', '| --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    const exposure = r.exposure.length > 0 ? r.exposure.join('<br/>') : 'internal (ClusterIP)';
+    out.push(`| ${r.service} | ${STRATEGY_LABEL[r.strategy]} | ${r.replicas} | ${code(r.tag)} | ${exposure} |`);
+  }
+  out.push('', '### Traffic', '', 'Ingress routes (from the Ingress objects) and the service-to-service calls of the service catalog.', '');
+  out.push(...trafficDiagram(env, objects), '');
+  out.push('### Release flow', '');
+  out.push(releaseIntro(env), '');
+  for (const g of releaseFlows(rows)) {
+    const kind = g.key.split('|')[0] as StrategyKind;
+    out.push(`**${FLOW_TITLE[kind]}**: ${g.services.join(', ')}`, '', ...g.lines, '');
+  }
+  return out;
+}
+
+/** The whole page. `envs` in the order they should appear; `objects` every synthesized object. */
+export function renderEnvironmentDocs(envs: readonly DocumentedEnvironment[], objects: readonly KubeObject[]): string {
+  const out = [
+    '# Environments',
+    '',
+    '<!-- Generated by `npm run synth` from environments/*.yaml and the synthesized objects. Do not edit by hand. -->',
+    '',
+    '| Environment | Namespace | Argo CD tracks | Sync | Rollouts |',
+    '| --- | --- | --- | --- | --- |',
+  ];
+  for (const env of envs) {
+    const rows = serviceRows(env, objects);
+    const progressive = rows.filter((r) => r.strategy !== 'rolling').map((r) => `${r.service} (${r.strategy === 'canary' ? 'canary' : 'blue-green'})`);
+    const tracks = env.gitops === undefined ? 'not deployed' : code(env.gitops.targetRevision);
+    const sync = env.gitops === undefined ? '-' : env.gitops.automated ? 'automated' : 'manual';
+    out.push(`| [${env.name}](#${env.name}) | ${code(env.namespace)} | ${tracks} | ${sync} | ${progressive.length > 0 ? progressive.join(', ') : 'none'} |`);
+  }
+  out.push('');
+  for (const env of envs) out.push(...environmentSection(env, objects));
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}

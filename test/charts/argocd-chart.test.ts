@@ -1,0 +1,205 @@
+/**
+ * The Argo CD charts: a snapshot of dist/argocd and dist/argocd-bootstrap, and what the chart
+ * derives from the other charts (whitelists, ignored fields) or refuses.
+ */
+import { App, Testing } from 'cdk8s';
+import { buildApp } from '../../lib/app';
+import { ArgoCdBootstrapChart, ArgoCdChart } from '../../lib/charts/argocd-chart';
+import { EnvironmentChart } from '../../lib/charts/environment-chart';
+import { OutputChart } from '../../lib/charts/output-chart';
+import { SYNC_WAVE_ANNOTATION, applySyncWaves } from '../../lib/charts/sync-waves';
+import { EXAM_TIMETABLE, examSessionWindows, rolloutNotificationAnnotations, SYNC_WAVES, syncWaveOf } from '../../lib/config/gitops';
+import { Environment, loadEnvironments } from '../../lib/config/load';
+import * as k8s from '../../lib/constructs/k8s';
+import { KubeObject, renderObjects } from '../../lib/output/render';
+import { environmentsCopy } from '../helpers';
+
+const environments = loadEnvironments();
+
+/** The environment charts, then whatever `extra` adds, then the Argo CD chart. */
+function argocdOver(envs: readonly Environment[], extra: (app: App) => void = () => undefined): KubeObject[] {
+  const app = Testing.app();
+  for (const env of envs) new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
+  extra(app);
+  return new ArgoCdChart(app, { environments: envs }).toJson() as KubeObject[];
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const spec = (o: KubeObject | undefined): any => o?.spec;
+const find = (objects: KubeObject[], kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name);
+
+describe('the Argo CD folders', () => {
+  const rendered = renderObjects(buildApp(environments)).filter((o) => o.path.startsWith('argocd'));
+
+  test('match the snapshot', () => {
+    expect(rendered.map((o) => ({ path: o.path, object: o.object }))).toMatchSnapshot();
+  });
+
+  test('dist/argocd holds the project and the Applications; dist/argocd-bootstrap the root and its project', () => {
+    expect(rendered.map((o) => o.path)).toEqual([
+      'argocd-bootstrap/application-exam-root.yaml',
+      'argocd-bootstrap/appproject-exam-bootstrap.yaml',
+      'argocd/application-exam-hotfix.yaml',
+      'argocd/application-exam-platform.yaml',
+      'argocd/application-exam-production.yaml',
+      'argocd/application-exam-staging.yaml',
+      'argocd/appproject-exam-system.yaml',
+    ]);
+  });
+});
+
+describe('ArgoCdChart', () => {
+  test('must come after the charts it deploys: an empty folder is an error', () => {
+    const app = Testing.app();
+    expect(() => new ArgoCdChart(app, { environments })).toThrow(/Application exam-staging would sync dist\/staging, which holds no manifests/);
+  });
+
+  test('refuses a Secret in a synced folder: nothing secret comes from git', () => {
+    expect(() =>
+      argocdOver(environments, (app) => {
+        const chart = new OutputChart(app, 'leak', { folder: 'staging' });
+        new k8s.KubeSecret(chart, 's', { metadata: { name: 'leak', namespace: 'exam-system-staging' }, stringData: { A: 'b' } });
+      }),
+    ).toThrow(/would not admit the namespaced kinds \/Secret \(e\.g\. Secret leak in dist\/staging\); expected each in PERMITTED_NAMESPACED_KINDS/);
+  });
+
+  test('refuses a cluster-scoped kind that is not permitted', () => {
+    expect(() =>
+      argocdOver(environments, (app) => {
+        const chart = new OutputChart(app, 'extra', { folder: 'platform/security-system' });
+        new k8s.KubePriorityClass(chart, 'pc', { metadata: { name: 'node-critical' }, value: 1000 });
+      }),
+    ).toThrow(/would not admit the cluster-scoped kinds scheduling\.k8s\.io\/PriorityClass \(e\.g\. PriorityClass node-critical in dist\/platform\)/);
+  });
+
+  test('whitelists a permitted kind only once something synced holds it', () => {
+    const kinds = (objects: KubeObject[]) => spec(find(objects, 'AppProject', 'exam-system')).namespaceResourceWhitelist;
+    // Without the platform chart nothing synced is a DaemonSet, though the kind is permitted.
+    expect(kinds(argocdOver(environments))).not.toContainEqual({ group: 'apps', kind: 'DaemonSet' });
+    const withDaemonSet = argocdOver(environments, (app) => {
+      const chart = new OutputChart(app, 'extra', { folder: 'platform/security-system' });
+      new k8s.KubeDaemonSet(chart, 'ds', {
+        metadata: { name: 'agent', namespace: 'security-system' },
+        spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'agent', image: 'agent:1' }] } } },
+      });
+    });
+    expect(kinds(withDaemonSet)).toContainEqual({ group: 'apps', kind: 'DaemonSet' });
+  });
+
+  test('refuses RBAC: no synced object may widen anyone\'s rights without a reviewed config change', () => {
+    expect(() =>
+      argocdOver(environments, (app) => {
+        const chart = new OutputChart(app, 'extra', { folder: 'platform/security-system' });
+        new k8s.KubeClusterRole(chart, 'cr', { metadata: { name: 'reader' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] });
+      }),
+    ).toThrow(/would not admit the cluster-scoped kinds rbac\.authorization\.k8s\.io\/ClusterRole/);
+  });
+
+  test("ignores the replicas of what an HPA scales, in that Application only", () => {
+    const objects = argocdOver(environments, (app) => {
+      const chart = new OutputChart(app, 'extra', { folder: 'staging' });
+      new k8s.KubeHorizontalPodAutoscalerV2(chart, 'hpa', {
+        metadata: { name: 'web', namespace: 'exam-system-staging' },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 4 },
+      });
+    });
+    expect(spec(find(objects, 'Application', 'exam-staging')).ignoreDifferences).toContainEqual({
+      group: 'apps',
+      kind: 'Deployment',
+      name: 'web',
+      namespace: 'exam-system-staging',
+      jsonPointers: ['/spec/replicas'],
+    });
+    expect(JSON.stringify(spec(find(objects, 'Application', 'exam-hotfix')).ignoreDifferences ?? [])).not.toContain('"web"');
+  });
+
+  test('an environment without gitops gets no Application, no destination and no window', () => {
+    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n') });
+    const envs = loadEnvironments(dir);
+    expect(envs.find((e) => e.name === 'production')!.gitops).toBeUndefined();
+    const objects = argocdOver(envs);
+    expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['exam-staging', 'exam-hotfix', 'exam-platform']);
+    const project = spec(find(objects, 'AppProject', 'exam-system'));
+    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix', 'security-system']);
+    expect(project.syncWindows).toEqual([]);
+  });
+
+  test("production's automation follows its environment file", () => {
+    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/(\ngitops:\n(?: {2}.*\n)*? {2}automated:) true/, '$1 false') });
+    const objects = argocdOver(loadEnvironments(dir));
+    expect(spec(find(objects, 'Application', 'exam-production')).syncPolicy.automated).toEqual({ enabled: false, prune: true, selfHeal: true });
+    expect(spec(find(objects, 'Application', 'exam-staging')).syncPolicy.automated).toEqual({ enabled: true, prune: true, selfHeal: true });
+  });
+
+  test('the bootstrap chart points the root at the Argo CD chart\'s folder', () => {
+    const app = Testing.app();
+    for (const env of environments) new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
+    const argocd = new ArgoCdChart(app, { environments });
+    const bootstrap = new ArgoCdBootstrapChart(app, { apps: argocd });
+    expect(bootstrap.root.path).toBe(`dist/${argocd.folder}`);
+  });
+});
+
+describe('applySyncWaves', () => {
+  test('annotates every object by kind', () => {
+    const app = Testing.app();
+    const chart = new OutputChart(app, 'c', { folder: 'x' });
+    new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'cm', namespace: 'x', annotations: { keep: 'me' } } });
+    new k8s.KubeNamespace(chart, 'ns', { metadata: { name: 'x' } });
+    applySyncWaves(app);
+    const byKind = Object.fromEntries((chart.toJson() as KubeObject[]).map((o) => [o.kind, o.metadata.annotations]));
+    expect(byKind).toEqual({
+      ConfigMap: { keep: 'me', [SYNC_WAVE_ANNOTATION]: String(syncWaveOf('ConfigMap')) },
+      Namespace: { [SYNC_WAVE_ANNOTATION]: String(syncWaveOf('Namespace')) },
+    });
+  });
+
+  test('stops on a kind the table does not place', () => {
+    const app = Testing.app();
+    const chart = new OutputChart(app, 'c', { folder: 'x' });
+    new k8s.KubePriorityClass(chart, 'pc', { metadata: { name: 'pc' }, value: 1 });
+    expect(() => applySyncWaves(app)).toThrow(/PriorityClass pc .* has no sync wave; expected its kind in one of the phases of SYNC_WAVES/);
+  });
+
+  test('the table places each kind once, in increasing waves, in the order the issue asks', () => {
+    const kinds = SYNC_WAVES.flatMap((p) => p.kinds);
+    expect(kinds.filter((k, i) => kinds.indexOf(k) !== i)).toEqual([]);
+    const waves = SYNC_WAVES.map((p) => p.wave);
+    expect(waves).toEqual([...waves].sort((a, b) => a - b));
+    const w = (k: string) => syncWaveOf(k)!;
+    for (const first of ['Namespace', 'ClusterSecretStore', 'ConfigMap', 'ExternalSecret', 'ServiceAccount', 'AnalysisTemplate', 'Service']) {
+      for (const workload of ['Deployment', 'Rollout', 'DaemonSet']) expect([first, workload, w(first) < w(workload)]).toEqual([first, workload, true]);
+    }
+    expect(w('Namespace')).toBeLessThan(w('ConfigMap'));
+    expect(w('ConfigMap')).toBeLessThan(w('ServiceAccount'));
+    expect(w('ServiceAccount')).toBeLessThan(w('AnalysisTemplate'));
+    expect(w('AnalysisTemplate')).toBeLessThan(w('Service'));
+    for (const after of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule']) expect(w(after)).toBeGreaterThan(w('Rollout'));
+    expect(w('AppProject')).toBeLessThan(w('Application'));
+  });
+});
+
+describe('gitops config', () => {
+  test('the exam-session windows open before and close after every session, within the day', () => {
+    const windows = examSessionWindows(['exam-production']);
+    expect(windows).toHaveLength(EXAM_TIMETABLE.sessions.length);
+    expect(windows[0]).toMatchObject({ kind: 'deny', schedule: '0 7 * * 1-6', duration: '5h15m', manualSync: true, applications: ['exam-production'] });
+  });
+
+  test('a session whose freeze would cross midnight is an error', () => {
+    expect(() => examSessionWindows(['a'], { timeZone: 'UTC', sessions: [{ name: 'dawn', days: '*', start: '00:30', end: '02:00' }] })).toThrow(/exam session "dawn".*crosses midnight/);
+    expect(() => examSessionWindows(['a'], { timeZone: 'UTC', sessions: [{ name: 'typo', days: '*', start: '8:00', end: '10:00' }] })).toThrow(/time "8:00" is not HH:MM/);
+  });
+
+  test('Rollouts subscribe to aborts and failed analyses; development, not deployed, to nothing', () => {
+    expect(rolloutNotificationAnnotations('production')).toEqual({
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.slack': 'exam-deployments;exam-incidents',
+      'notifications.argoproj.io/subscribe.on-analysis-run-failed.slack': 'exam-deployments;exam-incidents',
+    });
+    expect(rolloutNotificationAnnotations('staging')).toEqual({
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.slack': 'exam-deployments',
+      'notifications.argoproj.io/subscribe.on-analysis-run-failed.slack': 'exam-deployments',
+    });
+    expect(rolloutNotificationAnnotations('development')).toEqual({});
+  });
+});

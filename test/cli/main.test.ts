@@ -1,0 +1,50 @@
+import { buildProgram } from '../../lib/cli/main';
+import { cli } from './run-cli';
+
+const COMMANDS = ['validate', 'diff', 'plan', 'set-image', 'get-image', 'env-for-branch', 'rollouts', 'polaris-config'];
+
+describe('the CLI entry point', () => {
+  test('registers every command', () => {
+    const names = buildProgram({ io: { out: () => undefined, err: () => undefined }, exitCode: 0 }).commands.map((c) => c.name());
+    expect(names).toEqual(COMMANDS);
+  });
+
+  test('--help lists the commands and the exit codes, and exits 0', () => {
+    const r = cli('--help');
+    expect(r.code).toBe(0);
+    for (const c of COMMANDS) expect(r.out).toContain(c);
+    expect(r.out).toMatch(/Exit codes:\n {2}0 {2}success\n {2}1 {2}check failed, or differences found with --exit-code\n {2}2 {2}usage or input error/);
+  });
+
+  test.each(COMMANDS)('%s --help describes the command and its exit codes', (command) => {
+    const r = cli(command, '--help');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`Usage: cli ${command}`);
+    expect(r.out).toContain('Exit codes:');
+    expect(r.err).toBe('');
+  });
+
+  test('no command: help on stderr, usage error', () => {
+    const r = cli();
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('Usage: cli');
+  });
+
+  test('an unknown command is a usage error with a suggestion', () => {
+    const r = cli('valdate');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown command 'valdate'[\s\S]*Did you mean validate\?/);
+  });
+
+  test('an unknown option is a usage error', () => {
+    const r = cli('validate', '--frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("unknown option '--frobnicate'");
+  });
+
+  test('extra arguments are a usage error', () => {
+    const r = cli('get-image', 'staging', 'frontend', 'extra');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/too many arguments/);
+  });
+});

@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readManifestDir } from '../../lib/cli/commands/plan';
+import { synthInMemory } from '../../lib/synth';
+import { environmentsCopy } from '../helpers';
+import { cli } from './run-cli';
+
+/** A fresh synth written to a scratch folder: the "committed dist/" of these tests. */
+function distCopy(): string {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exam-dist-')), 'dist');
+  for (const f of synthInMemory().files) {
+    const target = path.join(dir, ...f.path.split('/'));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, f.content);
+  }
+  return dir;
+}
+
+describe('plan', () => {
+  const dist = distCopy();
+
+  test('a fresh synth against its own output: no differences, exit 0 even with --exit-code', () => {
+    const r = cli('plan', '--dist-dir', dist, '--exit-code');
+    expect(r).toEqual({ code: 0, out: 'No differences: a fresh synth matches dist/.\n', err: '' });
+  });
+
+  test('reads every object under the folder, recursively', () => {
+    expect(readManifestDir(dist).length).toBe(synthInMemory().objects.length);
+  });
+
+  test('a changed environment file: the changed fields, old → new, and exit 1 with --exit-code', () => {
+    const envs = environmentsCopy({ 'staging.yaml': (t) => t.replace('exam-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'exam-service: { tag: v1.13.0-rc.2, replicas: 3 }') });
+    const r = cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--exit-code');
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^Plan against dist\/: 0 to add, \d+ to change, 0 to remove\.$/m);
+    expect(r.out).toContain('~ Deployment exam-system-staging/exam-service  (staging/deployment-exam-service.yaml)');
+    expect(r.out).toContain('    spec.replicas: 2 → 3');
+    expect(r.out).toContain('    spec.template.spec.containers[name=exam-service].image: "ghcr.io/exam-platform/exam-system/exam-service:v1.13.0-rc.1" → "ghcr.io/exam-platform/exam-system/exam-service:v1.13.0-rc.2"');
+    expect(r.out).not.toContain('exam-system/exam-service  (production');
+  });
+
+  test('objects missing on disk are added, objects only on disk are removed', () => {
+    const dir = distCopy();
+    const configMap = 'staging/configmap-exam-config-staging.yaml';
+    fs.rmSync(path.join(dir, ...configMap.split('/')));
+    fs.writeFileSync(path.join(dir, 'staging', 'configmap-stale.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stale\n  namespace: exam-system-staging\ndata: {}\n');
+    const r = cli('plan', '--dist-dir', dir);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`+ ConfigMap exam-system-staging/exam-config-staging  (${configMap})`);
+    expect(r.out).toContain('- ConfigMap exam-system-staging/stale  (staging/configmap-stale.yaml)');
+  });
+
+  test('markdown, the pull request summary', () => {
+    const envs = environmentsCopy({ 'production.yaml': (t) => t.replace('  LOG_LEVEL: INFO', '  LOG_LEVEL: WARN') });
+    const r = cli('plan', '--format', 'markdown', '--dist-dir', dist, '--environments-dir', envs, '--label', 'dist/ on main');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('## Manifest plan');
+    expect(r.out).toContain('Against dist/ on main: **0 to add, ');
+    expect(r.out).toContain('<details><summary><code>ConfigMap exam-system/exam-config-production</code>');
+    expect(r.out).toContain('| `data.LOG_LEVEL` | `"INFO"` | `"WARN"` |');
+  });
+
+  test('bad input: a missing folder, a file that is not a manifest, an unknown format, invalid environments', () => {
+    const missing = cli('plan', '--dist-dir', path.join(dist, 'nope'));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/nope: not a folder/);
+
+    const dir = distCopy();
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'kind: [\n');
+    expect(cli('plan', '--dist-dir', dir).err).toMatch(/broken\.yaml: not valid YAML/);
+    fs.writeFileSync(path.join(dir, 'broken.yaml'), 'just: data\n');
+    expect(cli('plan', '--dist-dir', dir).err).toMatch(/broken\.yaml: expected a Kubernetes object/);
+
+    const format = cli('plan', '--format', 'html');
+    expect(format.code).toBe(2);
+    expect(format.err).toContain("Allowed choices are text, markdown");
+
+    const envs = environmentsCopy({ 'staging.yaml': (t) => t.replace('namespace: exam-system-staging', 'namespace: Staging') });
+    const invalid = cli('plan', '--dist-dir', dist, '--environments-dir', envs);
+    expect(invalid.code).toBe(2);
+    expect(invalid.err).toMatch(/cannot synthesize: invalid configuration/);
+  });
+});

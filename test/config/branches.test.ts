@@ -1,0 +1,111 @@
+import {
+  BRANCH_RULES,
+  RELEASE_BRANCH_PATTERNS,
+  TrackedEnvironment,
+  branchFromRef,
+  deploymentTargetForRef,
+  environmentForRef,
+  matchesPattern,
+} from '../../lib/config/branches';
+import { loadEnvironments } from '../../lib/config/load';
+
+describe('branch → environment mapping (seed §1.2)', () => {
+  test.each([
+    ['refs/heads/main', 'production', true],
+    ['main', 'production', true],
+    ['refs/heads/develop', 'staging', true],
+    ['refs/heads/release/v1.2.0', 'staging', true],
+    ['release/1.3', 'staging', true],
+    ['refs/heads/hotfix/security-patch', 'hotfix', true],
+    ['refs/heads/feature/auth-improvements', 'development', false],
+    ['refs/heads/mainline', 'development', false],
+    ['refs/heads/Main', 'development', false],
+    ['refs/heads/release', 'development', false],
+    ['refs/heads/release/1.2/rc', 'development', false],
+    ['refs/heads/my/release/1.2', 'development', false],
+    ['refs/pull/42/merge', 'development', false],
+    ['refs/tags/v1.2.0', 'development', false],
+  ])('%s → %s (deploy %s)', (ref, environment, deploy) => {
+    const r = environmentForRef(ref);
+    expect(r.environment).toBe(environment);
+    expect(r.deploy).toBe(deploy);
+  });
+
+  test('branchFromRef keeps slashes of the branch and rejects other refs', () => {
+    expect(branchFromRef('refs/heads/release/v1.2.0')).toBe('release/v1.2.0');
+    expect(branchFromRef('hotfix/x')).toBe('hotfix/x');
+    expect(branchFromRef('refs/tags/v1')).toBeUndefined();
+    expect(branchFromRef('refs/heads/')).toBeUndefined();
+    expect(branchFromRef('')).toBeUndefined();
+  });
+
+  test('a wildcard matches exactly one non-empty path segment, like GitHub branch filters', () => {
+    expect(matchesPattern('hotfix/a', 'hotfix/*')).toBe(true);
+    expect(matchesPattern('hotfix/', 'hotfix/*')).toBe(false);
+    expect(matchesPattern('hotfix/a/b', 'hotfix/*')).toBe(false);
+    expect(matchesPattern('hotfixes/a', 'hotfix/*')).toBe(false);
+    expect(matchesPattern('main', 'main')).toBe(true);
+  });
+
+  test('only release branches deploy; the release workflow triggers on exactly those', () => {
+    expect(RELEASE_BRANCH_PATTERNS).toEqual(['main', 'develop', 'release/*', 'hotfix/*']);
+    expect(BRANCH_RULES.every((r) => r.deploy)).toBe(true);
+  });
+});
+
+describe('where a release is committed (with the repository environments)', () => {
+  const envs = loadEnvironments();
+
+  test('main and develop commit onto the branch their environment tracks, which is themselves', () => {
+    expect(deploymentTargetForRef('refs/heads/main', envs)).toMatchObject({ environment: 'production', targetBranch: 'main', commitBranch: 'main', forcePublish: false });
+    expect(deploymentTargetForRef('refs/heads/develop', envs)).toMatchObject({ environment: 'staging', targetBranch: 'develop', commitBranch: 'develop', forcePublish: false });
+  });
+
+  test('release/* deploys to staging by committing onto develop, the branch staging tracks', () => {
+    expect(deploymentTargetForRef('refs/heads/release/2.0', envs)).toMatchObject({ environment: 'staging', targetBranch: 'develop', commitBranch: 'develop', forcePublish: false });
+  });
+
+  test('hotfix/* commits onto itself and force-publishes to the one branch the hotfix Application tracks', () => {
+    expect(deploymentTargetForRef('refs/heads/hotfix/cve-1', envs)).toMatchObject({
+      environment: 'hotfix',
+      branch: 'hotfix/cve-1',
+      targetBranch: 'deploy/hotfix',
+      commitBranch: 'hotfix/cve-1',
+      forcePublish: true,
+    });
+  });
+
+  test('other branches deploy nothing and commit nowhere', () => {
+    expect(deploymentTargetForRef('refs/heads/feature/x', envs)).toMatchObject({ environment: 'development', deploy: false, commitBranch: undefined, forcePublish: false, targetBranch: undefined });
+  });
+
+  test('every deploying environment has an Argo CD branch; development has none', () => {
+    for (const rule of BRANCH_RULES) {
+      expect(envs.find((e) => e.name === rule.environment)?.gitops?.targetRevision).toEqual(expect.any(String));
+    }
+    expect(envs.find((e) => e.name === 'development')?.gitops).toBeUndefined();
+  });
+});
+
+describe('the mapping refuses configurations that would break delivery', () => {
+  const base: TrackedEnvironment[] = [
+    { name: 'development' },
+    { name: 'staging', gitops: { targetRevision: 'develop' } },
+    { name: 'hotfix', gitops: { targetRevision: 'deploy/hotfix' } },
+    { name: 'production', gitops: { targetRevision: 'main' } },
+  ];
+
+  test('a deploying branch whose environment has no Application', () => {
+    const envs = base.map((e) => (e.name === 'production' ? { name: e.name } : e));
+    expect(() => deploymentTargetForRef('main', envs)).toThrow(/production.*no gitops\.targetRevision/);
+  });
+
+  test('force-publishing onto a branch people push to', () => {
+    const envs = base.map((e) => (e.name === 'hotfix' ? { ...e, gitops: { targetRevision: 'main' } } : e));
+    expect(() => deploymentTargetForRef('hotfix/x', envs)).toThrow(/hotfix tracks "main", which is a branch people push to/);
+  });
+
+  test('a missing environment', () => {
+    expect(() => deploymentTargetForRef('main', base.filter((e) => e.name !== 'production'))).toThrow(/environment "production" is not defined/);
+  });
+});

@@ -1,0 +1,309 @@
+/**
+ * Argo CD over the whole synthesized output: every Application points at a folder that exists
+ * and holds its environment only, the project admits exactly what its Applications sync, the
+ * root bootstraps the rest, and production keeps still during exams.
+ */
+import { SchemaRegistry } from '../../lib/analysis/schema-validation';
+import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
+import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
+import { KubeObject, RenderedObject } from '../../lib/output/render';
+import { synthInMemory } from '../../lib/synth';
+
+interface GroupKind {
+  group: string;
+  kind: string;
+}
+interface ApplicationSpec {
+  project: string;
+  source: { repoURL: string; targetRevision: string; path: string; directory?: { recurse?: boolean } };
+  destination: { server: string; namespace: string };
+  syncPolicy: {
+    automated?: { enabled?: boolean; prune?: boolean; selfHeal?: boolean };
+    syncOptions?: string[];
+    retry?: { limit: number; backoff?: { duration: string; factor: number; maxDuration: string } };
+  };
+  ignoreDifferences?: (GroupKind & { name: string; namespace: string; jsonPointers: string[] })[];
+}
+interface ProjectSpec {
+  sourceRepos: string[];
+  destinations: { server: string; namespace: string }[];
+  clusterResourceWhitelist: GroupKind[];
+  namespaceResourceWhitelist: GroupKind[];
+  roles?: { name: string; groups: string[]; policies: string[] }[];
+  syncWindows?: { kind: string; schedule: string; duration: string; timeZone: string; applications: string[]; manualSync: boolean }[];
+}
+
+const { environments, objects } = synthInMemory();
+const finalizersOf = (o: KubeObject) => (o.metadata as { finalizers?: string[] }).finalizers;
+const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+const groupOf = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
+
+const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${folder}/`));
+const applications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
+const appSpec = (a: KubeObject) => a.spec as ApplicationSpec;
+const app = (name: string) => applications.find((a) => a.metadata.name === name)!;
+const project = inFolder('argocd').find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'exam-system')!.object;
+const projectSpec = project.spec as ProjectSpec;
+const deployed = environments.filter((e) => e.gitops !== undefined);
+
+/** The folder of dist/ an Application reads (its path without `dist/`). */
+const folderOf = (a: KubeObject) => appSpec(a).source.path.replace(/^dist\//, '');
+/** The objects an Application syncs: files directly in its folder, or below it when it recurses. */
+function syncedBy(a: KubeObject): RenderedObject[] {
+  const folder = folderOf(a);
+  const recurse = appSpec(a).source.directory?.recurse === true;
+  return objects.filter((o) => o.path.startsWith(`${folder}/`) && (recurse || !o.path.slice(folder.length + 1).includes('/')));
+}
+
+describe('the Applications', () => {
+  const registry = new SchemaRegistry();
+
+  test('validate against the pinned Argo CD CRDs, as do the projects', () => {
+    const argo = objects.filter((o) => o.path.startsWith('argocd')).map((o) => o.object);
+    expect(argo.map((o) => o.kind).sort()).toEqual(expect.arrayContaining(['AppProject', 'AppProject', 'Application']));
+    expect(argo.flatMap((o) => registry.validate(o))).toEqual([]);
+  });
+
+  test('one per deployed environment plus the platform; development has none', () => {
+    expect(deployed.map((e) => e.name).sort()).toEqual(['hotfix', 'production', 'staging']);
+    expect(applications.map((a) => a.metadata.name).sort()).toEqual(['exam-hotfix', 'exam-platform', 'exam-production', 'exam-staging']);
+    const development = environments.find((e) => e.name === 'development')!;
+    for (const a of applications) {
+      expect([a.metadata.name, folderOf(a)]).not.toEqual([a.metadata.name, 'development']);
+      expect([a.metadata.name, appSpec(a).destination.namespace]).not.toEqual([a.metadata.name, development.namespace]);
+    }
+  });
+
+  test('all live in namespace argocd, in project exam-system, from this repository on the in-cluster API', () => {
+    for (const a of applications) {
+      expect([a.metadata.name, a.metadata.namespace, appSpec(a).project, appSpec(a).source.repoURL, appSpec(a).destination.server]).toEqual([
+        a.metadata.name,
+        ARGOCD_NAMESPACE,
+        'exam-system',
+        REPO_URL,
+        IN_CLUSTER,
+      ]);
+    }
+  });
+
+  test('each path exists and holds that environment only; the platform folder holds cluster-scoped objects and Falco', () => {
+    for (const env of deployed) {
+      const a = app(`exam-${env.name}`);
+      expect(appSpec(a).source.path).toBe(`dist/${env.name}`);
+      expect(appSpec(a).source.directory?.recurse).toBe(false);
+      expect(appSpec(a).destination.namespace).toBe(env.namespace);
+      const synced = syncedBy(a);
+      expect(synced.length).toBeGreaterThan(0);
+      for (const o of synced) expect([o.path, o.object.metadata.namespace]).toEqual([o.path, env.namespace]);
+      // A flat folder: nothing in a sub-folder that the Application would silently skip.
+      expect(inFolder(env.name).length).toBe(synced.length);
+    }
+    const platform = app('exam-platform');
+    expect(appSpec(platform).source).toMatchObject({ path: 'dist/platform', directory: { recurse: true } });
+    expect(appSpec(platform).destination.namespace).toBe(PLATFORM_NAMESPACE);
+    const synced = syncedBy(platform);
+    expect(synced.some((o) => o.path.startsWith('platform/cluster/'))).toBe(true);
+    for (const o of synced) {
+      if (o.path.startsWith('platform/cluster/')) expect([o.path, o.object.metadata.namespace]).toEqual([o.path, undefined]);
+      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, PLATFORM_NAMESPACE]);
+    }
+    // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
+    for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
+  });
+
+  test('every object is synced by exactly one Application, or applied by hand (bootstrap), or not deployed (development)', () => {
+    const root = objects.find((o) => o.path.startsWith('argocd-bootstrap/') && o.object.kind === 'Application')!.object;
+    const owners = new Map<string, string[]>();
+    for (const a of [...applications, root]) for (const o of syncedBy(a)) owners.set(o.path, [...(owners.get(o.path) ?? []), a.metadata.name]);
+    for (const o of objects) {
+      const top = o.path.split('/')[0];
+      const expected = top === 'development' || top === 'argocd-bootstrap' ? 0 : 1;
+      expect([o.path, (owners.get(o.path) ?? []).length]).toEqual([o.path, expected]);
+    }
+  });
+
+  test('each environment tracks the branch its file names; the platform tracks main', () => {
+    expect(Object.fromEntries(applications.map((a) => [a.metadata.name, appSpec(a).source.targetRevision]))).toEqual({
+      'exam-production': 'main',
+      'exam-staging': 'develop',
+      'exam-hotfix': 'deploy/hotfix',
+      'exam-platform': 'main',
+    });
+    for (const env of deployed) expect(appSpec(app(`exam-${env.name}`)).source.targetRevision).toBe(env.gitops!.targetRevision);
+  });
+
+  test('sync policies are explicit: staging and hotfix prune and self-heal automatically, production as its file says', () => {
+    for (const name of ['exam-staging', 'exam-hotfix']) expect([name, appSpec(app(name)).syncPolicy.automated]).toEqual([name, { enabled: true, prune: true, selfHeal: true }]);
+    const production = environments.find((e) => e.name === 'production')!;
+    expect(appSpec(app('exam-production')).syncPolicy.automated).toEqual({ enabled: production.gitops!.automated, prune: true, selfHeal: true });
+    expect(production.gitops!.automated).toBe(true);
+    for (const a of applications) {
+      const policy = appSpec(a).syncPolicy;
+      expect([a.metadata.name, policy.syncOptions]).toEqual([a.metadata.name, expect.arrayContaining(['CreateNamespace=false', 'PruneLast=true', 'RespectIgnoreDifferences=true'])]);
+      expect([a.metadata.name, policy.retry?.limit, policy.retry?.backoff?.factor]).toEqual([a.metadata.name, expect.any(Number), expect.any(Number)]);
+      expect(policy.retry!.backoff!.factor).toBeGreaterThan(1);
+      // Deleting an Application must not delete an environment.
+      expect([a.metadata.name, finalizersOf(a)]).toEqual([a.metadata.name, undefined]);
+    }
+  });
+
+  test('exam-platform heals drift but never prunes by itself: pruning a Namespace would delete an environment', () => {
+    expect(syncedBy(app('exam-platform')).some((o) => o.object.kind === 'Namespace')).toBe(true);
+    expect(appSpec(app('exam-platform')).syncPolicy.automated).toEqual({ enabled: true, prune: false, selfHeal: true });
+  });
+
+  test('ignore exactly the fields controllers own: HPA targets\' replicas, Rollouts\' Services\' selector hash', () => {
+    for (const a of applications) {
+      const synced = syncedBy(a).map((o) => o.object);
+      const expected = new Set<string>();
+      for (const o of synced) {
+        if (o.kind === 'HorizontalPodAutoscaler') {
+          const ref = (o.spec as { scaleTargetRef: { apiVersion: string; kind: string; name: string } }).scaleTargetRef;
+          expected.add(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.name} /spec/replicas`);
+        }
+        if (o.kind === 'Rollout') {
+          const s = (o.spec as { strategy: Record<string, Record<string, unknown>> }).strategy;
+          for (const key of ['canaryService', 'stableService', 'activeService', 'previewService']) {
+            const svc = s.canary?.[key] ?? s.blueGreen?.[key];
+            if (typeof svc === 'string') expected.add(`/Service/${svc} /spec/selector/rollouts-pod-template-hash`);
+          }
+        }
+      }
+      const actual = new Set<string>();
+      for (const d of appSpec(a).ignoreDifferences ?? []) {
+        // Each ignored object exists in this Application's folder.
+        expect([a.metadata.name, synced.some((o) => groupOf(o) === d.group && o.kind === d.kind && o.metadata.name === d.name && o.metadata.namespace === d.namespace)]).toEqual([
+          a.metadata.name,
+          true,
+        ]);
+        for (const p of d.jsonPointers.filter((x) => x.startsWith('/spec/'))) actual.add(`${gk(d)}/${d.name} ${p}`);
+      }
+      expect([a.metadata.name, [...actual].sort()]).toEqual([a.metadata.name, [...expected].sort()]);
+    }
+    // Production has HPAs and Rollouts, so the rule is exercised.
+    expect((appSpec(app('exam-production')).ignoreDifferences ?? []).length).toBeGreaterThan(0);
+  });
+
+  test('notify Slack on a failed sync and on a deployment (replacing the seed\'s curl calls)', () => {
+    for (const a of applications) {
+      const annotations = a.metadata.annotations ?? {};
+      expect([a.metadata.name, annotations['notifications.argoproj.io/subscribe.on-sync-failed.slack']]).toEqual([a.metadata.name, expect.stringMatching(/^[a-z0-9-]+(;[a-z0-9-]+)*$/)]);
+      expect([a.metadata.name, annotations['notifications.argoproj.io/subscribe.on-deployed.slack']]).toEqual([a.metadata.name, expect.stringMatching(/^[a-z0-9-]+(;[a-z0-9-]+)*$/)]);
+    }
+  });
+});
+
+describe('the exam-system project', () => {
+  const synced = applications.flatMap(syncedBy).map((o) => o.object);
+
+  test('admits this repository only, and exactly the deployed namespaces plus security-system, with no wildcard', () => {
+    expect(projectSpec.sourceRepos).toEqual([REPO_URL]);
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].sort());
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging', 'security-system']);
+    for (const p of objects.filter((o) => o.object.kind === 'AppProject').map((o) => o.object.spec as ProjectSpec)) {
+      expect(JSON.stringify(p.sourceRepos)).not.toContain('*');
+      expect(JSON.stringify(p.destinations)).not.toContain('*');
+      expect(p.destinations.every((d) => d.server === IN_CLUSTER)).toBe(true);
+    }
+    expect(projectSpec.destinations.map((d) => d.namespace)).not.toContain(ARGOCD_NAMESPACE);
+  });
+
+  test('admits every object its Applications sync: namespace, and kind one by one', () => {
+    const destinations = new Set(projectSpec.destinations.map((d) => `${d.server} ${d.namespace}`));
+    const clusterKinds = new Set(projectSpec.clusterResourceWhitelist.map(gk));
+    const namespacedKinds = new Set(projectSpec.namespaceResourceWhitelist.map(gk));
+    for (const a of applications) expect(destinations.has(`${appSpec(a).destination.server} ${appSpec(a).destination.namespace}`)).toBe(true);
+    for (const o of synced) {
+      const key = gk({ group: groupOf(o), kind: o.kind });
+      if (o.metadata.namespace === undefined) {
+        expect([id(o), clusterKinds.has(key)]).toEqual([id(o), true]);
+      } else {
+        expect([id(o), destinations.has(`${IN_CLUSTER} ${o.metadata.namespace}`), namespacedKinds.has(key)]).toEqual([id(o), true, true]);
+      }
+    }
+  });
+
+  test('whitelists exactly the kinds its Applications sync (derived from the output), none with a wildcard', () => {
+    const derived = (cluster: boolean) => [...new Set(synced.filter((o) => (o.metadata.namespace === undefined) === cluster).map((o) => gk({ group: groupOf(o), kind: o.kind })))].sort();
+    expect(projectSpec.clusterResourceWhitelist.map(gk).sort()).toEqual(derived(true));
+    expect(projectSpec.namespaceResourceWhitelist.map(gk).sort()).toEqual(derived(false));
+    expect(projectSpec.clusterResourceWhitelist.map(gk)).toContain('/Namespace');
+    expect(JSON.stringify([projectSpec.clusterResourceWhitelist, projectSpec.namespaceResourceWhitelist])).not.toContain('*');
+    expect(projectSpec.namespaceResourceWhitelist.map(gk)).not.toContain('/Secret');
+  });
+
+  test('developers read, the delivery team syncs; every policy stays inside the project', () => {
+    const roles = Object.fromEntries((projectSpec.roles ?? []).map((r) => [r.name, r]));
+    expect(Object.keys(roles).sort()).toEqual(['delivery', 'developer']);
+    for (const r of Object.values(roles)) {
+      expect(r.groups.length).toBeGreaterThan(0);
+      for (const p of r.policies) expect(p).toMatch(new RegExp(`^p, proj:exam-system:${r.name}, (applications|logs), [^,]+, exam-system/\\*, allow$`));
+    }
+    const actions = (name: string) => roles[name].policies.map((p) => p.split(', ').slice(2, 4).join(' '));
+    expect(actions('developer').sort()).toEqual(['applications get', 'logs get']);
+    expect(actions('delivery')).toEqual(expect.arrayContaining(['applications get', 'applications sync']));
+    for (const name of ['developer', 'delivery']) expect(actions(name).some((a) => / (delete|update|create|override|\*)$/.test(a))).toBe(false);
+  });
+
+  test("blocks automatic production syncs during every exam session, still allowing a person's sync", () => {
+    const windows = projectSpec.syncWindows ?? [];
+    expect(windows.length).toBeGreaterThan(0);
+    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+    const spans = windows.map((w) => {
+      expect(w).toMatchObject({ kind: 'deny', applications: ['exam-production'], manualSync: true, timeZone: EXAM_TIMETABLE.timeZone });
+      const [minute, hour, dom, month, dow] = w.schedule.split(' ');
+      expect([dom, month]).toEqual(['*', '*']);
+      const d = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(w.duration)!;
+      const start = Number(hour) * 60 + Number(minute);
+      return { dow, start, end: start + Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) };
+    });
+    for (const s of EXAM_TIMETABLE.sessions) {
+      const covered = spans.some((w) => w.dow === s.days && w.start <= minutes(s.start) - 30 && w.end >= minutes(s.end));
+      expect([s.name, covered]).toEqual([s.name, true]);
+    }
+  });
+});
+
+describe('the root Application', () => {
+  const bootstrap = inFolder('argocd-bootstrap').map((o) => o.object);
+  const root = bootstrap.find((o) => o.kind === 'Application')!;
+  const rootSpec = appSpec(root);
+
+  test('bootstraps the rest: it syncs the folder that holds the project and the Applications, with the resources finalizer', () => {
+    expect(finalizersOf(root)).toEqual([RESOURCES_FINALIZER]);
+    expect(rootSpec.source).toMatchObject({ repoURL: REPO_URL, path: 'dist/argocd', targetRevision: 'main' });
+    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual(['AppProject', ...applications.map(() => 'Application')].sort());
+    expect(rootSpec.syncPolicy.automated).toMatchObject({ enabled: true, prune: true, selfHeal: true });
+  });
+
+  test('uses a bootstrap project that admits Applications and AppProjects in argocd, and nothing else', () => {
+    expect(rootSpec.project).not.toBe('exam-system');
+    const p = bootstrap.find((o) => o.kind === 'AppProject' && o.metadata.name === rootSpec.project)!.spec as ProjectSpec;
+    expect(p.sourceRepos).toEqual([REPO_URL]);
+    expect(p.destinations).toEqual([{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }]);
+    expect(p.clusterResourceWhitelist).toEqual([]);
+    expect(p.namespaceResourceWhitelist.map(gk).sort()).toEqual(['argoproj.io/AppProject', 'argoproj.io/Application']);
+    for (const o of syncedBy(root)) expect([id(o.object), o.object.metadata.namespace]).toEqual([id(o.object), ARGOCD_NAMESPACE]);
+  });
+});
+
+describe('sync waves', () => {
+  test('every object carries the wave of its kind', () => {
+    for (const o of objects) expect([id(o.object), o.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([id(o.object), String(syncWaveOf(o.object.kind))]);
+  });
+
+  test('in each Application, Namespaces, ConfigMaps, ExternalSecrets and AnalysisTemplates come before every workload', () => {
+    const wave = (o: KubeObject) => Number(o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    for (const a of applications) {
+      const synced = syncedBy(a).map((o) => o.object);
+      const workloads = synced.filter((o) => ['Deployment', 'Rollout', 'DaemonSet'].includes(o.kind));
+      const first = synced.filter((o) => ['Namespace', 'ClusterSecretStore', 'ConfigMap', 'ExternalSecret', 'AnalysisTemplate', 'ServiceAccount', 'Service'].includes(o.kind));
+      for (const f of first) for (const w of workloads) expect([id(f), id(w), wave(f) < wave(w)]).toEqual([id(f), id(w), true]);
+    }
+    const argocd = inFolder('argocd').map((o) => o.object);
+    const projectWave = wave(argocd.find((o) => o.kind === 'AppProject')!);
+    for (const a of argocd.filter((o) => o.kind === 'Application')) expect(wave(a)).toBeGreaterThan(projectWave);
+  });
+});

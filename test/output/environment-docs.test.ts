@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SERVICE_NAMES } from '../../lib/config/catalog';
+import { renderEnvironmentDocs, serviceRows } from '../../lib/output/environment-docs';
+import type { KubeObject } from '../../lib/output/render';
+import { synthInMemory } from '../../lib/synth';
+import { environmentsCopy } from '../helpers';
+
+const DOCS = path.resolve(__dirname, '..', '..', 'docs', 'environments.md');
+
+describe('docs/environments.md', () => {
+  const { environments, objects } = synthInMemory();
+  const kubeObjects = objects.map((o) => o.object);
+  const page = renderEnvironmentDocs(environments, kubeObjects);
+
+  test('the committed page is current (run npm run synth and commit docs/)', () => {
+    expect(fs.existsSync(DOCS)).toBe(true);
+    expect(fs.readFileSync(DOCS, 'utf8')).toBe(page);
+  });
+
+  test('has a section, a service table, a traffic diagram and a release flow for every environment', () => {
+    for (const env of environments) {
+      const section = page.slice(page.indexOf(`\n## ${env.name}\n`), page.indexOf('\n## ', page.indexOf(`\n## ${env.name}\n`) + 1) >>> 0);
+      expect(section).toContain(`Namespace \`${env.namespace}\``);
+      expect(section).toContain('| Service | Strategy | Replicas | Image tag | Exposure |');
+      for (const s of SERVICE_NAMES) expect(section).toMatch(new RegExp(`^\\| ${s} \\| `, 'm'));
+      expect(section).toContain('### Traffic');
+      expect(section).toContain('### Release flow');
+      expect(section.match(/```mermaid\nflowchart LR\n/g)?.length).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  test('rows are read from the objects: strategy, replicas (with the HPA), tag and exposure', () => {
+    const production = environments.find((e) => e.name === 'production')!;
+    const rows = Object.fromEntries(serviceRows(production, kubeObjects).map((r) => [r.service, r]));
+    for (const s of production.services) {
+      expect(rows[s.name].tag).toBe(s.tag);
+      expect(rows[s.name].strategy).toBe(s.strategy);
+      expect(rows[s.name].replicas).toBe(s.autoscaling ? `${s.replicas}–${s.autoscaling.maxReplicas} (HPA)` : String(s.replicas));
+    }
+    expect(rows.frontend.exposure).toEqual([`https://${production.ingress.webHost}/`]);
+    expect(rows['exam-service'].exposure).toEqual([`https://${production.ingress.apiHost}/`]);
+    expect(rows['notification-service'].exposure).toEqual([]);
+  });
+
+  test('the page follows the environment files', () => {
+    const dir = environmentsCopy({
+      'staging.yaml': (t) =>
+        t
+          .replace('frontend: { tag: v1.13.0-rc.1, replicas: 2 }', 'frontend: { tag: v9.9.9, replicas: 4, strategy: canary }')
+          .replace('question-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1, replicas: 3, strategy: blueGreen }'),
+    });
+    const other = synthInMemory({ environmentsDir: dir });
+    const text = renderEnvironmentDocs(other.environments, other.objects.map((o) => o.object));
+    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9` | https://staging.exam.yourdomain.com/ |');
+    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1` | internal (ClusterIP) |');
+    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: frontend \(canary `frontend-canary`/);
+    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `develop` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
+  });
+
+  test('traffic: ingress → service edges from the Ingress objects, service → service edges from the catalog', () => {
+    expect(page).toMatch(/ing_frontend -->\|"\/"\| svc_frontend/);
+    expect(page).toMatch(/ing_exam_service -->\|"\/"\| svc_exam_service/);
+    expect(page).toContain('svc_exam_service --> svc_question_service');
+    expect(page).not.toContain('svc_question_service --> ');
+  });
+
+  test('release flows: canary steps, blue/green preview → analysis → promote, and how the branch reaches Argo CD', () => {
+    const production = page.slice(page.indexOf('\n## production\n'));
+    expect(production).toContain('a push to `main` has its tags committed to `main`');
+    expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["pause 2m"\]/);
+    expect(production).toContain('pre-promotion analysis');
+    expect(production).toContain('promote by hand');
+    const hotfix = page.slice(page.indexOf('\n## hotfix\n'), page.indexOf('\n## production\n'));
+    expect(hotfix).toContain('force-published to `deploy/hotfix`');
+    const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
+    expect(development).toContain('Not deployed by Argo CD');
+  });
+
+  test('a service without a workload is an error, not a silent gap', () => {
+    const staging = environments.find((e) => e.name === 'staging')!;
+    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend' && o.kind === 'Deployment'));
+    expect(() => renderEnvironmentDocs([staging], without)).toThrow(/exam-system-staging\/frontend: expected exactly one Deployment or Rollout selecting app=frontend, found 0/);
+  });
+
+  test('deterministic: the same input renders the same bytes', () => {
+    expect(renderEnvironmentDocs(environments, kubeObjects)).toBe(page);
+  });
+});

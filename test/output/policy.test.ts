@@ -1,0 +1,178 @@
+/**
+ * The guard rails over the whole synthesized output: every workload passes Pod Security
+ * "restricted", Polaris's defaults and kube-score's checks (but for the declared exceptions,
+ * printed here with their reasons), and every application namespace's NetworkPolicies isolate
+ * every pod and allow exactly the intended traffic.
+ */
+import {
+  Endpoint,
+  PodEndpoint,
+  coverage,
+  evaluateTraffic,
+  externalPod,
+  ipEndpoint,
+  networkPoliciesOf,
+  podsOf,
+  policiesSelectingNothing,
+} from '../../lib/analysis/network-coverage';
+import { SchemaRegistry } from '../../lib/analysis/schema-validation';
+import { CHECKS, checkPolicies, formatFindings } from '../../lib/analysis/workload-policy';
+import { CONTAINER_PORT, SERVICES, SERVICE_NAMES } from '../../lib/config/catalog';
+import { POLICY_EXCEPTIONS } from '../../lib/config/policy-exceptions';
+import { synthInMemory } from '../../lib/synth';
+
+const result = synthInMemory();
+const objects = result.objects.map((o) => o.object);
+const productionNamespaces = result.environments.filter((e) => e.name === 'production').map((e) => e.namespace);
+const report = checkPolicies(objects, { productionNamespaces, exceptions: POLICY_EXCEPTIONS });
+
+/** The seed's feature-flag controller (§4.2): every exam service reads its flags from it. */
+const FLAG_CONTROLLER = 'feature-flag-controller';
+
+describe('policy checks over dist/', () => {
+  test('the exceptions, with their reasons', () => {
+    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${CHECKS[e.check].source}) on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}:\n      ${e.reason}`);
+    console.log(`Policy exceptions (lib/config/policy-exceptions.ts): ${POLICY_EXCEPTIONS.length}\n${lines.join('\n')}`);
+    expect(POLICY_EXCEPTIONS.length).toBeGreaterThan(0);
+  });
+
+  test('the checks see the workloads (Deployments, Rollouts, DaemonSets) of every environment', () => {
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ['Deployment', 'Rollout', 'DaemonSet', 'Service', 'Ingress', 'PodDisruptionBudget', 'Namespace']) expect(kinds).toContain(kind);
+    for (const env of result.environments) {
+      expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.namespace === env.namespace)).toBe(true);
+    }
+    expect(productionNamespaces).toEqual(['exam-system']);
+  });
+
+  test('no finding outside the declared exceptions', () => {
+    expect(formatFindings(report.findings)).toBe('');
+  });
+
+  test('every exception is still needed (it excuses a finding that exists)', () => {
+    expect(report.unusedExceptions.map((e) => `${e.check} on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}`)).toEqual([]);
+  });
+});
+
+describe('NetworkPolicies over dist/', () => {
+  const policies = networkPoliciesOf(objects);
+  const allPods = podsOf(objects);
+  const appNamespaces = result.environments.map((e) => e.namespace);
+
+  const nginx = externalPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });
+  const prometheus = externalPod('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+  const grafana = externalPod('monitoring', { 'app.kubernetes.io/name': 'grafana' });
+  const kubeDns = externalPod('kube-system', { 'k8s-app': 'kube-dns' });
+  const metricsServer = externalPod('kube-system', { 'k8s-app': 'metrics-server' });
+  const database = ipEndpoint('10.40.1.20', 'database');
+  const internet = ipEndpoint('52.216.10.10', 'internet');
+  const TCP = (port: number) => ({ protocol: 'TCP' as const, port });
+
+  const app = (p: PodEndpoint) => p.labels.app;
+  const podsIn = (ns: string) => allPods.filter((p) => p.namespace === ns);
+  const allowed = (from: Endpoint, to: Endpoint, port: number) => evaluateTraffic(policies, from, to, TCP(port)).allowed;
+
+  /** What each app may call: the catalog's call graph, plus every exam service's flag lookups. */
+  function intendedCalls(a: string): readonly string[] {
+    if ((SERVICE_NAMES as readonly string[]).includes(a)) return [...SERVICES[a as keyof typeof SERVICES].calls, FLAG_CONTROLLER];
+    return [];
+  }
+
+  test('every NetworkPolicy validates against the Kubernetes 1.28 schema', () => {
+    const registry = new SchemaRegistry();
+    expect(policies.length).toBeGreaterThan(0);
+    expect(policies.flatMap((p) => registry.validate(p))).toEqual([]);
+  });
+
+  describe.each(result.environments.map((e) => [e.name, e.namespace] as const))('%s (%s)', (_env, ns) => {
+    const pods = podsIn(ns);
+
+    test('runs a pod template for every exam service and the flag controller, each with an app label', () => {
+      expect([...new Set(pods.map(app))].sort()).toEqual([...SERVICE_NAMES, FLAG_CONTROLLER].sort());
+    });
+
+    test('every pod is isolated for both Ingress and Egress', () => {
+      const uncovered = coverage(pods, policies)
+        .filter((c) => c.ingress.length === 0 || c.egress.length === 0)
+        .map((c) => `${c.pod.name}: ingress [${c.ingress.join(', ')}], egress [${c.egress.join(', ')}]`);
+      expect(uncovered).toEqual([]);
+    });
+
+    test('every NetworkPolicy selects some pod of the namespace (kube-score networkpolicy-targets-pod)', () => {
+      const inNs = policies.filter((p) => p.metadata.namespace === ns);
+      expect(inNs.map((p) => p.metadata.name)).toContain('default-deny');
+      expect(policiesSelectingNothing(pods, inNs).map((p) => p.metadata.name)).toEqual([]);
+    });
+
+    test('allowed pod-to-pod traffic equals the intended call graph', () => {
+      const actual: string[] = [];
+      const expected: string[] = [];
+      for (const from of pods) {
+        for (const to of pods) {
+          if (app(from) === app(to)) continue;
+          if (allowed(from, to, CONTAINER_PORT)) actual.push(`${app(from)} -> ${app(to)}`);
+          if (intendedCalls(app(from)).includes(app(to))) expected.push(`${app(from)} -> ${app(to)}`);
+        }
+      }
+      expect(actual.sort()).toEqual(expected.sort());
+      expect(expected.length).toBeGreaterThan(SERVICE_NAMES.length);
+    });
+
+    test('named edges: frontend reaches auth-service; question-service does not; nobody calls in to frontend', () => {
+      const by = (a: string) => pods.find((p) => app(p) === a)!;
+      expect(allowed(by('frontend'), by('auth-service'), CONTAINER_PORT)).toBe(true);
+      expect(allowed(by('exam-service'), by('question-service'), CONTAINER_PORT)).toBe(true);
+      expect(allowed(by('question-service'), by('auth-service'), CONTAINER_PORT)).toBe(false);
+      expect(allowed(by('auth-service'), by('exam-service'), CONTAINER_PORT)).toBe(false);
+      expect(allowed(by('exam-service'), by('frontend'), CONTAINER_PORT)).toBe(false);
+      expect(allowed(by('notification-service'), by(FLAG_CONTROLLER), CONTAINER_PORT)).toBe(true);
+      expect(allowed(by(FLAG_CONTROLLER), by('auth-service'), CONTAINER_PORT)).toBe(false);
+    });
+
+    test('ingress-nginx reaches frontend and exam-service only, on the container port', () => {
+      const reached = pods.filter((p) => allowed(nginx, p, CONTAINER_PORT)).map(app);
+      expect([...new Set(reached)].sort()).toEqual(['exam-service', 'frontend']);
+      expect(pods.filter((p) => allowed(nginx, p, 22)).map(app)).toEqual([]);
+    });
+
+    test('Prometheus scrapes every pod on the container port; other monitoring pods and ports stay out', () => {
+      expect(pods.filter((p) => !allowed(prometheus, p, CONTAINER_PORT)).map((p) => p.name)).toEqual([]);
+      expect(pods.filter((p) => allowed(grafana, p, CONTAINER_PORT)).map((p) => p.name)).toEqual([]);
+      expect(pods.filter((p) => allowed(prometheus, p, 9090)).map((p) => p.name)).toEqual([]);
+    });
+
+    test('every pod resolves names through kube-dns (UDP and TCP 53), and only there', () => {
+      for (const p of pods) {
+        expect(evaluateTraffic(policies, p, kubeDns, { protocol: 'UDP', port: 53 }).allowed).toBe(true);
+        expect(evaluateTraffic(policies, p, kubeDns, TCP(53)).allowed).toBe(true);
+        expect(evaluateTraffic(policies, p, metricsServer, { protocol: 'UDP', port: 53 }).allowed).toBe(false);
+      }
+    });
+
+    test('data stores: backends and the flag controller reach the database; backends reach Redis and the AWS endpoints; nothing reaches the internet', () => {
+      const reaching = (port: number, to: Endpoint = database) => [...new Set(pods.filter((p) => allowed(p, to, port)).map(app))].sort();
+      const backends = SERVICE_NAMES.filter((s) => SERVICES[s].component === 'backend');
+      expect(reaching(5432)).toEqual([...backends, FLAG_CONTROLLER].sort());
+      expect(reaching(6379)).toEqual([...backends].sort());
+      expect(reaching(443)).toEqual([...backends].sort());
+      expect(reaching(22)).toEqual([]);
+      expect(reaching(443, internet)).toEqual([]);
+      expect(reaching(80, internet)).toEqual([]);
+    });
+  });
+
+  test('no traffic crosses environments, even between callers and callees', () => {
+    const crossing: string[] = [];
+    for (const a of appNamespaces) {
+      for (const b of appNamespaces) {
+        if (a === b) continue;
+        for (const from of podsIn(a)) {
+          for (const to of podsIn(b)) {
+            if (allowed(from, to, CONTAINER_PORT)) crossing.push(`${from.name} -> ${to.name}`);
+          }
+        }
+      }
+    }
+    expect(crossing).toEqual([]);
+  });
+});
