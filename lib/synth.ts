@@ -40,11 +40,13 @@ export function synthInMemory(options: SynthOptions = {}): SynthResult {
 export function synthToDisk(outDir: string, options: SynthOptions = {}): number {
   try {
     const { files, docs } = synthInMemory(options);
-    writeDistAtomically(outDir, files);
+    const summary = writeDistAtomically(outDir, files);
     const docsFile = docsFileFor(outDir);
     fs.mkdirSync(path.dirname(docsFile), { recursive: true });
-    fs.writeFileSync(docsFile, docs);
-    console.log(`synthesized ${files.length} manifests into ${outDir}/`);
+    if (!fs.existsSync(docsFile) || fs.readFileSync(docsFile, 'utf8') !== docs) fs.writeFileSync(docsFile, docs);
+    console.log(
+      `synthesized ${files.length} manifests into ${outDir}/ (${summary.written} written, ${summary.deleted} deleted, ${summary.unchanged} unchanged)`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) {

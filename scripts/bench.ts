@@ -1,9 +1,9 @@
 /**
  * Synth benchmark (a script that prints figures; never a timed test).
  *
- * 1. Median wall time of `npm run synth` as a whole process (written to a scratch folder, so
- *    dist/ is not touched), against the floor any cdk8s app pays: a Node process that only
- *    loads `cdk8s` and `cdk8s-plus-28`. Goal: a ratio of 4 or less.
+ * 1. Median wall time of `npm run synth` as a whole process, exactly as a developer runs it
+ *    (it rewrites dist/ with the same bytes), against the floor any cdk8s app pays: a Node
+ *    process that only loads `cdk8s` and `cdk8s-plus-28`. Goal: a ratio of 4 or less.
  * 2. The synth pipeline (build, render, serialize, write) on a generated configuration with
  *    100 services in each of the 4 environments. Goal: under 2 s.
  *
@@ -37,8 +37,11 @@ function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = proce
   return ms;
 }
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-bench-'));
-const synthEnv = { ...process.env, CDK8S_OUTDIR: path.join(scratch, 'dist') };
+// Scratch space on the repository's file system (the system temp folder can be much slower).
+const cacheDir = path.join(root, 'node_modules', '.cache');
+fs.mkdirSync(cacheDir, { recursive: true });
+const scratch = fs.mkdtempSync(path.join(cacheDir, 'exam-bench-'));
+const synthEnv = process.env;
 timeProcess('npm', ['run', '-s', 'synth'], synthEnv); // warm the bundle cache and the OS file cache
 const synth: number[] = [];
 const floor: number[] = [];

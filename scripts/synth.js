@@ -6,6 +6,10 @@
  * runs `tsc --noEmit`.
  */
 'use strict';
+// V8's compile cache for every module loaded from here on (cdk8s, its kinds, our bundle):
+// parsing and compiling them is a large part of a synth's time.
+process.env.V8_COMPILE_CACHE_CACHE_DIR ??= require('node:path').join(__dirname, '..', 'node_modules', '.cache', 'v8-compile-cache');
+require('v8-compile-cache');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const Module = require('node:module');
@@ -47,7 +51,6 @@ function build() {
     format: 'cjs',
     write: false,
     metafile: true,
-    sourcemap: 'inline', // stack traces point at the TypeScript sources
     logLevel: 'error',
   });
   const code = result.outputFiles[0].text;
@@ -58,7 +61,6 @@ function build() {
   return code;
 }
 
-process.setSourceMapsEnabled(true);
 const code = cachedBundle() ?? build();
 const m = new Module(entry, null);
 m.filename = entry;

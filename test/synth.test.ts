@@ -73,6 +73,27 @@ describe('synth is atomic', () => {
     expect(snapshotDir(outDir)).toEqual(before);
   });
 
+  test('an I/O failure halfway through the write puts every file back', () => {
+    const first = synthInMemory().files;
+    // A plain file where the new output needs a folder: the last write fails (ENOTDIR/EEXIST).
+    writeDistAtomically(outDir, [...first, { path: 'zz-blocker', content: 'a file, not a folder\n' }]);
+    const before = snapshotDir(outDir);
+    const changed = [
+      ...first.map((f, i) => (i % 2 === 0 ? { ...f, content: `${f.content}# changed\n` } : f)).slice(1),
+      { path: 'new-folder/configmap-new.yaml', content: 'new: true\n' },
+      { path: 'zz-blocker/configmap-x.yaml', content: 'x: true\n' },
+    ];
+    expect(() => writeDistAtomically(outDir, changed)).toThrow(/ENOTDIR|EEXIST/);
+    expect(snapshotDir(outDir)).toEqual(before);
+    expect(fs.existsSync(path.join(outDir, 'new-folder'))).toBe(false);
+  });
+
+  test('an unchanged folder is not written at all', () => {
+    const files = synthInMemory().files;
+    writeDistAtomically(outDir, files);
+    expect(writeDistAtomically(outDir, files)).toEqual({ written: 0, deleted: 0, unchanged: files.length });
+  });
+
   test('synthInMemory is pure: two runs give the same bytes', () => {
     const a = synthInMemory().files;
     const b = synthInMemory().files;
