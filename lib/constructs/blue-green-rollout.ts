@@ -1,16 +1,9 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
-import { AnalysisRef, analysisSpec } from './rollout-analysis';
-import { PodBlueprint, toRolloutPodTemplate } from './pod-template';
+import { AnalysisRef, RolloutBaseProps, analysisSpec } from './rollout-common';
+import { toRolloutPodTemplate } from './pod-template';
 
-export interface BlueGreenRolloutProps {
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-  readonly annotations?: Record<string, string>;
-  readonly selector: Record<string, string>;
-  readonly replicas: number;
-  readonly pod: PodBlueprint;
+export interface BlueGreenRolloutProps extends RolloutBaseProps {
   /** The Service that carries live traffic (seed: `auth-service`, `frontend-service`). */
   readonly activeService: string;
   /** The Service that reaches the new color before the switch. */

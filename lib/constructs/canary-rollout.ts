@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
-import { AnalysisRef, analysisSpec } from './rollout-analysis';
-import { PodBlueprint, toRolloutPodTemplate } from './pod-template';
+import { AnalysisRef, RolloutBaseProps, analysisSpec } from './rollout-common';
+import { toRolloutPodTemplate } from './pod-template';
 
 /** One canary step: shift traffic, then wait. */
 export interface CanaryStep {
@@ -11,15 +11,7 @@ export interface CanaryStep {
   readonly pause?: string;
 }
 
-export interface CanaryRolloutProps {
-  /** The Rollout's name (seed: `exam-service-rollout`). */
-  readonly name: string;
-  readonly namespace: string;
-  readonly labels: Record<string, string>;
-  readonly annotations?: Record<string, string>;
-  readonly selector: Record<string, string>;
-  readonly replicas: number;
-  readonly pod: PodBlueprint;
+export interface CanaryRolloutProps extends RolloutBaseProps {
   readonly steps: readonly CanaryStep[];
   /** Service Argo Rollouts points at the stable pods (e.g. `exam-service-stable`). */
   readonly stableService: string;

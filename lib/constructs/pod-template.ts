@@ -98,48 +98,59 @@ function spread(selector: Record<string, string> | undefined) {
   }));
 }
 
-function kubeProbe(p: HttpProbeSpec): k8s.Probe {
+/**
+ * What the two renderings share, as values both type families accept (the CRD's types mirror
+ * the core ones wherever no quantity or int-or-string class is involved).
+ */
+function podBasics(bp: PodBlueprint) {
   return {
-    httpGet: { path: p.path, port: k8s.IntOrString.fromNumber(p.port) },
-    initialDelaySeconds: p.initialDelaySeconds,
-    periodSeconds: p.periodSeconds,
-    timeoutSeconds: p.timeoutSeconds,
-    failureThreshold: p.failureThreshold,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: bp.terminationGracePeriodSeconds ?? 30,
+    securityContext: { ...podSecurityContext },
+    topologySpreadConstraints: spread(bp.spreadSelector),
   };
 }
 
-function kubeQuantities(r: { cpu: string; memory: string }): Record<string, k8s.Quantity> {
-  return { cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) };
+function containerBasics(c: ContainerSpec) {
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: 'IfNotPresent',
+    ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
+    envFrom: c.envFromConfigMaps?.map((name) => ({ configMapRef: { name } })),
+    env: c.env?.map((e) => ({
+      name: e.name,
+      value: e.value,
+      valueFrom: e.secretKeyRef ? { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } : undefined,
+    })),
+    securityContext: containerSecurityContext,
+    volumeMounts: c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+  };
 }
+
+const probeTiming = (p: HttpProbeSpec) => ({
+  initialDelaySeconds: p.initialDelaySeconds,
+  periodSeconds: p.periodSeconds,
+  timeoutSeconds: p.timeoutSeconds,
+  failureThreshold: p.failureThreshold,
+});
 
 /** The core rendering. */
 export function toKubePodTemplate(bp: PodBlueprint): k8s.PodTemplateSpec {
   const c = bp.container;
+  const probe = (p: HttpProbeSpec): k8s.Probe => ({ httpGet: { path: p.path, port: k8s.IntOrString.fromNumber(p.port) }, ...probeTiming(p) });
+  const quantities = (r: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) });
   return {
     metadata: { labels: bp.labels },
     spec: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      terminationGracePeriodSeconds: bp.terminationGracePeriodSeconds ?? 30,
-      securityContext: podSecurityContext,
-      topologySpreadConstraints: spread(bp.spreadSelector),
+      ...podBasics(bp),
       containers: [
         {
-          name: c.name,
-          image: c.image,
-          imagePullPolicy: 'IfNotPresent',
-          ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
-          envFrom: c.envFromConfigMaps?.map((name) => ({ configMapRef: { name } })),
-          env: c.env?.map((e) => ({
-            name: e.name,
-            value: e.value,
-            valueFrom: e.secretKeyRef ? { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } : undefined,
-          })),
-          resources: { requests: kubeQuantities(c.requests), limits: kubeQuantities(c.limits) },
-          readinessProbe: kubeProbe(c.readinessProbe),
-          livenessProbe: kubeProbe(c.livenessProbe),
-          securityContext: containerSecurityContext,
-          volumeMounts: c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+          ...containerBasics(c),
+          resources: { requests: quantities(c.requests), limits: quantities(c.limits) },
+          readinessProbe: probe(c.readinessProbe),
+          livenessProbe: probe(c.livenessProbe),
         },
       ],
       volumes: c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(m.sizeLimit) } })),
@@ -150,40 +161,23 @@ export function toKubePodTemplate(bp: PodBlueprint): k8s.PodTemplateSpec {
 /** The Argo Rollouts rendering of the same pod. */
 export function toRolloutPodTemplate(bp: PodBlueprint): argo.RolloutSpecTemplate {
   const c = bp.container;
-  const probe = (p: HttpProbeSpec, port: (n: number) => argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort) => ({
-    httpGet: { path: p.path, port: port(p.port) },
-    initialDelaySeconds: p.initialDelaySeconds,
-    periodSeconds: p.periodSeconds,
-    timeoutSeconds: p.timeoutSeconds,
-    failureThreshold: p.failureThreshold,
-  });
   return {
     metadata: { labels: bp.labels },
     spec: {
-      automountServiceAccountToken: false,
-      enableServiceLinks: false,
-      terminationGracePeriodSeconds: bp.terminationGracePeriodSeconds ?? 30,
-      // The CRD's types are structurally the core ones; the security contexts are the same values.
-      securityContext: { ...podSecurityContext },
-      topologySpreadConstraints: spread(bp.spreadSelector),
+      ...podBasics(bp),
       containers: [
         {
-          name: c.name,
-          image: c.image,
-          imagePullPolicy: 'IfNotPresent',
-          ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
-          envFrom: c.envFromConfigMaps?.map((name) => ({ configMapRef: { name } })),
-          env: c.env?.map((e) => ({
-            name: e.name,
-            value: e.value,
-            valueFrom: e.secretKeyRef ? { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } : undefined,
-          })),
+          ...containerBasics(c),
           // The CRD leaves resource maps untyped; the values are the same quantity strings.
           resources: { requests: { ...c.requests }, limits: { ...c.limits } },
-          readinessProbe: probe(c.readinessProbe, (n) => argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort.fromNumber(n)),
-          livenessProbe: probe(c.livenessProbe, (n) => argo.RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort.fromNumber(n)),
-          securityContext: containerSecurityContext,
-          volumeMounts: c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+          readinessProbe: {
+            httpGet: { path: c.readinessProbe.path, port: argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort.fromNumber(c.readinessProbe.port) },
+            ...probeTiming(c.readinessProbe),
+          },
+          livenessProbe: {
+            httpGet: { path: c.livenessProbe.path, port: argo.RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort.fromNumber(c.livenessProbe.port) },
+            ...probeTiming(c.livenessProbe),
+          },
         },
       ],
       // The CRD leaves volumes untyped (x-kubernetes-preserve-unknown-fields).

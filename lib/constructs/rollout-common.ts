@@ -1,4 +1,19 @@
-/** Props shared by the Rollout constructs: which AnalysisTemplates run, with which args. */
+/** What the canary and blue/green Rollout constructs share. */
+import { PodBlueprint } from './pod-template';
+
+/** Props every Rollout takes, whatever its strategy. */
+export interface RolloutBaseProps {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  /** E.g. notification subscriptions. @default none */
+  readonly annotations?: Record<string, string>;
+  readonly selector: Record<string, string>;
+  readonly replicas: number;
+  readonly pod: PodBlueprint;
+}
+
+/** Which AnalysisTemplates an analysis runs, with which args. */
 export interface AnalysisRef {
   /** AnalysisTemplate names in the Rollout's namespace. */
   readonly templates: readonly string[];
