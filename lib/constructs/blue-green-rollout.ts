@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
-import { AnalysisRef, RolloutBaseProps, analysisSpec } from './rollout-common';
-import { toRolloutPodTemplate } from './pod-template';
+import { AnalysisRef, RolloutBaseProps, analysisSpec, rolloutProps } from './rollout-common';
 
 export interface BlueGreenRolloutProps extends RolloutBaseProps {
   /** The Service that carries live traffic (seed: `auth-service`, `frontend-service`). */
@@ -32,24 +31,19 @@ export class BlueGreenRollout extends Construct {
     if (!Number.isInteger(props.scaleDownDelaySeconds) || props.scaleDownDelaySeconds < 30) {
       throw new Error(`BlueGreenRollout ${props.name}: scaleDownDelaySeconds must be a whole number >= 30`);
     }
-    new argo.Rollout(this, 'rollout', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
-      spec: {
-        replicas: props.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: props.selector },
-        template: toRolloutPodTemplate(props.pod),
-        strategy: {
-          blueGreen: {
-            activeService: props.activeService,
-            previewService: props.previewService,
-            autoPromotionEnabled: props.autoPromotion,
-            prePromotionAnalysis: analysisSpec(props.prePromotionAnalysis),
-            postPromotionAnalysis: analysisSpec(props.postPromotionAnalysis),
-            scaleDownDelaySeconds: props.scaleDownDelaySeconds,
-          },
+    new argo.Rollout(
+      this,
+      'rollout',
+      rolloutProps(props, {
+        blueGreen: {
+          activeService: props.activeService,
+          previewService: props.previewService,
+          autoPromotionEnabled: props.autoPromotion,
+          prePromotionAnalysis: analysisSpec(props.prePromotionAnalysis),
+          postPromotionAnalysis: analysisSpec(props.postPromotionAnalysis),
+          scaleDownDelaySeconds: props.scaleDownDelaySeconds,
         },
-      },
-    });
+      }),
+    );
   }
 }

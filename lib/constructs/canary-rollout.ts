@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
-import { AnalysisRef, RolloutBaseProps, analysisSpec } from './rollout-common';
-import { toRolloutPodTemplate } from './pod-template';
+import { AnalysisRef, RolloutBaseProps, analysisSpec, rolloutProps } from './rollout-common';
 
 /** One canary step: shift traffic, then wait. */
 export interface CanaryStep {
@@ -39,31 +38,26 @@ export class CanaryRollout extends Construct {
       }
     }
     if (props.steps.length === 0) throw new Error(`CanaryRollout ${props.name}: needs at least one step`);
-    new argo.Rollout(this, 'rollout', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
-      spec: {
-        replicas: props.replicas,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: props.selector },
-        template: toRolloutPodTemplate(props.pod),
-        strategy: {
-          canary: {
-            stableService: props.stableService,
-            canaryService: props.canaryService,
-            trafficRouting: {
-              nginx: {
-                stableIngress: props.stableIngress,
-                additionalIngressAnnotations: props.additionalIngressAnnotations,
-              },
+    new argo.Rollout(
+      this,
+      'rollout',
+      rolloutProps(props, {
+        canary: {
+          stableService: props.stableService,
+          canaryService: props.canaryService,
+          trafficRouting: {
+            nginx: {
+              stableIngress: props.stableIngress,
+              additionalIngressAnnotations: props.additionalIngressAnnotations,
             },
-            analysis: analysisSpec(props.backgroundAnalysis),
-            steps: props.steps.flatMap((s) => [
-              { setWeight: s.setWeight },
-              { pause: s.pause === undefined ? {} : { duration: argo.RolloutSpecStrategyCanaryStepsPauseDuration.fromString(s.pause) } },
-            ]),
           },
+          analysis: analysisSpec(props.backgroundAnalysis),
+          steps: props.steps.flatMap((s) => [
+            { setWeight: s.setWeight },
+            { pause: s.pause === undefined ? {} : { duration: argo.RolloutSpecStrategyCanaryStepsPauseDuration.fromString(s.pause) } },
+          ]),
         },
-      },
-    });
+      }),
+    );
   }
 }

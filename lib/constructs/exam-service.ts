@@ -3,6 +3,7 @@ import { ResourceSpec } from '../config/catalog';
 import { BlueGreenRollout } from './blue-green-rollout';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { ExamIngress } from './exam-ingress';
+import { RolloutBaseProps } from './rollout-common';
 import * as k8s from './k8s';
 import { SCRAPE_LABEL, selectorLabels, workloadLabels } from './labels';
 import { ContainerSpec, EnvVarSpec, PodBlueprint, standardProbes, toKubePodTemplate } from './pod-template';
@@ -111,6 +112,15 @@ export class ExamService extends Construct {
     this.blueprint = { labels, container, spreadSelector: props.spreadPods ? this.selector : undefined };
     const service = (name: string, scrape: boolean) => this.service(props, labels, name, scrape);
 
+    const rolloutBase = (name: string): RolloutBaseProps => ({
+      name,
+      namespace: props.namespace,
+      labels,
+      annotations: props.rolloutAnnotations,
+      selector: this.selector,
+      replicas: props.replicas,
+      pod: this.blueprint,
+    });
     let ingressBackend: string;
     switch (release.kind) {
       case 'rolling': {
@@ -142,14 +152,11 @@ export class ExamService extends Construct {
         // Scraped on its own, so the analysis judges the canary's pods only (the Prometheus
         // Operator labels those series service="<name>-canary").
         service(canary, true);
+        if (props.ingress === undefined) {
+          throw new Error(`ExamService ${props.name}: a canary behind ingress-nginx needs props.ingress (its stable Ingress)`);
+        }
         new CanaryRollout(this, 'rollout', {
-          name: release.rolloutName,
-          namespace: props.namespace,
-          labels,
-          annotations: props.rolloutAnnotations,
-          selector: this.selector,
-          replicas: props.replicas,
-          pod: this.blueprint,
+          ...rolloutBase(release.rolloutName),
           steps: release.steps,
           stableService: stable,
           canaryService: canary,
@@ -157,9 +164,6 @@ export class ExamService extends Construct {
           additionalIngressAnnotations: release.ingressAnnotations,
           backgroundAnalysis: { templates: release.analysisTemplates, args: { [release.serviceNameArg]: canary } },
         });
-        if (props.ingress === undefined) {
-          throw new Error(`ExamService ${props.name}: a canary behind ingress-nginx needs props.ingress (its stable Ingress)`);
-        }
         this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };
         ingressBackend = stable;
         break;
@@ -176,13 +180,7 @@ export class ExamService extends Construct {
           });
         }
         new BlueGreenRollout(this, 'rollout', {
-          name: release.rolloutName,
-          namespace: props.namespace,
-          labels,
-          annotations: props.rolloutAnnotations,
-          selector: this.selector,
-          replicas: props.replicas,
-          pod: this.blueprint,
+          ...rolloutBase(release.rolloutName),
           activeService: release.activeServiceName,
           previewService: preview,
           autoPromotion: release.autoPromotion,

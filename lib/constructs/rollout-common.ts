@@ -1,5 +1,6 @@
 /** What the canary and blue/green Rollout constructs share. */
-import { PodBlueprint } from './pod-template';
+import * as argo from '../../imports/argoproj.io';
+import { PodBlueprint, toRolloutPodTemplate } from './pod-template';
 
 /** Props every Rollout takes, whatever its strategy. */
 export interface RolloutBaseProps {
@@ -28,5 +29,19 @@ export function analysisSpec(ref: AnalysisRef) {
     args: Object.keys(ref.args)
       .sort()
       .map((name) => ({ name, value: ref.args[name] })),
+  };
+}
+
+/** A Rollout's props: the shared metadata, selector and pod template, plus a strategy. */
+export function rolloutProps(props: RolloutBaseProps, strategy: argo.RolloutSpecStrategy): argo.RolloutProps {
+  return {
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.annotations },
+    spec: {
+      replicas: props.replicas,
+      revisionHistoryLimit: 5,
+      selector: { matchLabels: props.selector },
+      template: toRolloutPodTemplate(props.pod),
+      strategy,
+    },
   };
 }
