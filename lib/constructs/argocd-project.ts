@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import type { GroupKind, ProjectPermission, SyncWindowSpec } from '../config/gitops';
+import type { GroupKind, ProjectRoleSpec, SyncWindowSpec } from '../config/gitops';
 import { AppProject } from '../../imports/argoproj.io';
 import { commonLabels } from './labels';
 
@@ -11,15 +11,11 @@ export interface ProjectDestination {
   readonly namespace: string;
 }
 
-/** A project role bound to SSO groups. */
-export interface ProjectRole {
-  readonly name: string;
-  readonly description: string;
-  /** SSO group claims bound to the role; at least one. */
-  readonly groups: readonly string[];
-  /** Written as `p, proj:<project>:<role>, <resource>, <action>, <project>/*, allow`. */
-  readonly permissions: readonly ProjectPermission[];
-}
+/**
+ * A project role bound to SSO groups (at least one); its permissions are written as
+ * `p, proj:<project>:<role>, <resource>, <action>, <project>/*, allow`.
+ */
+export type ProjectRole = ProjectRoleSpec;
 
 export interface ArgoCdProjectProps {
   readonly name: string;
