@@ -1,0 +1,69 @@
+/**
+ * The real Prometheus engine for tests: `promtool` (Debian package `prometheus`). Jest suites
+ * under test/promql/ call it on rule files and unit-test files they build from the synthesized
+ * objects. There is no fallback: without promtool these suites fail, saying how to install it.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+
+let cached: string | undefined;
+
+/** The promtool binary on PATH; throws with install instructions when it is missing. */
+export function promtoolBin(): string {
+  if (cached !== undefined) return cached;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, 'promtool');
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return (cached = candidate);
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new Error(
+    'promtool was not found on PATH. It ships with the Prometheus server package; on Debian/Ubuntu:\n' +
+      '  apt-get update && apt-get install -y prometheus\n' +
+      'The PromQL suites never pass without it (.ci/run installs it).',
+  );
+}
+
+export interface PromtoolResult {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/**
+ * Writes `files` (name → YAML-serialisable object, or a string taken as is) into a fresh
+ * temporary folder and runs `promtool <args>` there. The folder is removed afterwards.
+ */
+export function runPromtool(args: readonly string[], files: Readonly<Record<string, unknown>>): PromtoolResult {
+  const bin = promtoolBin();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-promtool-'));
+  try {
+    for (const [name, content] of Object.entries(files)) {
+      fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : stringify(content, { lineWidth: 0 }));
+    }
+    const r = spawnSync(bin, [...args], { cwd: dir, encoding: 'utf8' });
+    if (r.error) return { ok: false, output: String(r.error) };
+    return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `promtool check rules` on one rule-file object (`{ groups: [...] }`). */
+export function checkRules(ruleFile: unknown): PromtoolResult {
+  return runPromtool(['check', 'rules', 'rules.yaml'], { 'rules.yaml': ruleFile });
+}
+
+/**
+ * `promtool test rules` on a unit-test file. `ruleFiles` are written beside it under their
+ * names; the test file's `rule_files` must name them.
+ */
+export function testRules(testFile: unknown, ruleFiles: Readonly<Record<string, unknown>> = {}): PromtoolResult {
+  return runPromtool(['test', 'rules', 'test.yaml'], { ...ruleFiles, 'test.yaml': testFile });
+}
