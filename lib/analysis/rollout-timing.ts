@@ -11,8 +11,10 @@
  * Worst case for one metric: initialDelay + window + (failureLimit + 1) × interval (the first
  * bad measurement can come up to one interval after the window has filled). A Rollout aborts
  * when any metric fails, but a regression may show in one metric only, so the bound of the
- * Rollout is the largest bound of its metrics.
+ * Rollout is the largest bound of its metrics. Each Rollout's worst case is held to the release
+ * promise, MAX_REGRESSION_TO_ABORT_SECONDS (lib/config/release.ts).
  */
+import { MAX_REGRESSION_TO_ABORT_SECONDS } from '../config/release';
 import type { KubeObject } from '../output/render';
 import { maxRangeSeconds } from './promql';
 
@@ -43,6 +45,10 @@ export interface RolloutTiming {
   readonly releaseSeconds: number;
   /** The largest regression-to-abort bound over the analysis that guards live traffic. */
   readonly worstCaseAbortSeconds: number;
+  /** The promise the worst case is held to (MAX_REGRESSION_TO_ABORT_SECONDS unless told). */
+  readonly abortBoundSeconds: number;
+  /** worstCaseAbortSeconds <= abortBoundSeconds. */
+  readonly meetsAbortBound: boolean;
   /** The analysis watches the whole release (and, for blue/green, the old color outlives it). */
   readonly coversWholeRelease: boolean;
   /** Why coverage fails, when it does. */
@@ -120,7 +126,7 @@ function formatSeconds(s: number): string {
   return m === 0 ? `${rest}s` : rest === 0 ? `${m}m` : `${m}m${rest}s`;
 }
 
-function analyzeCanary(objects: readonly KubeObject[], ro: KubeObject, canary: Record<string, unknown>): RolloutTiming {
+function analyzeCanary(objects: readonly KubeObject[], ro: KubeObject, canary: Record<string, unknown>): Unbounded {
   const ns = ro.metadata.namespace ?? '';
   const steps = (canary.steps as { setWeight?: number; pause?: { duration?: string } }[] | undefined) ?? [];
   let releaseSeconds = 0;
@@ -157,7 +163,7 @@ function analyzeCanary(objects: readonly KubeObject[], ro: KubeObject, canary: R
   };
 }
 
-function analyzeBlueGreen(objects: readonly KubeObject[], ro: KubeObject, bg: Record<string, unknown>): RolloutTiming {
+function analyzeBlueGreen(objects: readonly KubeObject[], ro: KubeObject, bg: Record<string, unknown>): Unbounded {
   const ns = ro.metadata.namespace ?? '';
   const pre = metricTimings(objects, ns, bg.prePromotionAnalysis as Analysis | undefined);
   const post = metricTimings(objects, ns, bg.postPromotionAnalysis as Analysis | undefined);
@@ -186,16 +192,23 @@ function analyzeBlueGreen(objects: readonly KubeObject[], ro: KubeObject, bg: Re
   };
 }
 
-/** One row per Rollout in `objects`, sorted by namespace and name. */
-export function analyzeRollouts(objects: readonly KubeObject[]): RolloutTiming[] {
-  const rows: RolloutTiming[] = [];
+type Unbounded = Omit<RolloutTiming, 'abortBoundSeconds' | 'meetsAbortBound'>;
+
+/**
+ * One row per Rollout in `objects`, sorted by namespace and name; each worst case is held to
+ * `abortBoundSeconds` (@default MAX_REGRESSION_TO_ABORT_SECONDS).
+ */
+export function analyzeRollouts(objects: readonly KubeObject[], abortBoundSeconds: number = MAX_REGRESSION_TO_ABORT_SECONDS): RolloutTiming[] {
+  const rows: Unbounded[] = [];
   for (const ro of objects.filter((o) => o.kind === 'Rollout')) {
     const strategy = (ro.spec as { strategy: { canary?: Record<string, unknown>; blueGreen?: Record<string, unknown> } }).strategy;
     if (strategy.canary) rows.push(analyzeCanary(objects, ro, strategy.canary));
     else if (strategy.blueGreen) rows.push(analyzeBlueGreen(objects, ro, strategy.blueGreen));
     else throw new Error(`Rollout ${ro.metadata.namespace}/${ro.metadata.name} has neither a canary nor a blueGreen strategy`);
   }
-  return rows.sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`, 'en'));
+  return rows
+    .map((r) => ({ ...r, abortBoundSeconds, meetsAbortBound: r.worstCaseAbortSeconds <= abortBoundSeconds }))
+    .sort((a, b) => `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`, 'en'));
 }
 
 /** The timing table, as plain text. */
@@ -206,7 +219,7 @@ export function formatRolloutTable(rows: readonly RolloutTiming[]): string {
     r.strategy,
     r.steps,
     formatSeconds(r.releaseSeconds),
-    Number.isFinite(r.worstCaseAbortSeconds) ? `${r.worstCaseAbortSeconds}s` : 'never',
+    `${Number.isFinite(r.worstCaseAbortSeconds) ? `${r.worstCaseAbortSeconds}s` : 'never'} ${r.meetsAbortBound ? '<=' : 'EXCEEDS'} ${r.abortBoundSeconds}s`,
     r.coversWholeRelease ? 'yes' : `NO: ${r.gaps.join('; ')}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));

@@ -7,6 +7,7 @@ import { rolloutNotificationAnnotations } from '../config/gitops';
 import {
   AnalysisTemplates,
   CANARY_BACKGROUND_TEMPLATES,
+  POD_TEMPLATE_HASH_ARG,
   POST_PROMOTION_TEMPLATE,
   PREVIEW_HEALTH_TEMPLATE,
   SERVICE_NAME_ARG,
@@ -110,6 +111,7 @@ function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
         steps: CANARY_STEPS,
         analysisTemplates: CANARY_BACKGROUND_TEMPLATES,
         serviceNameArg: SERVICE_NAME_ARG,
+        podTemplateHashArg: POD_TEMPLATE_HASH_ARG,
         ingressAnnotations: CANARY_INGRESS_ANNOTATIONS,
       };
     case 'blueGreen':
@@ -121,6 +123,7 @@ function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
         prePromotionTemplates: [PREVIEW_HEALTH_TEMPLATE],
         postPromotionTemplates: [POST_PROMOTION_TEMPLATE],
         serviceNameArg: SERVICE_NAME_ARG,
+        podTemplateHashArg: POD_TEMPLATE_HASH_ARG,
         scaleDownDelaySeconds: BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS,
       };
   }

@@ -31,3 +31,10 @@ export const BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS = 600;
 export function rolloutName(service: string): string {
   return `${service}-rollout`;
 }
+
+/**
+ * The release promise: from the moment a new version regresses to the abort that returns all
+ * traffic to the stable version, at most this long, for every Rollout. Checked against the
+ * synthesized AnalysisTemplates by lib/analysis/rollout-timing.ts (see docs/decisions.md).
+ */
+export const MAX_REGRESSION_TO_ABORT_SECONDS = 180;

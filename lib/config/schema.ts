@@ -92,7 +92,7 @@ export const environmentSchema = z
     }),
     /** Where Argo Rollouts' analysis and the alerts query Prometheus. */
     prometheus: z.strictObject({
-      address: z.url({ error: 'expected an http(s) URL such as http://prometheus.monitoring.svc.cluster.local:9090' }),
+      address: z.url({ error: 'expected an http(s) URL such as http://kube-prometheus-stack-prometheus.monitoring.svc:9090' }),
     }),
     /** Take the ConfigMap data of another environment and override some keys. */
     configFrom: z.enum(ENVIRONMENT_NAMES).optional(),

@@ -18,6 +18,25 @@ export const METRICS = {
 } as const;
 
 /**
+ * The pod label Argo Rollouts stamps on every pod of a Rollout's ReplicaSet, one value per pod
+ * template (argo-rollouts pkg/apis/rollouts/v1alpha1/types.go: DefaultRolloutUniqueLabelKey).
+ * The ServiceMonitors copy it onto every series (`podTargetLabels`).
+ */
+export const POD_TEMPLATE_HASH_POD_LABEL = 'rollouts-pod-template-hash';
+
+/**
+ * The Prometheus label a pod label becomes through `podTargetLabels`: the Prometheus Operator
+ * replaces every character outside [a-zA-Z0-9_] with `_` (prometheus-operator
+ * pkg/prometheus/promcfg.go: sanitizeLabelName).
+ */
+export function prometheusLabelName(podLabel: string): string {
+  return podLabel.replace(/[^a-zA-Z0-9_]/g, '_');
+}
+
+/** `rollouts_pod_template_hash`: which ReplicaSet (pod template) a series comes from. */
+export const POD_TEMPLATE_HASH_LABEL = prometheusLabelName(POD_TEMPLATE_HASH_POD_LABEL);
+
+/**
  * Which series a query reads. `service` is the Prometheus Operator's `service` target label:
  * the name of the Kubernetes Service through which the pods were discovered (so the canary
  * Service's series are the canary pods only). `namespace` keeps environments apart when one
@@ -28,6 +47,11 @@ export interface SeriesScope {
   readonly namespace: string;
   /** A Service name, or an Argo Rollouts placeholder such as `{{args.service-name}}`. */
   readonly service: string;
+  /**
+   * Only the pods of one pod template (ReplicaSet): a `rollouts-pod-template-hash` value, or a
+   * placeholder such as `{{args.pod-template-hash}}`. @default every pod behind the Service
+   */
+  readonly podTemplateHash?: string;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -38,7 +62,14 @@ function matchers(scope: SeriesScope, extra = ''): string {
   if (!NAME.test(scope.service) && !ARG.test(scope.service)) {
     throw new Error(`SLO query: service "${scope.service}" is neither a Kubernetes name nor an {{args.x}} placeholder`);
   }
-  return `{namespace="${scope.namespace}",service="${scope.service}"${extra}}`;
+  let hash = '';
+  if (scope.podTemplateHash !== undefined) {
+    if (!/^[a-z0-9]+$/.test(scope.podTemplateHash) && !ARG.test(scope.podTemplateHash)) {
+      throw new Error(`SLO query: pod template hash "${scope.podTemplateHash}" is neither a hash nor an {{args.x}} placeholder`);
+    }
+    hash = `,${POD_TEMPLATE_HASH_LABEL}="${scope.podTemplateHash}"`;
+  }
+  return `{namespace="${scope.namespace}",service="${scope.service}"${hash}${extra}}`;
 }
 
 function by(labels: readonly string[]): string {
@@ -48,13 +79,23 @@ function by(labels: readonly string[]): string {
 /**
  * Share of requests that did not end in a server error (seed: status!~"5..") over `window`.
  * `groupBy` keeps labels in the result (the alerts keep namespace and service).
+ *
+ * Written as 1 - errors / all, with a missing error series counted as 0 errors (`or 0 * all`,
+ * which keeps the groups' labels): a version whose every answer is a 5xx has no non-5xx series
+ * at all, and "non-5xx / all" would be an empty result, i.e. no data and Inconclusive, where
+ * it must fail. With no request series at all the result stays empty, and with series but no
+ * traffic it is 0/0 = NaN: no traffic is still no evidence.
  */
 export function successRateQuery(scope: SeriesScope, window: string, groupBy: readonly string[] = []): string {
   const { requests, statusLabel, serverErrorStatus } = METRICS;
+  const all = `sum${by(groupBy)}(rate(${requests}${matchers(scope)}[${window}]))`;
   return (
-    `sum${by(groupBy)}(rate(${requests}${matchers(scope, `,${statusLabel}!~"${serverErrorStatus}"`)}[${window}]))\n` +
+    `1 - (\n` +
+    `  sum${by(groupBy)}(rate(${requests}${matchers(scope, `,${statusLabel}=~"${serverErrorStatus}"`)}[${window}]))\n` +
+    `  or 0 * ${all}\n` +
+    `)\n` +
     `/\n` +
-    `sum${by(groupBy)}(rate(${requests}${matchers(scope)}[${window}]))`
+    `${all}`
   );
 }
 
@@ -142,10 +183,17 @@ export const POST_DEPLOY_SLO = {
 export const ANALYSIS_SETTINGS = {
   /** Time between measurements. */
   interval: '30s',
-  /** A metric fails at its failureLimit+1-th failed measurement, i.e. the 4th. */
-  failureLimit: 3,
-  /** The rate window of the analysis queries (the seed's [2m]). */
-  window: '2m',
+  /**
+   * A metric fails at its failureLimit+1-th failed measurement, i.e. the 3rd (the count is
+   * cumulative over the run). With the 90 s window: worst case 90 + 3 × 30 = 180 s from a
+   * regression to the abort (lib/analysis/rollout-timing.ts computes it from the objects).
+   */
+  failureLimit: 2,
+  /**
+   * The rate window of the analysis queries: 90 s, three scrapes 30 s apart (the seed's [2m]
+   * with four failed measurements took up to 240 s to abort; see docs/decisions.md).
+   */
+  window: '90s',
   /**
    * No-data measurements a background analysis tolerates before it pauses the rollout.
    * Argo Rollouts starts the background AnalysisRun as soon as the update starts and takes the
@@ -158,6 +206,13 @@ export const ANALYSIS_SETTINGS = {
   backgroundInconclusiveLimit: 4,
   /** Blue/green post-promotion: 10 measurements × 30 s = 5 minutes, then the run completes. */
   postPromotionCount: 10,
+  /**
+   * No-data measurements the post-promotion analysis tolerates. It starts as soon as the active
+   * Service points at the new color; the series scraped through the active Service for the new
+   * pod template appear after the next service discovery refresh and two scrapes, so the first
+   * measurements may be empty. A 5th no-data measurement ends the run Inconclusive.
+   */
+  postPromotionInconclusiveLimit: 4,
   /** Blue/green pre-promotion health: 4 measurements × 30 s. */
   previewHealthCount: 4,
   /**

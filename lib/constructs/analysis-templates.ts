@@ -56,6 +56,17 @@ export const PREVIEW_HEALTH_TEMPLATE = 'preview-health';
 export const POST_PROMOTION_TEMPLATE = 'post-promotion';
 /** The argument every template takes: the Service whose pods are judged (the `service` label). */
 export const SERVICE_NAME_ARG = 'service-name';
+/**
+ * The argument every template takes: the new version's pod-template hash. Rollouts fill it
+ * with `valueFrom.podTemplateHashValue: Latest`, the hash of the ReplicaSet being released
+ * (argo-rollouts utils/analysis/factory.go: BuildArgumentsForRolloutAnalysisRun), and every
+ * query keeps only the series whose `rollouts_pod_template_hash` is that hash. The Service
+ * alone is not enough: the canary Service selects the stable pods until the canary
+ * ReplicaSet is available, and the active Service the old color until the switch
+ * (argo-rollouts rollout/service.go), and a rate window keeps their samples for its length
+ * afterwards, so a failing new version would be judged on diluted, healthy traffic.
+ */
+export const POD_TEMPLATE_HASH_ARG = 'pod-template-hash';
 
 /** The canary's background analysis. */
 export const CANARY_BACKGROUND_TEMPLATES: readonly string[] = [SUCCESS_RATE_TEMPLATE, RESPONSE_TIME_TEMPLATE];
@@ -69,17 +80,18 @@ export interface AnalysisTemplatesProps {
   /** The app namespace; the templates live there, next to the Rollouts that use them. */
   readonly namespace: string;
   /**
-   * The environment's Prometheus, e.g. http://prometheus.monitoring.svc.cluster.local:9090.
+   * The environment's Prometheus, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090.
    * A full URL: the seed's `http://prometheus:9090` resolves only inside the monitoring namespace.
    */
   readonly prometheusAddress: string;
 }
 
 const SERVICE_ARG_PLACEHOLDER = `{{args.${SERVICE_NAME_ARG}}}`;
+const HASH_ARG_PLACEHOLDER = `{{args.${POD_TEMPLATE_HASH_ARG}}}`;
 
 /**
  * AnalysisTemplates `success-rate`, `response-time`, `preview-health` and `post-promotion` in
- * one namespace, all taking the argument `service-name`.
+ * one namespace, all taking the arguments `service-name` and `pod-template-hash`.
  */
 export class AnalysisTemplates extends Construct {
   /** Template names, in creation order. */
@@ -94,13 +106,13 @@ export class AnalysisTemplates extends Construct {
     try {
       url = new URL(props.prometheusAddress);
     } catch {
-      throw new Error(`AnalysisTemplates ${props.namespace}: prometheusAddress "${props.prometheusAddress}" is not a URL; expected e.g. http://prometheus.monitoring.svc.cluster.local:9090`);
+      throw new Error(`AnalysisTemplates ${props.namespace}: prometheusAddress "${props.prometheusAddress}" is not a URL; expected e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`AnalysisTemplates ${props.namespace}: prometheusAddress "${props.prometheusAddress}" must use http or https`);
     }
     const address = props.prometheusAddress.replace(/\/+$/, '');
-    const series: SeriesScope = { namespace: props.namespace, service: SERVICE_ARG_PLACEHOLDER };
+    const series: SeriesScope = { namespace: props.namespace, service: SERVICE_ARG_PLACEHOLDER, podTemplateHash: HASH_ARG_PLACEHOLDER };
     const s = ANALYSIS_SETTINGS;
 
     const successRate = (extra: Partial<argo.AnalysisTemplateSpecMetrics>): argo.AnalysisTemplateSpecMetrics => ({
@@ -124,7 +136,10 @@ export class AnalysisTemplates extends Construct {
     // count: 10 stopped after 5 minutes of a 27-minute canary).
     const background = { inconclusiveLimit: argo.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(s.backgroundInconclusiveLimit) };
     // Post-promotion: a count, so the run completes and the blue/green release can finish.
-    const bounded = { count: argo.AnalysisTemplateSpecMetricsCount.fromNumber(s.postPromotionCount) };
+    const bounded = {
+      count: argo.AnalysisTemplateSpecMetricsCount.fromNumber(s.postPromotionCount),
+      inconclusiveLimit: argo.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(s.postPromotionInconclusiveLimit),
+    };
 
     const templates: Record<string, argo.AnalysisTemplateSpecMetrics[]> = {
       [SUCCESS_RATE_TEMPLATE]: [successRate(background)],
@@ -147,7 +162,7 @@ export class AnalysisTemplates extends Construct {
     for (const [name, metrics] of Object.entries(templates)) {
       new argo.AnalysisTemplate(this, name, {
         metadata: { name, namespace: props.namespace, labels: commonLabels('release-analysis') },
-        spec: { args: [{ name: SERVICE_NAME_ARG }], metrics },
+        spec: { args: [{ name: POD_TEMPLATE_HASH_ARG }, { name: SERVICE_NAME_ARG }], metrics },
       });
     }
   }

@@ -15,6 +15,7 @@
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
 import { POST_DEPLOY_SLO, SeriesScope, availabilityQuery, errorRateQuery, latencyQuantileQuery, successRateQuery } from '../config/slo';
+import { MONITORING_SELECTOR_LABELS } from '../config/monitoring';
 import { commonLabels } from './labels';
 
 /** Alert names, one per threshold. */
@@ -47,6 +48,11 @@ export interface ExamAlertsProps {
   readonly services: readonly MonitoredService[];
   /** The PrometheusRule's name. @default exam-slo-alerts */
   readonly name?: string;
+  /**
+   * Labels the monitoring add-on's Prometheus selects PrometheusRules by.
+   * @default MONITORING_SELECTOR_LABELS (`release: kube-prometheus-stack`)
+   */
+  readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -130,7 +136,7 @@ export class ExamAlerts extends Construct {
     });
 
     new monitoring.PrometheusRule(this, 'rule', {
-      metadata: { name: this.name, namespace: props.namespace, labels: commonLabels('monitoring') },
+      metadata: { name: this.name, namespace: props.namespace, labels: { ...commonLabels('monitoring'), ...(props.prometheusSelectorLabels ?? MONITORING_SELECTOR_LABELS) } },
       spec: { groups },
     });
   }

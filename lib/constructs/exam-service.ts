@@ -3,7 +3,7 @@ import { ResourceSpec } from '../config/catalog';
 import { BlueGreenRollout } from './blue-green-rollout';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { ExamIngress } from './exam-ingress';
-import { RolloutBaseProps } from './rollout-common';
+import { PodTemplateHashArg, RolloutBaseProps } from './rollout-common';
 import * as k8s from './k8s';
 import { SCRAPE_LABEL, selectorLabels, workloadLabels } from './labels';
 import { ContainerSpec, EnvVarSpec, PodBlueprint, standardProbes, toKubePodTemplate } from './pod-template';
@@ -23,6 +23,11 @@ export interface CanaryRelease {
   readonly analysisTemplates: readonly string[];
   /** The templates' argument that names the Service whose metrics are judged. */
   readonly serviceNameArg: string;
+  /**
+   * The templates' argument that receives the released pods' pod-template hash
+   * (`valueFrom.podTemplateHashValue: Latest`), so only the new version's series are judged.
+   */
+  readonly podTemplateHashArg: string;
   /** Annotations for the controller-made canary Ingress. @default none */
   readonly ingressAnnotations?: Readonly<Record<string, string>>;
 }
@@ -39,8 +44,13 @@ export interface BlueGreenRelease {
   /** Templates run against the active Service after the switch. */
   readonly postPromotionTemplates: readonly string[];
   readonly serviceNameArg: string;
+  /** As for a canary: the argument that receives the new color's pod-template hash (Latest). */
+  readonly podTemplateHashArg: string;
   readonly scaleDownDelaySeconds: number;
 }
+
+/** The pod-template hash of the ReplicaSet being released (canary, or blue/green new color). */
+const LATEST: PodTemplateHashArg = { podTemplateHashValue: 'Latest' };
 
 export type ReleaseStrategy = RollingRelease | CanaryRelease | BlueGreenRelease;
 
@@ -162,7 +172,7 @@ export class ExamService extends Construct {
           canaryService: canary,
           stableIngress: props.name,
           additionalIngressAnnotations: release.ingressAnnotations,
-          backgroundAnalysis: { templates: release.analysisTemplates, args: { [release.serviceNameArg]: canary } },
+          backgroundAnalysis: { templates: release.analysisTemplates, args: { [release.serviceNameArg]: canary, [release.podTemplateHashArg]: LATEST } },
         });
         this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };
         ingressBackend = stable;
@@ -184,8 +194,8 @@ export class ExamService extends Construct {
           activeService: release.activeServiceName,
           previewService: preview,
           autoPromotion: release.autoPromotion,
-          prePromotionAnalysis: { templates: release.prePromotionTemplates, args: { [release.serviceNameArg]: preview } },
-          postPromotionAnalysis: { templates: release.postPromotionTemplates, args: { [release.serviceNameArg]: release.activeServiceName } },
+          prePromotionAnalysis: { templates: release.prePromotionTemplates, args: { [release.serviceNameArg]: preview, [release.podTemplateHashArg]: LATEST } },
+          postPromotionAnalysis: { templates: release.postPromotionTemplates, args: { [release.serviceNameArg]: release.activeServiceName, [release.podTemplateHashArg]: LATEST } },
           scaleDownDelaySeconds: release.scaleDownDelaySeconds,
         });
         this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };

@@ -14,12 +14,24 @@ export interface RolloutBaseProps {
   readonly pod: PodBlueprint;
 }
 
+/**
+ * An argument the controller fills when it creates the AnalysisRun: the pod-template hash of
+ * the `Latest` (being released) or the `Stable` ReplicaSet (argo-rollouts
+ * utils/analysis/factory.go: BuildArgumentsForRolloutAnalysisRun).
+ */
+export interface PodTemplateHashArg {
+  readonly podTemplateHashValue: 'Latest' | 'Stable';
+}
+
 /** Which AnalysisTemplates an analysis runs, with which args. */
 export interface AnalysisRef {
   /** AnalysisTemplate names in the Rollout's namespace. */
   readonly templates: readonly string[];
-  /** Template arguments, e.g. `{ 'service-name': 'exam-service-canary' }`. */
-  readonly args: Readonly<Record<string, string>>;
+  /**
+   * Template arguments, e.g. `{ 'service-name': 'exam-service-canary', 'pod-template-hash':
+   * { podTemplateHashValue: 'Latest' } }`.
+   */
+  readonly args: Readonly<Record<string, string | PodTemplateHashArg>>;
 }
 
 export function analysisSpec(ref: AnalysisRef) {
@@ -28,7 +40,10 @@ export function analysisSpec(ref: AnalysisRef) {
     templates: ref.templates.map((templateName) => ({ templateName })),
     args: Object.keys(ref.args)
       .sort()
-      .map((name) => ({ name, value: ref.args[name] })),
+      .map((name) => {
+        const arg = ref.args[name];
+        return typeof arg === 'string' ? { name, value: arg } : { name, valueFrom: { podTemplateHashValue: arg.podTemplateHashValue } };
+      }),
   };
 }
 

@@ -7,10 +7,13 @@
  * gives every scraped series the target labels `namespace` and `service` (the name of the
  * Service the pod was discovered through), which is how the analysis queries tell the canary
  * or preview pods (`service="<name>-canary"`, `service="<name>-preview"`) from all pods
- * (`service="<name>"`).
+ * (`service="<name>"`), and `podTargetLabels` adds the pod-template hash, which tells the new
+ * version's pods from the old (`rollouts_pod_template_hash`).
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
+import { MONITORING_SELECTOR_LABELS } from '../config/monitoring';
+import { POD_TEMPLATE_HASH_POD_LABEL } from '../config/slo';
 import { SCRAPE_LABEL, commonLabels, selectorLabels } from './labels';
 
 export interface ServiceMonitorProps {
@@ -23,6 +26,11 @@ export interface ServiceMonitorProps {
   readonly path?: string;
   /** Scrape interval. @default 30s */
   readonly interval?: string;
+  /**
+   * Labels the monitoring add-on's Prometheus selects ServiceMonitors by.
+   * @default MONITORING_SELECTOR_LABELS (`release: kube-prometheus-stack`)
+   */
+  readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
 }
 
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -49,11 +57,16 @@ export class ServiceMonitor extends Construct {
       metadata: {
         name: props.service,
         namespace: props.namespace,
-        labels: { ...commonLabels('monitoring'), 'app.kubernetes.io/name': props.service },
+        labels: { ...commonLabels('monitoring'), 'app.kubernetes.io/name': props.service, ...(props.prometheusSelectorLabels ?? MONITORING_SELECTOR_LABELS) },
       },
       spec: {
         selector: { matchLabels: { ...selectorLabels(props.service), [SCRAPE_LABEL]: 'true' } },
         namespaceSelector: { matchNames: [props.namespace] },
+        // Every series carries the pod's Argo Rollouts pod-template hash as
+        // `rollouts_pod_template_hash`, so the release analysis judges the new version's pods
+        // only (see POD_TEMPLATE_HASH_ARG in analysis-templates.ts). Pods of a Deployment have
+        // no such label, and the operator's relabeling (regex "(.+)") then adds none.
+        podTargetLabels: [POD_TEMPLATE_HASH_POD_LABEL],
         endpoints: [{ port: props.port ?? 'http', path, interval }],
       },
     });

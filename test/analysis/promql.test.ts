@@ -11,6 +11,7 @@ import {
   substituteArgs,
   topLevelComparison,
 } from '../../lib/analysis/promql';
+import { ANALYSIS_SETTINGS } from '../../lib/config/slo';
 import { KubeObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
 
@@ -175,8 +176,9 @@ describe('every query in the whole output', () => {
     expect(promqlSyntaxErrors(broken).length).toBeGreaterThan(0);
   });
 
-  test('every analysis query reads a 2-minute window (the bound the rollout timing uses)', () => {
+  test('every analysis query reads the one analysis window (the bound the rollout timing uses)', () => {
     const windows = new Set(templateQueries.filter((q) => q.raw.includes('rate(')).map((q) => maxRangeSeconds(q.query)));
-    expect([...windows]).toEqual([120]);
+    expect([...windows]).toEqual([promqlDurationSeconds(ANALYSIS_SETTINGS.window)]);
+    expect([...windows]).toEqual([90]);
   });
 });

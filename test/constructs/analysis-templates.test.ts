@@ -6,6 +6,7 @@ import {
   AnalysisTemplates,
   CANARY_BACKGROUND_TEMPLATES,
   POST_PROMOTION_TEMPLATE,
+  POD_TEMPLATE_HASH_ARG,
   PREVIEW_HEALTH_TEMPLATE,
   RESPONSE_TIME_METRIC,
   RESPONSE_TIME_TEMPLATE,
@@ -31,7 +32,7 @@ interface Template extends KubeObject {
   spec: { args: { name: string; value?: string }[]; metrics: Metric[] };
 }
 
-const ADDRESS = 'http://prometheus.monitoring.svc.cluster.local:9090';
+const ADDRESS = 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090';
 
 function synth(namespace = 'exam-system', prometheusAddress = ADDRESS): Template[] {
   const chart = Testing.chart();
@@ -43,10 +44,8 @@ const templates = synth();
 const byName = (name: string) => templates.find((t) => t.metadata.name === name)!;
 const normalize = (q: string) => q.replace(/\s+/g, '');
 
-/** The seed's queries (§3.2), exactly as written there. */
+/** The seed's p95 query (§3.2), exactly as written there. */
 const SEED = {
-  successRate:
-    'sum(rate(http_requests_total{service="{{args.service-name}}",status!~"5.."}[2m])) / sum(rate(http_requests_total{service="{{args.service-name}}"}[2m]))',
   p95: 'histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{service="{{args.service-name}}"}[2m])) by (le))',
 };
 
@@ -58,7 +57,7 @@ describe('AnalysisTemplates', () => {
     expect(templates.flatMap((t) => registry.validate(t))).toEqual([]);
     for (const t of templates) {
       expect(t.metadata.namespace).toBe('exam-system');
-      expect(t.spec.args).toEqual([{ name: SERVICE_NAME_ARG }]);
+      expect(t.spec.args).toEqual([{ name: POD_TEMPLATE_HASH_ARG }, { name: SERVICE_NAME_ARG }]);
     }
   });
 
@@ -69,15 +68,20 @@ describe('AnalysisTemplates', () => {
     expect(rt.name).toBe('response-time-p95');
     for (const m of [sr, rt]) {
       expect(m.interval).toBe('30s');
-      expect(m.failureLimit).toBe(3);
+      expect(m.failureLimit).toBe(ANALYSIS_SETTINGS.failureLimit);
       expect(m.provider.prometheus.address).toBe(ADDRESS);
     }
     expect(parseGuardedCondition(sr.successCondition)).toEqual({ op: '>=', threshold: 0.95 });
     expect(parseGuardedCondition(rt.successCondition)).toEqual({ op: '<=', threshold: 0.5 });
-    // The seed's query text, plus the namespace matcher that keeps environments apart.
-    const withoutNamespace = (q: string) => normalize(q).replace(/namespace="exam-system",/g, '');
-    expect(withoutNamespace(sr.provider.prometheus.query)).toBe(normalize(SEED.successRate));
-    expect(withoutNamespace(rt.provider.prometheus.query)).toBe(normalize(SEED.p95).replace('sum(rate(', 'sumby(le)(rate(').replace('[2m]))by(le))', '[2m])))'));
+    // The seed's queries plus the namespace and pod-template-hash matchers, over the 90 s
+    // window; the success rate as 1 - errors/all so an errors-only version fails (see
+    // successRateQuery).
+    const scoped = (q: string) => normalize(q).replace(/namespace="exam-system",/g, '').replace(/,rollouts_pod_template_hash="\{\{args\.pod-template-hash\}\}"/g, '');
+    const all = 'sum(rate(http_requests_total{service="{{args.service-name}}"}[90s]))';
+    expect(scoped(sr.provider.prometheus.query)).toBe(
+      normalize(`1 - (sum(rate(http_requests_total{service="{{args.service-name}}",status=~"5.."}[90s])) or 0 * ${all}) / ${all}`),
+    );
+    expect(scoped(rt.provider.prometheus.query)).toBe(normalize(SEED.p95).replace('sum(rate(', 'sumby(le)(rate(').replace('[2m]))by(le))', '[90s])))'));
   });
 
   test('background templates have no count: they watch the whole canary', () => {
@@ -90,13 +94,17 @@ describe('AnalysisTemplates', () => {
     }
   });
 
-  test('post-promotion: the same two metrics, bounded to 10 × 30s', () => {
+  test('post-promotion: the same two metrics, bounded to 10 × 30s, tolerating the first no-data measurements', () => {
     const post = byName(POST_PROMOTION_TEMPLATE).spec.metrics;
     expect(post.map((m) => m.name)).toEqual([SUCCESS_RATE_METRIC, RESPONSE_TIME_METRIC]);
     const background = [...byName(SUCCESS_RATE_TEMPLATE).spec.metrics, ...byName(RESPONSE_TIME_TEMPLATE).spec.metrics];
     post.forEach((m, i) => {
       expect(m.count).toBe(10);
       expect(m.interval).toBe('30s');
+      // argo-rollouts analysis/analysis.go assessMetricFailureInconclusiveOrError: without a
+      // limit (0) the first empty measurement after the switch would end the run Inconclusive.
+      expect(m.inconclusiveLimit).toBe(ANALYSIS_SETTINGS.postPromotionInconclusiveLimit);
+      expect(m.inconclusiveLimit! + m.failureLimit!).toBeLessThan(m.count!);
       expect(m.provider).toEqual(background[i].provider);
       expect([m.successCondition, m.failureCondition, m.failureLimit]).toEqual([background[i].successCondition, background[i].failureCondition, background[i].failureLimit]);
     });
@@ -105,7 +113,7 @@ describe('AnalysisTemplates', () => {
   test('preview-health: every preview pod up, 4 × 30s', () => {
     const [m] = byName(PREVIEW_HEALTH_TEMPLATE).spec.metrics;
     expect([m.count, m.interval]).toEqual([4, '30s']);
-    expect(normalize(m.provider.prometheus.query)).toBe('min(up{namespace="exam-system",service="{{args.service-name}}"})');
+    expect(normalize(m.provider.prometheus.query)).toBe('min(up{namespace="exam-system",service="{{args.service-name}}",rollouts_pod_template_hash="{{args.pod-template-hash}}"})');
     expect(parseGuardedCondition(m.successCondition)).toEqual({ op: '>=', threshold: RELEASE_SLO.minUp });
     // Three real successes are needed: the tolerated no-data measurements stay below the count.
     expect(m.inconclusiveLimit! + m.failureLimit!).toBeLessThan(m.count!);
@@ -127,12 +135,17 @@ describe('AnalysisTemplates', () => {
     }
   });
 
-  test('every query selects the namespace and the service argument, and nothing else by service', () => {
+  // The new version's pods only: argo-rollouts rollout/service.go keeps the canary Service on the
+  // stable pods until the canary ReplicaSet is available; utils/analysis/factory.go fills a
+  // podTemplateHashValue argument with the ReplicaSet's rollouts-pod-template-hash.
+  test('every query selects the namespace, the service argument and the pod-template-hash argument, and nothing else', () => {
     for (const t of templates) {
       for (const m of t.spec.metrics) {
-        const matchers = labelMatchers(substituteArgs(m.provider.prometheus.query, { [SERVICE_NAME_ARG]: 'svc' }));
-        const scoped = matchers.filter((x) => x.label === 'namespace' || x.label === 'service');
-        expect(new Set(scoped.map((x) => `${x.label}${x.op}${x.value}`))).toEqual(new Set(['namespace=exam-system', 'service=svc']));
+        const matchers = labelMatchers(substituteArgs(m.provider.prometheus.query, { [SERVICE_NAME_ARG]: 'svc', [POD_TEMPLATE_HASH_ARG]: '6d5f8b7c9' }));
+        const scoped = matchers.filter((x) => x.label === 'namespace' || x.label === 'service' || x.label === 'rollouts_pod_template_hash');
+        expect(new Set(scoped.map((x) => `${x.label}${x.op}${x.value}`))).toEqual(
+          new Set(['namespace=exam-system', 'service=svc', 'rollouts_pod_template_hash=6d5f8b7c9']),
+        );
       }
     }
   });

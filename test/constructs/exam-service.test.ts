@@ -137,7 +137,7 @@ describe('ExamService (canary)', () => {
       rolloutName: 'exam-service-rollout',
       steps: [{ setWeight: 10, pause: '2m' }, { setWeight: 50 }],
       analysisTemplates: ['success-rate', 'response-time'],
-      serviceNameArg: 'service-name',
+      serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash',
       ingressAnnotations: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'always' },
     },
   });
@@ -173,7 +173,7 @@ describe('ExamService (canary)', () => {
   test('background analysis judges the canary Service', () => {
     expect(canary.analysis).toEqual({
       templates: [{ templateName: 'success-rate' }, { templateName: 'response-time' }],
-      args: [{ name: 'service-name', value: 'exam-service-canary' }],
+      args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }, { name: 'service-name', value: 'exam-service-canary' }],
     });
   });
 
@@ -182,13 +182,13 @@ describe('ExamService (canary)', () => {
       name: 'exam-service',
       ingress: { host: 'api.example.com', tlsSecretName: 'exam-tls' },
       autoscaling: { maxReplicas: 4, targetCPUUtilizationPercentage: 70 },
-      release: { kind: 'canary', rolloutName: 'exam-service-rollout', steps: [{ setWeight: 50, pause: '1m' }], analysisTemplates: ['success-rate'], serviceNameArg: 'service-name' },
+      release: { kind: 'canary', rolloutName: 'exam-service-rollout', steps: [{ setWeight: 50, pause: '1m' }], analysisTemplates: ['success-rate'], serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash' },
     });
     expect(find(withHpa, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'exam-service-rollout' });
   });
 
   test('a canary without its Ingress, or with a bad weight, fails early', () => {
-    const release = { kind: 'canary' as const, rolloutName: 'r', steps: [{ setWeight: 10 }], analysisTemplates: ['a'], serviceNameArg: 'service-name' };
+    const release = { kind: 'canary' as const, rolloutName: 'r', steps: [{ setWeight: 10 }], analysisTemplates: ['a'], serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash' };
     expect(() => synth({ release })).toThrow(/needs props.ingress/);
     expect(() => synth({ release: { ...release, steps: [{ setWeight: 120 }] }, ingress: { host: 'a.example.com', tlsSecretName: 't' } })).toThrow(/setWeight must be 1-100/);
   });
@@ -207,7 +207,7 @@ describe('ExamService (blue/green)', () => {
       autoPromotion: false,
       prePromotionTemplates: ['preview-health'],
       postPromotionTemplates: ['post-promotion'],
-      serviceNameArg: 'service-name',
+      serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash',
       scaleDownDelaySeconds: 600,
     },
   });
@@ -222,8 +222,8 @@ describe('ExamService (blue/green)', () => {
   });
 
   test('analysis before the switch against the preview, after it against the active Service', () => {
-    expect(bg.prePromotionAnalysis).toEqual({ templates: [{ templateName: 'preview-health' }], args: [{ name: 'service-name', value: 'frontend-preview' }] });
-    expect(bg.postPromotionAnalysis).toEqual({ templates: [{ templateName: 'post-promotion' }], args: [{ name: 'service-name', value: 'frontend-service' }] });
+    expect(bg.prePromotionAnalysis).toEqual({ templates: [{ templateName: 'preview-health' }], args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }, { name: 'service-name', value: 'frontend-preview' }] });
+    expect(bg.postPromotionAnalysis).toEqual({ templates: [{ templateName: 'post-promotion' }], args: [{ name: 'pod-template-hash', valueFrom: { podTemplateHashValue: 'Latest' } }, { name: 'service-name', value: 'frontend-service' }] });
     expect(bg.autoPromotionEnabled).toBe(false);
     expect(bg.scaleDownDelaySeconds).toBe(600);
   });
