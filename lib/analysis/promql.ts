@@ -8,7 +8,7 @@
  * what Argo Rollouts does with a measurement (see `measurementPhase`).
  *
  * The grammar checks syntax only; type errors (e.g. `rate()` of an instant vector) are caught
- * by `npm run test:promql`, which runs every query through the Prometheus engine (promtool).
+ * by the jest suites in test/promql/, which run every query through the Prometheus engine (promtool).
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import type { Comparator } from '../config/slo';

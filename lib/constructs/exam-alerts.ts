@@ -10,7 +10,7 @@
  *
  * Each alert is scoped to one service's live Service and the environment's namespace, and
  * fires after the breach has lasted 3 minutes (the seed rolls back after 3 failed checks one
- * minute apart). Annotations use only `$labels`, so `npm run test:promql` can check them exactly.
+ * minute apart). Annotations use only `$labels`, so the promtool suite (test/promql/) can check them exactly.
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';

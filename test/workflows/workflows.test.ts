@@ -145,11 +145,12 @@ describe('ci.yml', () => {
     expect(ci.on.pull_request).toBeNull();
   });
 
-  test('installs, type-checks, tests, runs the PromQL tests with promtool, and fails on drift', () => {
-    for (const cmd of ['npm ci', 'npm run typecheck', 'npm test', 'sudo apt-get install -y prometheus', 'npm run test:promql', 'npx cdk8s synth', 'git status --porcelain -- dist docs']) {
+  test('installs promtool before npm test (whose PromQL suites need it), and fails on drift', () => {
+    for (const cmd of ['npm ci', 'npm run typecheck', 'npm test', 'sudo apt-get install -y prometheus', 'npx cdk8s synth', 'git status --porcelain -- dist docs']) {
       expect(runs).toContain(cmd);
     }
-    expect(runs.indexOf('npm run test:promql')).toBeGreaterThan(runs.indexOf('apt-get install -y prometheus'));
+    expect(runs).not.toContain('test:promql');
+    expect(runs.indexOf('npm test')).toBeGreaterThan(runs.indexOf('apt-get install -y prometheus'));
     expect(runs.indexOf('git status --porcelain -- dist docs')).toBeGreaterThan(runs.indexOf('npx cdk8s synth'));
   });
 
@@ -231,5 +232,25 @@ describe('security.yml', () => {
   test('Polaris is installed at a pinned version and its download is checked against the release checksums', () => {
     expect(sec.env?.POLARIS_VERSION).toMatch(/^\d+\.\d+\.\d+$/);
     expect(runs).toContain('sha256sum --check');
+  });
+});
+
+describe('.ci/run', () => {
+  const script = fs.readFileSync(path.join(ROOT, '.ci', 'run'), 'utf8');
+
+  test('installs promtool before npm test (whose PromQL suites under test/promql/ need it), then checks drift', () => {
+    const at = (text: string) => script.indexOf(text);
+    expect(at('apt-get install')).toBeGreaterThan(-1);
+    expect(script).toMatch(/apt-get install[^\n]* prometheus/);
+    expect(at('\nnpm test\n')).toBeGreaterThan(at('apt-get install'));
+    expect(at('npx cdk8s synth')).toBeGreaterThan(at('\nnpm test\n'));
+    expect(script).not.toContain('test:promql');
+  });
+
+  test('the PromQL suites are jest suites npm test runs, not a second runner', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts['test:promql']).toBeUndefined();
+    expect(pkg.scripts.test).toMatch(/\bjest\b/);
+    expect(fs.readdirSync(path.join(ROOT, 'test', 'promql')).filter((f) => f.endsWith('.test.ts')).length).toBeGreaterThan(0);
   });
 });
