@@ -2,7 +2,7 @@ import { App } from 'cdk8s';
 import { policyExceptionReason } from '../config/policy-exceptions';
 import { FALCO_IMAGE } from '../config/versions';
 import { AppNamespace } from '../constructs/app-namespace';
-import { Falco } from '../constructs/falco';
+import { Falco, HttpReceiver } from '../constructs/falco';
 import { OutputChart } from './output-chart';
 
 /** The namespace of the runtime security platform (seed §6.2). */
@@ -21,15 +21,10 @@ export interface PlatformChartProps {
    */
   readonly watchedNamespaces: readonly string[];
   /**
-   * Alertmanager's base URL, for Falco's program_output.
-   * @default http://alertmanager.monitoring.svc.cluster.local:9093
-   */
-  readonly alertmanagerUrl?: string;
-  /**
    * Falco's http_output receiver.
-   * @default http://falcosidekick.security-system.svc.cluster.local:2801/
+   * @default falcosidekick in security-system (falcosidekickReceiver)
    */
-  readonly httpOutputUrl?: string;
+  readonly httpOutput?: HttpReceiver;
   /**
    * Folder under dist/ for the Namespace.
    * @default platform/cluster
@@ -51,8 +46,7 @@ export class PlatformChart extends OutputChart {
       namespace: SECURITY_NAMESPACE,
       watchedNamespaces: props.watchedNamespaces,
       image: FALCO_IMAGE,
-      alertmanagerUrl: props.alertmanagerUrl,
-      httpOutputUrl: props.httpOutputUrl,
+      httpOutput: props.httpOutput,
     });
   }
 }

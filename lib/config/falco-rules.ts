@@ -63,6 +63,16 @@ export const EXAM_ALLOWED_PROCESSES = ['node', 'python', 'java', 'nginx', 'curl'
 /** Files the seed treats as sensitive in exam-system containers (rule `Sensitive File Access in Exam System`). */
 export const EXAM_SENSITIVE_FILES = ['/etc/passwd', '/etc/shadow', '/etc/hosts', '/root/.ssh/id_rsa'] as const;
 
+/**
+ * Of those, the files every process reads as a matter of course: the C library's resolver reads
+ * /etc/hosts on every host-name lookup (nsswitch `hosts: files dns`), and any user-name lookup
+ * (getpwuid, `ls -l`, a logger printing the user) reads /etc/passwd. The default ruleset does
+ * not count them as sensitive either (falcosecurity/rules rules/falco_rules.yaml list
+ * `sensitive_file_names`: /etc/shadow, /etc/sudoers, /etc/pam.conf, ...). For these the rule
+ * watches writes (a user added, a host name redirected); for the others, any read.
+ */
+export const EXAM_ROUTINELY_READ_FILES = ['/etc/passwd', '/etc/hosts'] as const;
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /**
@@ -84,7 +94,8 @@ export function examSystemRules(watchedNamespaces: readonly string[]): FalcoRule
   return [
     { list: 'exam_system_namespaces', items: [...watchedNamespaces] },
     { list: 'exam_system_allowed_processes', items: [...EXAM_ALLOWED_PROCESSES] },
-    { list: 'exam_system_sensitive_files', items: [...EXAM_SENSITIVE_FILES] },
+    { list: 'exam_system_secret_files', items: EXAM_SENSITIVE_FILES.filter((f) => !(EXAM_ROUTINELY_READ_FILES as readonly string[]).includes(f)) },
+    { list: 'exam_system_routinely_read_files', items: [...EXAM_ROUTINELY_READ_FILES] },
     {
       rule: 'Unauthorized Process in Container',
       desc: 'Detect unauthorized processes running in exam system containers',
@@ -98,11 +109,15 @@ export function examSystemRules(watchedNamespaces: readonly string[]): FalcoRule
     },
     {
       rule: 'Sensitive File Access in Exam System',
-      desc: 'Detect access to sensitive files in exam system',
-      condition: 'open_read and k8s.ns.name in (exam_system_namespaces) and fd.name in (exam_system_sensitive_files)',
+      desc:
+        'Detect access to sensitive files in exam system: any read of a secret file (/etc/shadow, SSH keys), and any write to ' +
+        '/etc/passwd or /etc/hosts (read on every user and host-name lookup, so reads are not alerted)',
+      condition:
+        'container and k8s.ns.name in (exam_system_namespaces) and ' +
+        '((open_read and fd.name in (exam_system_secret_files)) or (open_write and fd.name in (exam_system_routinely_read_files)))',
       output:
-        'Sensitive file accessed in exam system (user=%user.name file=%fd.name container=%container.name ' +
-        'k8s_ns=%k8s.ns.name k8s_pod=%k8s.pod.name)',
+        'Sensitive file accessed in exam system (user=%user.name file=%fd.name evt_type=%evt.type flags=%evt.arg.flags ' +
+        'command=%proc.cmdline container=%container.name k8s_ns=%k8s.ns.name k8s_pod=%k8s.pod.name)',
       priority: SEED_PRIORITY_MAPPING.HIGH,
       tags: ['filesystem', 'exam-system', 'security'],
     },

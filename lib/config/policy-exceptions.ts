@@ -30,16 +30,18 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     namespace: null,
     name: 'security-system',
     reason:
-      'Falco watches every node: it mounts host paths (/dev, /proc, /boot, /lib/modules, /usr, /etc and the container runtime socket), ' +
-      'runs as root with the BPF, PERFMON, SYS_PTRACE and SYS_RESOURCE capabilities and without seccomp or AppArmor confinement, which ' +
-      'only Pod Security "privileged" admits. Only the Falco DaemonSet runs here; every other namespace enforces "restricted".',
+      'Falco watches every node: it mounts host paths (/dev, /proc, /boot, /lib/modules, /usr, /etc, /sys/kernel and the container runtime sockets), ' +
+      "runs as root with the runtime's default capabilities plus BPF, PERFMON, SYS_PTRACE and SYS_RESOURCE and without seccomp or AppArmor " +
+      'confinement, which only Pod Security "privileged" admits. Only Falco and its event receiver (falcosidekick) run here; every other ' +
+      'app namespace enforces "restricted".',
   },
   {
     check: 'restrictedVolumes',
     ...FALCO,
     reason:
-      "The seed's host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc) and the container runtime socket give Falco the kernel, " +
-      'process and container metadata its rules match on; hostPath is not a restricted volume type. Every host mount is read-only.',
+      "The seed's host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc), /sys/kernel (BTF for the modern eBPF probe) and the " +
+      "container runtime sockets (the upstream chart's list) give Falco the kernel, process and container metadata its rules match on; " +
+      'hostPath is not a restricted volume type. Every host mount is read-only.',
   },
   {
     check: 'runAsRootAllowed',
@@ -49,15 +51,23 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
   {
     check: 'runAsUser',
     ...FALCO,
-    reason: 'UID 0 is set explicitly for the same reason as runAsRootAllowed; the container still drops every capability but the four Falco needs.',
+    reason: "UID 0 is set explicitly for the same reason as runAsRootAllowed; no privilege escalation, a read-only root filesystem, not privileged.",
   },
   {
     check: 'dangerousCapabilities',
     ...FALCO,
     reason:
       "Falco's least-privileged mode for the modern eBPF probe, instead of privileged: true: BPF loads its programs and maps, PERFMON " +
-      "attaches them to tracepoints, SYS_RESOURCE raises the locked-memory limit for its ring buffers, SYS_PTRACE reads other processes' " +
-      '/proc entries. ALL other capabilities are dropped.',
+      "attaches them to tracepoints, SYS_RESOURCE raises the locked-memory limit for its ring buffers, SYS_PTRACE passes the ptrace " +
+      "access check on other processes' /proc entries. The same four the upstream chart adds (falcosecurity/charts falco-9.1.0).",
+  },
+  {
+    check: 'insecureCapabilities',
+    ...FALCO,
+    reason:
+      "As in the upstream chart's least-privileged mode, the runtime's default capabilities are kept (not dropped): other users' " +
+      '/proc/<pid>/environ (mode 0400) and /proc/<pid>/fd (0500) belong to the process\'s user, so root opens them only with ' +
+      'CAP_DAC_OVERRIDE, besides the ptrace check; without it Falco loses the environment and open files of every non-root process.',
   },
   {
     check: 'seccompProfile',

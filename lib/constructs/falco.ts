@@ -10,9 +10,16 @@
  * - `rules_file` is deprecated: `rules_files` lists the default rules and rules.d.
  * - /etc/falco/k8s_audit_rules.yaml is not shipped without the k8saudit plugin: not listed.
  * - falco-exporter has no /events endpoint (it read Falco's gRPC output, which Falco 0.44 no
- *   longer has): http_output posts to the Falco HTTP receiver (falcosidekick) instead.
- * - Alertmanager removed API v1 (0.27.0) and its v2 API takes an array of alerts with labels,
- *   not Falco's event: program_output converts the event with jq and posts to /api/v2/alerts.
+ *   longer has): http_output posts every event to falcosidekick (an add-on in this namespace),
+ *   which forwards it to Alertmanager and Slack. No program_output: it would start a shell per
+ *   event (falco falco.yaml: `keep_alive: false` re-spawns the program for each message).
+ * - falco.yaml keeps `append_output: [{suggested_output: true}]` (falco falco.yaml's default):
+ *   the default ruleset's outputs (falcosecurity/rules rules/falco_rules.yaml) name no
+ *   container or Kubernetes field and rely on it to append the container plugin's.
+ * - The DaemonSet follows the upstream chart (falcosecurity/charts falco-9.1.0, rendered with
+ *   driver.kind=modern_ebpf and driver.modernEbpf.leastPrivileged=true): the four capabilities
+ *   added to the container's defaults, /sys/kernel read-only, and the container plugin with
+ *   every runtime socket the chart lists.
  *
  * The pod cannot meet Pod Security "restricted" (it needs host mounts and BPF capabilities), so
  * it does not use pod-template.ts; its spec is written here, typed, and its namespace is the one
@@ -76,20 +83,15 @@ export interface FalcoProps {
   /** @default { cpu: '1000m', memory: '1024Mi' } (the upstream chart's) */
   readonly limits?: ResourceSpec;
   /**
-   * Alertmanager's base URL; program_output posts to <url>/api/v2/alerts.
-   * @default http://alertmanager.monitoring.svc.cluster.local:9093
+   * Where http_output posts each event (Falco's JSON, one event per request), and the pods the
+   * Falco NetworkPolicy lets it reach there.
+   * @default falcosidekick (FALCOSIDEKICK_RECEIVER in `namespace`)
    */
-  readonly alertmanagerUrl?: string;
+  readonly httpOutput?: HttpReceiver;
   /**
-   * Where http_output posts each event (Falco's JSON, one event per request): a Falco HTTP
-   * receiver such as falcosidekick.
-   * @default http://falcosidekick.<namespace>.svc.cluster.local:2801/
-   */
-  readonly httpOutputUrl?: string;
-  /**
-   * The container runtime sockets of the nodes. Each is mounted read-only at /host<socket> and
-   * enabled in the container plugin, which reads pod and namespace names from the runtime.
-   * @default containerd at /run/containerd/containerd.sock
+   * The container runtime sockets the container plugin tries. Each is mounted read-only at
+   * /host<socket>; the plugin reads pod and namespace names from whichever answers.
+   * @default every socket of the upstream chart's defaults (CHART_CONTAINER_ENGINE_SOCKETS)
    */
   readonly containerEngineSockets?: readonly ContainerEngineSocket[];
   /**
@@ -99,37 +101,66 @@ export interface FalcoProps {
   readonly minimumPriority?: FalcoPriority;
 }
 
+/** An HTTP receiver of Falco events inside the cluster. */
+export interface HttpReceiver {
+  /** The URL http_output posts to. */
+  readonly url: string;
+  /** The receiver's pods (in Falco's namespace), for the NetworkPolicy egress rule. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  /** The receiver pods' port (what the NetworkPolicy allows; the Service may map another). */
+  readonly port: number;
+}
+
+/**
+ * falcosidekick, the add-on (chart `falcosidekick`, release `falcosidekick`) in Falco's
+ * namespace: Service `falcosidekick` on port 2801, pods labelled with the chart's selector
+ * labels (falcosecurity/charts charts/falcosidekick/templates/_helpers.tpl
+ * falcosidekick.selectorLabels) listening on 2801 (templates/deployment.yaml).
+ */
+export function falcosidekickReceiver(namespace: string): HttpReceiver {
+  return {
+    url: `http://falcosidekick.${namespace}.svc:2801/`,
+    podLabels: { 'app.kubernetes.io/name': 'falcosidekick', 'app.kubernetes.io/instance': 'falcosidekick' },
+    port: 2801,
+  };
+}
+
 const DEFAULT_REQUESTS: ResourceSpec = { cpu: '100m', memory: '512Mi' };
 const DEFAULT_LIMITS: ResourceSpec = { cpu: '1000m', memory: '1024Mi' };
-const DEFAULT_ALERTMANAGER_URL = 'http://alertmanager.monitoring.svc.cluster.local:9093';
-const DEFAULT_SOCKETS: readonly ContainerEngineSocket[] = [{ engine: 'containerd', socket: '/run/containerd/containerd.sock' }];
-
-/** The container plugin's default socket per engine (its README); used for engines left disabled. */
-const PLUGIN_DEFAULT_SOCKETS: Readonly<Record<ContainerEngineSocket['engine'], string>> = {
-  docker: '/var/run/docker.sock',
-  podman: '/run/podman/podman.sock',
-  containerd: '/run/containerd/containerd.sock',
-  cri: '/run/crio/crio.sock',
-};
 
 /**
- * Linux capabilities of the Falco container, instead of `privileged: true` (the upstream chart's
- * least-privileged mode for modern eBPF): BPF loads the eBPF programs and maps, PERFMON attaches
- * them to tracepoints, SYS_RESOURCE raises RLIMIT_MEMLOCK on kernels before 5.11, SYS_PTRACE
- * reads other processes' /proc entries (environ, exe, fds) when building the process table.
+ * The upstream chart's container engines and sockets (falcosecurity/charts falco-9.1.0
+ * charts/falco/values.yaml `collectors.containerEngine.engines`): every engine enabled, so the
+ * plugin finds whichever runtime the node has (EKS: containerd at /run/containerd; k3s, CRI-O,
+ * Docker and Podman nodes elsewhere).
+ */
+export const CHART_CONTAINER_ENGINE_SOCKETS: readonly ContainerEngineSocket[] = [
+  { engine: 'docker', socket: '/var/run/docker.sock' },
+  { engine: 'podman', socket: '/run/podman/podman.sock' },
+  { engine: 'containerd', socket: '/run/host-containerd/containerd.sock' },
+  { engine: 'cri', socket: '/run/containerd/containerd.sock' },
+  { engine: 'cri', socket: '/run/crio/crio.sock' },
+  { engine: 'cri', socket: '/run/k3s/containerd/containerd.sock' },
+  { engine: 'cri', socket: '/run/host-containerd/containerd.sock' },
+];
+
+/** Engines the chart enables that need no socket (they read the host's cgroups and /proc). */
+const SOCKETLESS_ENGINES = ['lxc', 'libvirt_lxc', 'bpm'] as const;
+
+/** The upstream chart's sysfs mount for the modern eBPF probe (`driver.sysfsMountPath`). */
+export const FALCO_SYSFS_MOUNT = '/sys/kernel';
+
+/**
+ * Linux capabilities added to the Falco container's defaults, instead of `privileged: true`
+ * (the upstream chart's least-privileged mode for modern eBPF: falcosecurity/charts falco-9.1.0
+ * charts/falco/templates/_helpers.tpl `falco.securityContext`): BPF loads the eBPF programs and
+ * maps, PERFMON attaches them to tracepoints, SYS_RESOURCE raises RLIMIT_MEMLOCK on kernels
+ * before 5.11, SYS_PTRACE passes the ptrace access check on other processes' /proc entries
+ * (environ, exe, cwd, fd). Like the chart, nothing is dropped: those entries are also mode 0400
+ * or 0500 and owned by the process's user, so root opens them only with the runtime's default
+ * CAP_DAC_OVERRIDE (docs/decisions.md).
  */
 export const FALCO_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_PTRACE', 'SYS_RESOURCE'] as const;
-
-/**
- * The jq program that turns one Falco event (json_output) into what Alertmanager's
- * POST /api/v2/alerts accepts: an array of alerts with labels (alertname required) and
- * annotations. Labels identify the alert (rule, priority, node, namespace, pod); Alertmanager
- * drops empty labels. No endsAt: Alertmanager resolves it after its resolve_timeout.
- */
-export const ALERTMANAGER_JQ_FILTER =
-  '[{labels: {alertname: "FalcoRuntimeEvent", rule: .rule, priority: .priority, source: .source, hostname: .hostname, ' +
-  'namespace: (.output_fields["k8s.ns.name"] // ""), pod: (.output_fields["k8s.pod.name"] // "")}, ' +
-  'annotations: {summary: .rule, description: .output}}]';
 
 /** The parts of falco.yaml this deployment sets; every other key keeps Falco's default. */
 export interface FalcoConfiguration {
@@ -146,9 +177,11 @@ export interface FalcoConfiguration {
     readonly init_config: {
       readonly label_max_len: number;
       readonly with_size: boolean;
+      readonly hooks: readonly string[];
       readonly engines: Readonly<Record<string, { readonly enabled: boolean; readonly sockets?: readonly string[] }>>;
     };
   }[];
+  readonly append_output: readonly { readonly suggested_output: boolean }[];
   readonly priority: string;
   readonly json_output: boolean;
   readonly json_include_output_property: boolean;
@@ -160,7 +193,7 @@ export interface FalcoConfiguration {
   readonly syslog_output: { readonly enabled: boolean };
   readonly file_output: { readonly enabled: boolean };
   readonly http_output: { readonly enabled: boolean; readonly url: string; readonly user_agent: string };
-  readonly program_output: { readonly enabled: boolean; readonly keep_alive: boolean; readonly program: string };
+  readonly program_output: { readonly enabled: false };
   readonly webserver: {
     readonly enabled: boolean;
     readonly threadiness: number;
@@ -179,24 +212,21 @@ const SAFE_URL = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._~/-]*)?$/;
 
 function checkedUrl(what: string, url: string): string {
   if (!SAFE_URL.test(url)) {
-    throw new Error(`Falco ${what}: "${url}" is not a plain http(s) URL; expected e.g. http://alertmanager.monitoring.svc.cluster.local:9093`);
+    throw new Error(`Falco ${what}: "${url}" is not a plain http(s) URL; expected e.g. http://falcosidekick.security-system.svc:2801/`);
   }
   return url;
 }
 
 /** falco.yaml for these props: a complete file, so nothing depends on the image's own falco.yaml. */
 export function falcoConfiguration(props: FalcoProps): FalcoConfiguration {
-  const sockets = props.containerEngineSockets ?? DEFAULT_SOCKETS;
-  const alertmanager = checkedUrl('alertmanagerUrl', props.alertmanagerUrl ?? DEFAULT_ALERTMANAGER_URL).replace(/\/+$/, '');
-  if (/\/api\/v[12]/.test(alertmanager)) {
-    throw new Error(`Falco alertmanagerUrl: "${alertmanager}" includes an API path; expected the base URL (the construct appends /api/v2/alerts)`);
-  }
-  const httpUrl = checkedUrl('httpOutputUrl', props.httpOutputUrl ?? `http://falcosidekick.${props.namespace}.svc.cluster.local:2801/`);
+  const sockets = props.containerEngineSockets ?? CHART_CONTAINER_ENGINE_SOCKETS;
+  const httpUrl = checkedUrl('httpOutput.url', (props.httpOutput ?? falcosidekickReceiver(props.namespace)).url);
 
   const socketEngine = (engine: ContainerEngineSocket['engine']) => {
     const mine = sockets.filter((s) => s.engine === engine).map((s) => s.socket);
-    // The plugin's schema requires every engine; disabled ones keep their default socket.
-    return mine.length > 0 ? { enabled: true, sockets: mine } : { enabled: false, sockets: [PLUGIN_DEFAULT_SOCKETS[engine]] };
+    // An engine given no socket is disabled, keeping the chart's sockets as its (unused) setting.
+    const defaults = CHART_CONTAINER_ENGINE_SOCKETS.filter((s) => s.engine === engine).map((s) => s.socket);
+    return mine.length > 0 ? { enabled: true, sockets: mine } : { enabled: false, sockets: defaults };
   };
 
   return {
@@ -221,18 +251,21 @@ export function falcoConfiguration(props: FalcoProps): FalcoConfiguration {
         init_config: {
           label_max_len: 100,
           with_size: false,
+          // Metadata is read when a container is created, before its first process runs.
+          hooks: ['create'],
           engines: {
             docker: socketEngine('docker'),
             podman: socketEngine('podman'),
             containerd: socketEngine('containerd'),
             cri: socketEngine('cri'),
-            lxc: { enabled: false },
-            libvirt_lxc: { enabled: false },
-            bpm: { enabled: false },
+            ...Object.fromEntries(SOCKETLESS_ENGINES.map((e) => [e, { enabled: true }])),
           },
         },
       },
     ],
+    // Falco's default: every rule's output gets the fields plugins suggest (the container
+    // plugin's container.*, k8s.ns.name, k8s.pod.name), which the default rules rely on.
+    append_output: [{ suggested_output: true }],
     priority: (props.minimumPriority ?? 'DEBUG').toLowerCase(),
     json_output: true,
     json_include_output_property: true,
@@ -245,14 +278,8 @@ export function falcoConfiguration(props: FalcoProps): FalcoConfiguration {
     syslog_output: { enabled: false },
     file_output: { enabled: false },
     http_output: { enabled: true, url: httpUrl, user_agent: 'falcosecurity/falco' },
-    program_output: {
-      enabled: true,
-      // A new process per event, fed the event's JSON on stdin.
-      keep_alive: false,
-      program:
-        `jq -c '${ALERTMANAGER_JQ_FILTER}' | ` +
-        `curl -sS --fail --max-time 5 -X POST -H 'Content-Type: application/json' --data-binary @- ${alertmanager}/api/v2/alerts`,
-    },
+    // falcosidekick routes to Alertmanager and Slack; no shell per event.
+    program_output: { enabled: false },
     webserver: {
       enabled: true,
       threadiness: 0,
@@ -297,7 +324,14 @@ export class Falco extends Construct {
     if (tag === undefined || tag === 'latest') {
       throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: image "${props.image}" is not pinned; expected repository:<version>, never latest`);
     }
-    const sockets = props.containerEngineSockets ?? DEFAULT_SOCKETS;
+    const sockets = props.containerEngineSockets ?? CHART_CONTAINER_ENGINE_SOCKETS;
+    const receiver = props.httpOutput ?? falcosidekickReceiver(props.namespace);
+    if (!Number.isInteger(receiver.port) || receiver.port < 1 || receiver.port > 65535) {
+      throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: httpOutput.port ${receiver.port} is not a TCP port; expected 1-65535`);
+    }
+    if (Object.keys(receiver.podLabels).length === 0) {
+      throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: httpOutput.podLabels is empty; expected the receiver pods' labels (an empty selector would allow every pod)`);
+    }
     if (sockets.length === 0) {
       throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: no container engine sockets; expected at least the node runtime's (e.g. containerd)`);
     }
@@ -398,13 +432,16 @@ export class Falco extends Construct {
                   runAsUser: 0,
                   runAsNonRoot: false,
                   readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'], add: [...FALCO_CAPABILITIES] },
+                  // The chart's least-privileged set: the runtime's defaults plus these four.
+                  capabilities: { add: [...FALCO_CAPABILITIES] },
                   // bpf(2) is outside the runtimes' default seccomp profiles on many runtime versions;
                   // this is what the upstream chart's least-privileged mode runs with on a default kubelet.
                   seccompProfile: { type: 'Unconfined' },
                 },
                 volumeMounts: [
                   ...hostMounts,
+                  // BTF and the tracing interfaces the modern eBPF probe reads.
+                  { name: 'sys-kernel', mountPath: FALCO_SYSFS_MOUNT, readOnly: true },
                   ...socketMounts,
                   // Only falco.yaml: the image's /etc/falco/falco_rules.yaml stays visible.
                   { name: 'falco-config', mountPath: FALCO_CONFIG_PATH, subPath: FALCO_CONFIG_KEY, readOnly: true },
@@ -416,6 +453,7 @@ export class Falco extends Construct {
             ],
             volumes: [
               ...hostVolumes,
+              { name: 'sys-kernel', hostPath: { path: FALCO_SYSFS_MOUNT } },
               ...socketVolumes,
               { name: 'falco-config', configMap: { name: FALCO_CONFIG_MAP, items: [{ key: FALCO_CONFIG_KEY, path: FALCO_CONFIG_KEY }] } },
               // Only the rules key: rules.d is read as rules, so falco.yaml must not appear there.
@@ -425,6 +463,29 @@ export class Falco extends Construct {
             ],
           },
         },
+      },
+    });
+
+    // Falco's network: nothing in, and out only to its event receiver and the cluster DNS that
+    // resolves the receiver's name. (Probes come from the kubelet on the node.)
+    new k8s.KubeNetworkPolicy(this, 'network-policy', {
+      metadata: { name: FALCO_NAME, namespace: props.namespace, labels: commonLabels('runtime-security') },
+      spec: {
+        podSelector: { matchLabels: this.selector },
+        policyTypes: ['Ingress', 'Egress'],
+        egress: [
+          {
+            to: [{ podSelector: { matchLabels: { ...receiver.podLabels } } }],
+            ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(receiver.port) }],
+          },
+          {
+            to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [
+              { protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) },
+              { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
+            ],
+          },
+        ],
       },
     });
   }

@@ -11,6 +11,7 @@ import {
   DEFAULT_RULESET_LISTS,
   DEFAULT_RULESET_MACROS,
   EXAM_ALLOWED_PROCESSES,
+  EXAM_ROUTINELY_READ_FILES,
   EXAM_RULES_FILE,
   EXAM_SENSITIVE_FILES,
   examSystemRules,
@@ -18,6 +19,7 @@ import {
   renderRulesFile,
   SEED_PRIORITY_MAPPING,
   tokenizeCondition,
+  type ConditionToken,
 } from '../../lib/config/falco-rules';
 import { FALCO_IMAGE } from '../../lib/config/versions';
 import { Falco, FALCO_CONFIG_MAP } from '../../lib/constructs/falco';
@@ -80,7 +82,7 @@ describe('each custom rule, parsed from the rendered ConfigMap', () => {
 
 describe('kept in meaning', () => {
   const byName = (name: string) => conditionReferences(rules.find((r) => r.rule === name)!.condition as string, new Set(ownLists));
-  const listItems = (name: string) => items.find((i) => i.list === name)?.items;
+  const listItems = (name: string) => items.find((i) => i.list === name)?.items as string[] | undefined;
 
   test('Unauthorized Process in Container: a process spawned in a container of a watched namespace, not on the allowed list', () => {
     const refs = byName('Unauthorized Process in Container');
@@ -92,11 +94,110 @@ describe('kept in meaning', () => {
     expect(rules[0].priority).toBe('WARNING');
   });
 
-  test('Sensitive File Access in Exam System: a sensitive file opened for reading in a watched namespace', () => {
+  test('Sensitive File Access in Exam System: the same files, reads of secrets and writes of the routinely read ones', () => {
     const refs = byName('Sensitive File Access in Exam System');
-    expect(refs.macros).toEqual(['open_read']);
-    expect(refs.fields).toEqual(['k8s.ns.name', 'fd.name']);
-    expect(listItems('exam_system_sensitive_files')).toEqual([...EXAM_SENSITIVE_FILES]);
+    expect([...refs.macros].sort()).toEqual(['container', 'open_read', 'open_write']);
+    const watched = [...(listItems('exam_system_secret_files') ?? []), ...(listItems('exam_system_routinely_read_files') ?? [])];
+    expect(watched.sort()).toEqual([...EXAM_SENSITIVE_FILES].sort());
+    expect(listItems('exam_system_routinely_read_files')).toEqual(['/etc/passwd', '/etc/hosts']);
+  });
+
+  /**
+   * The rule's condition evaluated on events: `open_read` / `open_write` are the default
+   * ruleset's macros (falcosecurity/rules rules/falco_rules.yaml: an open/openat/openat2 that
+   * succeeded, for reading / writing), `container` is true in a container. The C library reads
+   * /etc/hosts on every host-name lookup and /etc/passwd on every user-name lookup, so a rule
+   * that matched those reads would fire on nearly every request (which is why the default
+   * ruleset's `sensitive_file_names` lists /etc/shadow but neither of them).
+   */
+  describe('Sensitive File Access in Exam System, on events', () => {
+    const rule = rules.find((r) => r.rule === 'Sensitive File Access in Exam System')!;
+    interface FileEvent {
+      readonly open: 'read' | 'write';
+      readonly file: string;
+      readonly namespace: string;
+      readonly container: boolean;
+    }
+    /** A small evaluator for the condition's grammar: and, or, not, parentheses, macros, `field in (list)`. */
+    function matches(condition: string, e: FileEvent): boolean {
+      const tokens: ConditionToken[] = tokenizeCondition(condition);
+      let pos = 0;
+      const word = () => {
+        const t = tokens[pos++];
+        if (t?.kind !== 'word') throw new Error(`expected a word at token ${pos}`);
+        return t.value;
+      };
+      const fields: Record<string, string> = { 'fd.name': e.file, 'k8s.ns.name': e.namespace };
+      const macros: Record<string, boolean> = { open_read: e.open === 'read', open_write: e.open === 'write', container: e.container };
+      const term = (): boolean => {
+        const t = tokens[pos];
+        if (t?.kind === 'lparen') {
+          pos++;
+          const v = or();
+          if (tokens[pos++]?.kind !== 'rparen') throw new Error('expected )');
+          return v;
+        }
+        const w = word();
+        if (w === 'not') return !term();
+        if (tokens[pos]?.kind === 'word' && (tokens[pos] as { value: string }).value === 'in') {
+          pos++;
+          if (tokens[pos++]?.kind !== 'lparen') throw new Error('expected ( after in');
+          const items: string[] = [];
+          while (tokens[pos]?.kind !== 'rparen') {
+            const name = word();
+            items.push(...(listItems(name) ?? [name]).map(String));
+            if (tokens[pos]?.kind === 'comma') pos++;
+          }
+          pos++;
+          if (!(w in fields)) throw new Error(`field ${w} is not modelled`);
+          return items.includes(fields[w]);
+        }
+        if (!(w in macros)) throw new Error(`macro ${w} is not modelled`);
+        return macros[w];
+      };
+      const and = (): boolean => {
+        let v = term();
+        while (tokens[pos]?.kind === 'word' && (tokens[pos] as { value: string }).value === 'and') {
+          pos++;
+          v = term() && v;
+        }
+        return v;
+      };
+      const or = (): boolean => {
+        let v = and();
+        while (tokens[pos]?.kind === 'word' && (tokens[pos] as { value: string }).value === 'or') {
+          pos++;
+          v = and() || v;
+        }
+        return v;
+      };
+      const v = or();
+      if (pos !== tokens.length) throw new Error(`trailing tokens at ${pos}`);
+      return v;
+    }
+    const event = (open: FileEvent['open'], file: string, namespace = 'exam-system', container = true): FileEvent => ({ open, file, namespace, container });
+
+    test('a DNS lookup (/etc/hosts) or a user lookup (/etc/passwd) does not fire', () => {
+      for (const file of EXAM_ROUTINELY_READ_FILES) expect([file, matches(rule.condition as string, event('read', file))]).toEqual([file, false]);
+    });
+
+    test('writing /etc/hosts or /etc/passwd fires', () => {
+      for (const file of EXAM_ROUTINELY_READ_FILES) expect([file, matches(rule.condition as string, event('write', file))]).toEqual([file, true]);
+    });
+
+    test('reading /etc/shadow or the SSH key fires, in every watched namespace, only in containers', () => {
+      for (const file of ['/etc/shadow', '/root/.ssh/id_rsa']) {
+        for (const ns of WATCHED) expect([file, ns, matches(rule.condition as string, event('read', file, ns))]).toEqual([file, ns, true]);
+        expect(matches(rule.condition as string, event('read', file, 'kube-system'))).toBe(false);
+        expect(matches(rule.condition as string, event('read', file, 'exam-system', false))).toBe(false);
+      }
+      expect(matches(rule.condition as string, event('read', '/etc/group'))).toBe(false);
+    });
+
+    test("the seed's condition (open_read of any of the four) would have fired on every lookup", () => {
+      const seed = 'open_read and k8s.ns.name in (exam_system_namespaces) and fd.name in (/etc/passwd, /etc/shadow, /etc/hosts, /root/.ssh/id_rsa)';
+      expect(matches(seed, event('read', '/etc/hosts'))).toBe(true);
+    });
   });
 
   test('HIGH is not a Falco priority; the seed HIGH maps to ERROR, one level above the other rule WARNING', () => {

@@ -9,12 +9,15 @@ import { PlatformChart, SECURITY_NAMESPACE } from '../../lib/charts/platform-cha
 import { EXAM_RULES_FILE, type FalcoRulesItem } from '../../lib/config/falco-rules';
 import { FALCO_IMAGE, FALCO_VERSION } from '../../lib/config/versions';
 import {
+  CHART_CONTAINER_ENGINE_SOCKETS,
   Falco,
   FALCO_CAPABILITIES,
   FALCO_CONFIG_KEY,
   FALCO_CONFIG_MAP,
   FALCO_DEFAULT_RULES_PATH,
   FALCO_RULES_DIR,
+  FALCO_SYSFS_MOUNT,
+  falcosidekickReceiver,
   type FalcoProps,
   SEED_HOST_PATHS,
 } from '../../lib/constructs/falco';
@@ -152,27 +155,25 @@ describe('the seed issues real Falco would reject or silently get wrong', () => 
     expect(cmData[EXAM_RULES_FILE]).not.toMatch(/priority:\s*HIGH/i);
   });
 
-  test('program_output posts to Alertmanager API v2 (v1 is gone), as an array of alerts built by jq', () => {
-    const out = falcoYaml.program_output as { enabled: boolean; keep_alive: boolean; program: string };
-    expect(out.enabled).toBe(true);
-    expect(out.keep_alive).toBe(false);
-    expect(out.program).not.toMatch(/\/api\/v1\//);
-    expect(out.program).toMatch(/^jq -c '\[\{labels: \{alertname: "[A-Za-z]+",/);
-    expect(out.program).toMatch(/\| curl .*--data-binary @- http:\/\/alertmanager\.monitoring\.svc\.cluster\.local:9093\/api\/v2\/alerts$/);
-    expect(synth({ alertmanagerUrl: 'http://am.example:9093/' }).map((o) => (o.data as Record<string, string> | undefined)?.[FALCO_CONFIG_KEY]).join('')).toMatch(
-      /http:\/\/am\.example:9093\/api\/v2\/alerts/,
-    );
-    expect(() => synth({ alertmanagerUrl: 'http://am:9093/api/v1/alerts' })).toThrow(/includes an API path/);
-    expect(() => synth({ alertmanagerUrl: "http://am:9093/'; rm -rf /" })).toThrow(/not a plain http\(s\) URL/);
-  });
-
-  test('json outputs and http_output are on, as in the seed; http_output targets a receiver that accepts Falco events', () => {
+  // falcosecurity/falco falco.yaml (0.44.1): program_output with keep_alive false re-spawns the
+  // program for each message; falcosidekick (the add-on) routes to Alertmanager and Slack.
+  test('no program_output (a shell per alert); every alert goes to falcosidekick over http_output', () => {
+    expect(falcoYaml.program_output).toEqual({ enabled: false });
+    expect(cmData[FALCO_CONFIG_KEY]).not.toMatch(/jq |curl /);
     expect(falcoYaml).toMatchObject({ json_output: true, json_include_output_property: true });
     const http = falcoYaml.http_output as { enabled: boolean; url: string };
     expect(http.enabled).toBe(true);
     // falco-exporter has no /events endpoint (it consumed the gRPC output, removed in Falco 0.44).
     expect(http.url).not.toMatch(/falco-exporter|\/events/);
-    expect(http.url).toBe('http://falcosidekick.security-system.svc.cluster.local:2801/');
+    expect(http.url).toBe('http://falcosidekick.security-system.svc:2801/');
+    expect(() => synth({ httpOutput: { ...falcosidekickReceiver('x'), url: "http://am:9093/'; rm -rf /" } })).toThrow(/not a plain http\(s\) URL/);
+  });
+
+  // falcosecurity/falco falco.yaml: `append_output: [{suggested_output: true}]` is the default;
+  // falcosecurity/rules rules/falco_rules.yaml outputs name no container.* or k8s.* field and
+  // rely on it (this file replaces falco.yaml wholesale, so the default must be restated).
+  test('append_output keeps the suggested fields, so default-rule alerts carry their container and pod', () => {
+    expect(falcoYaml.append_output).toEqual([{ suggested_output: true }]);
   });
 });
 
@@ -190,7 +191,9 @@ describe('the Falco DaemonSet', () => {
     expect((falcoYaml.engine as { kind: string }).kind).toBe('modern_ebpf');
     const sc = container.securityContext!;
     expect(sc.privileged).toBe(false);
-    expect(sc.capabilities?.drop).toEqual(['ALL']);
+    // Like the chart, the runtime's default capabilities stay: other users' /proc/<pid>/environ
+    // (0400) and fd/ (0500) need CAP_DAC_OVERRIDE besides the ptrace check SYS_PTRACE passes.
+    expect(sc.capabilities?.drop).toBeUndefined();
     expect([...(sc.capabilities?.add ?? [])].sort()).toEqual([...FALCO_CAPABILITIES].sort());
     expect(sc.capabilities?.add).not.toContain('SYS_ADMIN');
     expect(sc.readOnlyRootFilesystem).toBe(true);
@@ -233,6 +236,9 @@ describe('the Falco DaemonSet', () => {
       const m = container.volumeMounts.find((x) => x.mountPath === `/host${path}`);
       expect({ path, readOnly: m?.readOnly, hostPath: m && volumeOf(m).hostPath?.path }).toEqual({ path, readOnly: true, hostPath: path });
     }
+    // The modern eBPF probe's sysfs, as the chart mounts it (driver.sysfsMountPath).
+    const sys = container.volumeMounts.find((x) => x.mountPath === FALCO_SYSFS_MOUNT);
+    expect({ readOnly: sys?.readOnly, hostPath: sys && volumeOf(sys).hostPath?.path }).toEqual({ readOnly: true, hostPath: '/sys/kernel' });
     // Nothing else from the host is writable.
     const writableHost = container.volumeMounts.filter((m) => volumeOf(m).hostPath !== undefined && m.readOnly !== true);
     expect(writableHost).toEqual([]);
@@ -248,7 +254,7 @@ describe('the Falco DaemonSet', () => {
     // The plugin's schema requires every engine.
     expect(Object.keys(engines).sort()).toEqual(['bpm', 'containerd', 'cri', 'docker', 'libvirt_lxc', 'lxc', 'podman']);
     const enabledSockets = Object.values(engines).flatMap((e) => (e.enabled ? e.sockets ?? [] : []));
-    expect(enabledSockets).toEqual(['/run/containerd/containerd.sock']);
+    expect(enabledSockets).toEqual(CHART_CONTAINER_ENGINE_SOCKETS.map((s) => s.socket));
     for (const socket of enabledSockets) {
       const m = container.volumeMounts.find((x) => x.mountPath === `/host${socket}`);
       expect(m?.readOnly).toBe(true);
@@ -269,7 +275,7 @@ describe('the Falco DaemonSet', () => {
       ];
     expect(hash(synth())).toBe(hash(objects));
     expect(hash(synth({ watchedNamespaces: ['exam-system'] }))).not.toBe(hash(objects));
-    expect(hash(synth({ alertmanagerUrl: 'http://other:9093' }))).not.toBe(hash(objects));
+    expect(hash(synth({ httpOutput: { ...falcosidekickReceiver('x'), url: 'http://other:2801/' } }))).not.toBe(hash(objects));
   });
 });
 
@@ -299,7 +305,7 @@ describe('schemas and errors', () => {
     const registry = new SchemaRegistry();
     const problems = objects.flatMap((o) => registry.validate(o)).map((p) => `${p.object} ${p.field}: ${p.message}`);
     expect(problems).toEqual([]);
-    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/falco-config', 'DaemonSet/falco', 'ServiceAccount/falco']);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(['ConfigMap/falco-config', 'DaemonSet/falco', 'NetworkPolicy/falco', 'ServiceAccount/falco']);
     expect(objects.every((o) => o.metadata.namespace === SECURITY_NAMESPACE)).toBe(true);
   });
 
@@ -330,10 +336,111 @@ describe('PlatformChart', () => {
     expect(rendered.filter((r) => r.object.kind !== 'Namespace').map((r) => r.path)).toEqual([
       'platform/security-system/configmap-falco-config.yaml',
       'platform/security-system/daemonset-falco.yaml',
+      'platform/security-system/networkpolicy-falco.yaml',
       'platform/security-system/serviceaccount-falco.yaml',
     ]);
     const cm = rendered.find((r) => r.object.kind === 'ConfigMap')!.object as unknown as { data: Record<string, string> };
     const lists = (parse(cm.data[EXAM_RULES_FILE]) as FalcoRulesItem[]).filter((i): i is Extract<FalcoRulesItem, { list: string }> => 'list' in i);
     expect(lists.find((l) => l.list === 'exam_system_namespaces')?.items).toEqual(WATCHED);
+  });
+});
+
+describe('the network: out to falcosidekick and DNS only', () => {
+  const np = find(objects, 'NetworkPolicy', 'falco') as KubeObj & {
+    spec: {
+      podSelector: { matchLabels: Record<string, string> };
+      policyTypes: string[];
+      ingress?: unknown[];
+      egress: { to: { podSelector?: { matchLabels: Record<string, string> }; namespaceSelector?: { matchLabels: Record<string, string> } }[]; ports: { protocol: string; port: number }[] }[];
+    };
+  };
+
+  test('selects the Falco pods, denies all ingress, and allows egress to the receiver port and DNS', () => {
+    const podLabels = (daemonSet.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+    expect(Object.entries(np.spec.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v)).toBe(true);
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.ingress).toBeUndefined();
+    const sidekick = falcosidekickReceiver(SECURITY_NAMESPACE);
+    expect(np.spec.egress[0]).toEqual({ to: [{ podSelector: { matchLabels: sidekick.podLabels } }], ports: [{ protocol: 'TCP', port: 2801 }] });
+    expect(np.spec.egress[1].to[0].namespaceSelector?.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'kube-system' });
+    expect(np.spec.egress[1].ports.map((p) => `${p.protocol}/${p.port}`)).toEqual(['UDP/53', 'TCP/53']);
+    expect(np.spec.egress).toHaveLength(2);
+  });
+
+  // falcosecurity/charts charts/falcosidekick: Service falcosidekick port 2801, pods labelled
+  // app.kubernetes.io/name=falcosidekick, app.kubernetes.io/instance=<release> (release falcosidekick).
+  test('the http_output URL names the receiver the policy lets Falco reach', () => {
+    const sidekick = falcosidekickReceiver(SECURITY_NAMESPACE);
+    expect(sidekick.url).toBe((falcoYaml.http_output as { url: string }).url);
+    expect(new URL(sidekick.url).port).toBe(String(sidekick.port));
+    expect(sidekick.podLabels).toEqual({ 'app.kubernetes.io/name': 'falcosidekick', 'app.kubernetes.io/instance': 'falcosidekick' });
+    expect(() => synth({ httpOutput: { ...sidekick, podLabels: {} } })).toThrow(/podLabels is empty/);
+    expect(() => synth({ httpOutput: { ...sidekick, port: 0 } })).toThrow(/not a TCP port/);
+  });
+});
+
+/**
+ * What the upstream chart renders for this setup: falcosecurity/charts tag falco-9.1.0,
+ * charts/falco (templates/pod-template.tpl, templates/_helpers.tpl falco.securityContext,
+ * falco.containerPluginVolumeMounts, values.yaml collectors.containerEngine), rendered with
+ * `--set driver.kind=modern_ebpf --set driver.modernEbpf.leastPrivileged=true`. Recorded here
+ * as data (the chart is not vendored); each entry is what the DaemonSet must match.
+ */
+const CHART_FALCO_9_1_0 = {
+  capabilities: { add: ['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE'] },
+  annotations: { 'container.apparmor.security.beta.kubernetes.io/falco': 'unconfined' },
+  readOnlyHostMounts: { '/host/etc': '/etc', '/sys/kernel': '/sys/kernel' },
+  hostMounts: { '/host/proc': '/proc' },
+  socketMounts: [
+    '/var/run/docker.sock',
+    '/run/podman/podman.sock',
+    '/run/host-containerd/containerd.sock',
+    '/run/containerd/containerd.sock',
+    '/run/crio/crio.sock',
+    '/run/k3s/containerd/containerd.sock',
+  ],
+  engines: {
+    docker: ['/var/run/docker.sock'],
+    podman: ['/run/podman/podman.sock'],
+    containerd: ['/run/host-containerd/containerd.sock'],
+    cri: ['/run/containerd/containerd.sock', '/run/crio/crio.sock', '/run/k3s/containerd/containerd.sock', '/run/host-containerd/containerd.sock'],
+    lxc: undefined,
+    libvirt_lxc: undefined,
+    bpm: undefined,
+  },
+  appendOutput: [{ suggested_output: true }],
+  hooks: ['create'],
+} as const;
+
+describe('held against the upstream chart (falcosecurity/charts falco-9.1.0, modern_ebpf, leastPrivileged)', () => {
+  const annotations = (daemonSet.spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations;
+  const plugin = (falcoYaml.plugins as { name: string; init_config: { hooks: string[]; engines: Record<string, { enabled: boolean; sockets?: string[] }> } }[]).find(
+    (p) => p.name === 'container',
+  )!;
+
+  test('the same capabilities added to the container defaults, not privileged, the same AppArmor annotation', () => {
+    expect(container.securityContext?.privileged).not.toBe(true);
+    expect([...(container.securityContext?.capabilities?.add ?? [])].sort()).toEqual([...CHART_FALCO_9_1_0.capabilities.add].sort());
+    expect(container.securityContext?.capabilities).not.toHaveProperty('drop');
+    expect(annotations).toMatchObject(CHART_FALCO_9_1_0.annotations);
+  });
+
+  test("every host path the chart mounts is mounted at the same place (read-only here, the chart's /host/proc included)", () => {
+    for (const [mountPath, hostPath] of Object.entries({ ...CHART_FALCO_9_1_0.readOnlyHostMounts, ...CHART_FALCO_9_1_0.hostMounts })) {
+      const m = container.volumeMounts.find((x) => x.mountPath === mountPath);
+      expect({ mountPath, hostPath: m && volumeOf(m).hostPath?.path, readOnly: m?.readOnly }).toEqual({ mountPath, hostPath, readOnly: true });
+    }
+  });
+
+  test('the container plugin with every runtime socket: the same engines, sockets, hooks and mounts', () => {
+    for (const [engine, sockets] of Object.entries(CHART_FALCO_9_1_0.engines)) {
+      expect([engine, plugin.init_config.engines[engine]]).toEqual([engine, sockets === undefined ? { enabled: true } : { enabled: true, sockets: [...sockets] }]);
+    }
+    expect(plugin.init_config.hooks).toEqual([...CHART_FALCO_9_1_0.hooks]);
+    for (const socket of CHART_FALCO_9_1_0.socketMounts) {
+      const m = container.volumeMounts.find((x) => x.mountPath === `/host${socket}`);
+      expect([socket, m && volumeOf(m).hostPath?.path]).toEqual([socket, socket]);
+    }
+    expect(falcoYaml.append_output).toEqual(CHART_FALCO_9_1_0.appendOutput);
   });
 });
