@@ -1,4 +1,5 @@
 import { analyzeRollouts, formatRolloutTable } from '../../lib/analysis/rollout-timing';
+import { MAX_REGRESSION_TO_ABORT_SECONDS } from '../../lib/config/release';
 import { synthInMemory } from '../../lib/synth';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
@@ -9,6 +10,18 @@ describe('rollouts', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe(formatRolloutTable(analyzeRollouts(synthInMemory().objects.map((o) => o.object))));
     expect(r.out).toMatch(/^ROLLOUT +STRATEGY/);
+  });
+
+  test('every Rollout is within the 180 s regression-to-abort bound, as the table says; --exit-code passes', () => {
+    const rows = analyzeRollouts(synthInMemory().objects.map((o) => o.object));
+    expect(rows.length).toBeGreaterThan(0);
+    const r = cli('rollouts', '--exit-code');
+    expect(r.code).toBe(0);
+    for (const row of rows) {
+      expect(row.abortBoundSeconds).toBe(MAX_REGRESSION_TO_ABORT_SECONDS);
+      expect(row.worstCaseAbortSeconds).toBeLessThanOrEqual(180);
+      expect(r.out).toMatch(new RegExp(`^${row.namespace}/${row.name} .* ${row.worstCaseAbortSeconds}s <= 180s `, 'm'));
+    }
   });
 
   test('follows the environment files', () => {
