@@ -39,7 +39,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     check: 'restrictedVolumes',
     ...FALCO,
     reason:
-      "The seed's host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc), /sys/kernel (BTF for the modern eBPF probe) and the " +
+      'The host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc), /sys/kernel (BTF for the modern eBPF probe) and the ' +
       "container runtime sockets (the upstream chart's list) give Falco the kernel, process and container metadata its rules match on; " +
       'hostPath is not a restricted volume type. Every host mount is read-only.',
   },

@@ -190,7 +190,7 @@ export const ANALYSIS_SETTINGS = {
    */
   failureLimit: 2,
   /**
-   * The rate window of the analysis queries: 90 s, three scrapes 30 s apart (the seed's [2m]
+   * The rate window of the analysis queries: 90 s, three scrapes 30 s apart (a 2-minute window
    * with four failed measurements took up to 240 s to abort; see docs/decisions.md).
    */
   window: '90s',

@@ -194,9 +194,9 @@ describe('kept in meaning', () => {
       expect(matches(rule.condition as string, event('read', '/etc/group'))).toBe(false);
     });
 
-    test("the seed's condition (open_read of any of the four) would have fired on every lookup", () => {
-      const seed = 'open_read and k8s.ns.name in (exam_system_namespaces) and fd.name in (/etc/passwd, /etc/shadow, /etc/hosts, /root/.ssh/id_rsa)';
-      expect(matches(seed, event('read', '/etc/hosts'))).toBe(true);
+    test('the former condition (open_read of any of the four) would have fired on every lookup', () => {
+      const former = 'open_read and k8s.ns.name in (exam_system_namespaces) and fd.name in (/etc/passwd, /etc/shadow, /etc/hosts, /root/.ssh/id_rsa)';
+      expect(matches(former, event('read', '/etc/hosts'))).toBe(true);
     });
   });
 

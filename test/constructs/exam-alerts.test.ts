@@ -76,6 +76,15 @@ describe('ExamAlerts', () => {
     expect(rule.spec.groups[0].rules.find((r) => r.alert === ALERT_NAMES.latency)?.labels.severity).toBe('warning');
   });
 
+  // prometheus-community/helm-charts charts/kube-prometheus-stack/templates/prometheus/prometheus.yaml:
+  // ruleSelectorNilUsesHelmValues (default true) selects release=<release name>.
+  test('labelled for the kube-prometheus-stack Prometheus, or the selector labels given', () => {
+    expect(rule.metadata.labels?.release).toBe('kube-prometheus-stack');
+    const [other] = synth({ prometheusSelectorLabels: { role: 'alert-rules' } });
+    expect(other.metadata.labels).toMatchObject({ role: 'alert-rules' });
+    expect(other.metadata.labels?.release).toBeUndefined();
+  });
+
   test('early errors', () => {
     expect(() => synth({ services: [] })).toThrow(/ExamAlerts exam-system\/exam-slo-alerts: no services/);
     expect(() => synth({ services: [SERVICES[0], SERVICES[0]] })).toThrow(/listed twice/);

@@ -35,6 +35,18 @@ describe('ServiceMonitor', () => {
     expect(new SchemaRegistry().validate(m)).toEqual([]);
   });
 
+  // prometheus-operator pkg/prometheus/promcfg.go: each podTargetLabels entry is relabeled from
+  // __meta_kubernetes_pod_label_<name> onto the target as sanitizeLabelName(<name>), with regex
+  // "(.+)" (pods without the label get none); argo-rollouts stamps rollouts-pod-template-hash.
+  test("copies the pods' Argo Rollouts pod-template hash onto every series; labelled for kube-prometheus-stack", () => {
+    const [m] = synth();
+    expect((m.spec as { podTargetLabels?: string[] }).podTargetLabels).toEqual(['rollouts-pod-template-hash']);
+    expect(m.metadata.labels?.release).toBe('kube-prometheus-stack');
+    const [other] = synth({ prometheusSelectorLabels: { prometheus: 'apps' } });
+    expect(other.metadata.labels?.prometheus).toBe('apps');
+    expect(other.metadata.labels?.release).toBeUndefined();
+  });
+
   test('early errors', () => {
     expect(() => synth({ interval: 'often' })).toThrow(/ServiceMonitor exam-service: interval "often"/);
     expect(() => synth({ service: 'Exam' })).toThrow(/service "Exam" is not a Kubernetes name/);
