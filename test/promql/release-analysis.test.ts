@@ -7,8 +7,10 @@
  * - argo-rollouts rollout/service.go (reconcileStableAndCanaryService, ensureSVCTargets): the
  *   canary Service selects the stable pods until the canary ReplicaSet is available, and the
  *   blue/green active Service the old color until the switch; hence the "diluted" case.
- * - argo-rollouts utils/analysis/factory.go (BuildArgumentsForRolloutAnalysisRun):
- *   `podTemplateHashValue: Latest` is the new ReplicaSet's rollouts-pod-template-hash.
+ * - argo-rollouts rollout/analysis.go (createAnalysisRun, for the canary background run and the
+ *   blue/green pre- and post-promotion runs alike) and utils/analysis/factory.go
+ *   (BuildArgumentsForRolloutAnalysisRun(args, c.stableRS, c.newRS, ...)): `podTemplateHashValue:
+ *   Latest` is the new ReplicaSet's rollouts-pod-template-hash, `Stable` the stable one's.
  * - prometheus-operator pkg/prometheus/promcfg.go: `podTargetLabels` copies the pod label onto
  *   every series as `rollouts_pod_template_hash` (sanitizeLabelName).
  * - argo-rollouts analysis/analysis.go (assessMetricFailureInconclusiveOrError): a metric fails
