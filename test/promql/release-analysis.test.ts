@@ -15,7 +15,9 @@
  *   every series as `rollouts_pod_template_hash` (sanitizeLabelName).
  * - argo-rollouts analysis/analysis.go (assessMetricFailureInconclusiveOrError): a metric fails
  *   once its failed measurements exceed failureLimit; utils/evaluate/evaluate.go: neither
- *   condition true is Inconclusive.
+ *   condition true is Inconclusive; metricproviders/prometheus/prometheus.go: an empty vector is
+ *   an empty result, so an errors-only version must not make the success rate empty (the
+ *   "errors only" case).
  */
 import { analyzeRollouts } from '../../lib/analysis/rollout-timing';
 import { parseGuardedCondition } from '../../lib/analysis/promql';
