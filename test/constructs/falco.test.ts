@@ -192,7 +192,8 @@ describe('the Falco DaemonSet', () => {
     const sc = container.securityContext!;
     expect(sc.privileged).toBe(false);
     // Like the chart, the runtime's default capabilities stay: other users' /proc/<pid>/environ
-    // (0400) and fd/ (0500) need CAP_DAC_OVERRIDE besides the ptrace check SYS_PTRACE passes.
+    // (0400) and fd/ (0500) need CAP_DAC_OVERRIDE besides the ptrace check SYS_PTRACE passes
+    // (torvalds/linux fs/proc/base.c tgid_base_stuff modes; fs/namei.c generic_permission).
     expect(sc.capabilities?.drop).toBeUndefined();
     expect([...(sc.capabilities?.add ?? [])].sort()).toEqual([...FALCO_CAPABILITIES].sort());
     expect(sc.capabilities?.add).not.toContain('SYS_ADMIN');
