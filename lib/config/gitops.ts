@@ -110,7 +110,8 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules' },
   { group: '', kind: 'Service', reason: 'every service, and the canary/stable/active/preview Services of Rollouts' },
   { group: '', kind: 'ServiceAccount', reason: "Falco's identity (it holds no API rights)" },
-  { group: 'apps', kind: 'Deployment', reason: 'rolling services and the feature-flag controller' },
+  { group: 'apps', kind: 'Deployment', reason: 'rolling services, flagd and the feature-flag controller' },
+  { group: 'batch', kind: 'Job', reason: "Flagsmith's database migration, run once per sync as an Argo CD Sync hook" },
   { group: 'apps', kind: 'DaemonSet', reason: 'Falco on every node' },
   { group: 'argoproj.io', kind: 'Rollout', reason: 'canary and blue/green services' },
   { group: 'argoproj.io', kind: 'AnalysisTemplate', reason: 'the metrics that promote or abort a Rollout' },
@@ -355,8 +356,17 @@ export function rolloutNotificationAnnotations(environment: EnvironmentName): Re
 }
 
 // ---------------------------------------------------------------------------------------------
-// Sync waves: the order one sync applies kinds in (lower first; Argo CD waits for a wave to be
-// healthy before the next). Only the order inside one Application matters.
+// Sync waves: the order one sync applies kinds in (lower first). Only the order inside one
+// Application matters.
+//
+// Argo CD (gitops-engine `pkg/sync/sync_context.go`) applies one wave, then waits until every
+// object of it is Healthy before it applies the next; only the last wave is left to become
+// healthy after the sync has ended. A Rollout paused at a canary step or waiting for a person
+// reports Suspended, not Healthy, for as long as it waits (hours, in production). So nothing may
+// come in a wave after the workloads: such a wave would hold the sync open for the whole
+// release, and while a sync is running no other sync starts, so a `git revert` would not apply
+// until the Rollout finished. The workloads are the last wave; what acts on them (HPAs, PDBs)
+// joins them, and what only configures monitoring comes before them.
 
 export interface SyncWavePhase {
   readonly wave: number;
@@ -365,16 +375,28 @@ export interface SyncWavePhase {
 }
 
 export const SYNC_WAVES: readonly SyncWavePhase[] = [
-  { wave: 0, what: 'where things live and where secrets come from; the Argo CD project before its Applications', kinds: ['Namespace', 'ClusterSecretStore', 'AppProject'] },
+  { wave: 0, what: 'where things live and where secrets come from; the Argo CD projects before their Applications', kinds: ['Namespace', 'ClusterSecretStore', 'AppProject'] },
   { wave: 1, what: 'what a pod reads when it starts', kinds: ['ConfigMap', 'ExternalSecret'] },
   { wave: 2, what: 'identity and network access, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy'] },
-  { wave: 3, what: 'the analysis a Rollout references', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate'] },
+  { wave: 3, what: 'the analysis a Rollout references, the monitoring that watches the workloads, and the database migration (a Sync hook: its Secret and NetworkPolicy exist, the workloads that need the schema wait for it)', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'ServiceMonitor', 'PrometheusRule', 'Job'] },
   { wave: 4, what: 'addresses: the Services and the stable Ingress a Rollout references', kinds: ['Service', 'Ingress'] },
-  { wave: 5, what: 'workloads (and, in dist/argocd, the Applications)', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'Application'] },
-  { wave: 6, what: 'what acts on running workloads', kinds: ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule'] },
+  { wave: 5, what: 'the last wave: workloads and what acts on them (HPAs, PDBs; KEDA ScaledObjects belong here too); in dist/argocd, the Applications', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Application'] },
 ];
+
+/** The wave of the workloads: the last one (a test holds every table row to it or below). */
+export const WORKLOAD_WAVE = 5;
 
 /** The wave of a kind, or undefined if the table does not place it. */
 export function syncWaveOf(kind: string): number | undefined {
   return SYNC_WAVES.find((p) => p.kinds.includes(kind))?.wave;
 }
+
+/**
+ * The Argo CD hook that runs a Job once per sync of its Application (in its wave, after the
+ * Secret it reads exists), and deletes the previous run's Job first: a Job's pod template cannot
+ * be changed once created, so applying a new image to an old Job would fail.
+ */
+export const SYNC_HOOK_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'argocd.argoproj.io/hook': 'Sync',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+};

@@ -26,3 +26,11 @@ export const FLAGSMITH_IMAGE = `docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSIO
  */
 export const FALCO_VERSION = '0.44.1';
 export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_VERSION}-debian`;
+
+/**
+ * flagd, the OpenFeature flag daemon that evaluates ConfigMap `feature-flags` for the exam
+ * services (the same evaluator as @openfeature/flagd-core, which the tests run). v0.16.1 is
+ * the flagd release of 2026-07-27; its image runs a static binary on distroless.
+ */
+export const FLAGD_VERSION = '0.16.1';
+export const FLAGD_IMAGE = `ghcr.io/open-feature/flagd:v${FLAGD_VERSION}`;

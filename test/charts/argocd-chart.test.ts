@@ -8,7 +8,7 @@ import { ArgoCdBootstrapChart, ArgoCdChart } from '../../lib/charts/argocd-chart
 import { EnvironmentChart } from '../../lib/charts/environment-chart';
 import { OutputChart } from '../../lib/charts/output-chart';
 import { SYNC_WAVE_ANNOTATION, applySyncWaves } from '../../lib/charts/sync-waves';
-import { EXAM_TIMETABLE, examSessionWindows, rolloutNotificationAnnotations, SYNC_WAVES, syncWaveOf } from '../../lib/config/gitops';
+import { EXAM_TIMETABLE, examSessionWindows, rolloutNotificationAnnotations, SYNC_WAVES, syncWaveOf, WORKLOAD_WAVE } from '../../lib/config/gitops';
 import { Environment, loadEnvironments } from '../../lib/config/load';
 import * as k8s from '../../lib/constructs/k8s';
 import { KubeObject, renderObjects } from '../../lib/output/render';
@@ -174,7 +174,13 @@ describe('applySyncWaves', () => {
     expect(w('ConfigMap')).toBeLessThan(w('ServiceAccount'));
     expect(w('ServiceAccount')).toBeLessThan(w('AnalysisTemplate'));
     expect(w('AnalysisTemplate')).toBeLessThan(w('Service'));
-    for (const after of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule']) expect(w(after)).toBeGreaterThan(w('Rollout'));
+    // Nothing after the workloads (see the next test for why); what acts on them joins them.
+    for (const k of kinds) expect([k, w(k) <= WORKLOAD_WAVE]).toEqual([k, true]);
+    for (const workload of ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) expect([workload, w(workload)]).toEqual([workload, WORKLOAD_WAVE]);
+    // The migration Job runs after its Secret and NetworkPolicy, before the workloads that need the schema.
+    expect(w('Job')).toBeGreaterThan(w('ExternalSecret'));
+    expect(w('Job')).toBeGreaterThan(w('NetworkPolicy'));
+    expect(w('Job')).toBeLessThan(w('Deployment'));
     expect(w('AppProject')).toBeLessThan(w('Application'));
   });
 });

@@ -306,4 +306,33 @@ describe('sync waves', () => {
     const projectWave = wave(argocd.find((o) => o.kind === 'AppProject')!);
     for (const a of argocd.filter((o) => o.kind === 'Application')) expect(wave(a)).toBeGreaterThan(projectWave);
   });
+
+  /**
+   * Why nothing may follow the workloads (argoproj/gitops-engine `pkg/sync/sync_context.go`,
+   * `Sync()`): when a sync has more than one wave, a task stays "running" until its live object
+   * is Healthy (Degraded fails it), and the next wave starts only when no task is running; only
+   * the last wave is let go as soon as it is applied ("if it is the last phase/wave and the only
+   * remaining tasks are non-hooks, then we are successful EVEN if those objects subsequently
+   * degraded"). Argo CD's health check for a Rollout (argoproj/argo-cd
+   * `resource_customizations/argoproj.io/Rollout/health.lua`) reports a Rollout paused at a
+   * canary step or waiting for a person as Suspended, which is neither. A later wave would hold
+   * the whole sync open for the length of a release, and while it runs no other sync starts:
+   * a `git revert` could not apply until the canary had finished.
+   */
+  test('in each Application, no object comes in a wave after its workloads (a paused Rollout would hold the sync open)', () => {
+    const wave = (o: KubeObject) => Number(o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    let checked = 0;
+    for (const a of [...applications]) {
+      const synced = syncedBy(a).map((o) => o.object);
+      const workloads = synced.filter((o) => ['Deployment', 'Rollout', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+      if (workloads.length === 0) continue;
+      const last = Math.min(...workloads.map(wave));
+      expect([a.metadata.name, Math.max(...workloads.map(wave))]).toEqual([a.metadata.name, last]);
+      for (const o of synced) expect([id(o), wave(o) <= last]).toEqual([id(o), true]);
+      checked++;
+    }
+    // The environments' Applications (with their Rollouts) and the platform's (Falco) were checked.
+    expect(checked).toBe(applications.length);
+    expect(objects.some((o) => o.object.kind === 'Rollout')).toBe(true);
+  });
 });
