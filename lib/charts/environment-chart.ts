@@ -41,7 +41,7 @@ export class EnvironmentChart extends OutputChart {
     new AppNamespace(this, 'namespace', { name: env.namespace, component: 'environment', labels: { 'exam-system.io/environment': env.name } });
     const config = new EnvironmentConfig(this, 'config', { name: env.configMapName, namespace: env.namespace, data: env.config });
     // Secrets come from AWS Secrets Manager through External Secrets; feature flags (seed §4.2).
-    const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION });
+    const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION, roleArn: env.secrets.role });
     const flags = new FeatureFlags(this, 'feature-flags', { environment: env.name, namespace: env.namespace });
     // The services evaluate exactly the flags in git: flagd serves the ConfigMap (mounted as a
     // directory, so a change reaches it without a restart) to each service's flagd provider.

@@ -104,6 +104,17 @@ describe('secrets come from External Secrets', () => {
     expect(stores).toHaveLength(environments.length);
   });
 
+  // external-secrets/external-secrets providers/v1/aws/auth/auth.go: `role` is assumed on top of
+  // the operator's web identity, and every Secrets Manager call of the store runs as it.
+  test("each environment's store assumes the environment's own IAM role, from its file; no two stores share one", () => {
+    const roles = environments.map((env) => {
+      const store = stores.find((s) => s.metadata.name === `aws-secrets-manager-${env.name}`) as unknown as { spec: { provider: { aws: { role?: string } } } };
+      expect([env.name, store.spec.provider.aws.role]).toEqual([env.name, env.secrets.role]);
+      return store.spec.provider.aws.role;
+    });
+    expect(new Set(roles).size).toBe(environments.length);
+  });
+
   test('an ExternalSecret can only use a store whose conditions admit its namespace', () => {
     for (const e of externalSecrets) {
       const spec = (e as unknown as ExternalSecretJson).spec;
