@@ -94,7 +94,7 @@ describe('environment files: bad input names the file, the field and what is exp
   test('an environment secrets role that is not an IAM role ARN, or one another environment already uses', () => {
     const bad = problemWith('staging.yaml', (t) => t.replace('role: arn:aws:iam::123456789012:role/exam-secrets-staging', 'role: exam-secrets-staging'));
     expect(bad).toMatch(/environments\/staging\.yaml:\d+: secrets\.role: expected an IAM role ARN: arn:aws:iam::<12-digit account id>:role\/<name>/);
-    const missing = problemWith('staging.yaml', (t) => t.replace(/^secrets:\n  role: .*\n/m, ''));
+    const missing = problemWith('staging.yaml', (t) => t.replace(/^secrets:\n {2}role: .*\n/m, ''));
     expect(missing).toMatch(/environments\/staging\.yaml: secrets: /);
     const shared = problemWith('hotfix.yaml', (t) => t.replace('role/exam-secrets-hotfix', 'role/exam-secrets-production'));
     expect(shared).toMatch(/environments\/(hotfix|production)\.yaml: secrets\.role: secrets\.role arn:aws:iam::123456789012:role\/exam-secrets-production is also used by/);
