@@ -3,7 +3,8 @@ import { CONTAINER_PORT, HEALTH_PATH } from '../config/catalog';
 import { Environment, ResolvedService } from '../config/load';
 import { BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS, CANARY_INGRESS_ANNOTATIONS, CANARY_STEPS, rolloutName } from '../config/release';
 import { FLAGD_IMAGE, FLAGSMITH_IMAGE, imageRepository } from '../config/versions';
-import { SYNC_HOOK_ANNOTATIONS, rolloutNotificationAnnotations } from '../config/gitops';
+import { SYNC_HOOK_ANNOTATIONS } from '../config/gitops';
+import { rolloutNotificationAnnotations } from '../config/notifications';
 import {
   AnalysisTemplates,
   CANARY_BACKGROUND_TEMPLATES,

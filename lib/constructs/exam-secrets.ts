@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as eso from '../../imports/external-secrets.io';
 import { ENVIRONMENT_NAMES, EnvironmentName, IAM_ROLE_ARN } from '../config/schema';
+import { AwsSecretStore } from './aws-secret-store';
 import { commonLabels } from './labels';
 
 /** One key of the Secret and where in AWS Secrets Manager its value lives. */
@@ -30,8 +31,6 @@ export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
   { secretKey: 'JWT_SIGNING_KEY', remoteName: 'auth-service', property: 'jwt_signing_key' },
 ];
 
-/** The operator's own ServiceAccount (IRSA-annotated by the platform's External Secrets install). */
-export const DEFAULT_OPERATOR_SERVICE_ACCOUNT = { name: 'external-secrets', namespace: 'external-secrets' } as const;
 
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 const REMOTE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -82,7 +81,6 @@ export class ExamSecrets extends Construct {
     this.storeName = `aws-secrets-manager-${props.environment}`;
     this.keys = props.keys ?? EXAM_SECRET_KEYS;
     const refreshInterval = props.refreshInterval ?? '1h';
-    const sa = props.operatorServiceAccount ?? DEFAULT_OPERATOR_SERVICE_ACCOUNT;
     const who = `ExamSecrets ${props.environment}`;
 
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(props.environment)) {
@@ -108,21 +106,15 @@ export class ExamSecrets extends Construct {
 
     const labels = { ...commonLabels('secrets'), 'exam-system.io/environment': props.environment };
 
-    new eso.ClusterSecretStore(this, 'store', {
-      metadata: { name: this.storeName, labels },
-      spec: {
-        // One environment's store serves one namespace: staging's ExternalSecrets cannot name
-        // production's store and read production's secrets.
-        conditions: [{ namespaces: [props.namespace] }],
-        provider: {
-          aws: {
-            service: eso.ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER,
-            region: props.region,
-            role: props.roleArn,
-            auth: { jwt: { serviceAccountRef: { name: sa.name, namespace: sa.namespace } } },
-          },
-        },
-      },
+    // One environment's store serves one namespace: staging's ExternalSecrets cannot name
+    // production's store and read production's secrets; and it reads as the environment's role.
+    new AwsSecretStore(this, 'store', {
+      name: this.storeName,
+      namespaces: [props.namespace],
+      region: props.region,
+      roleArn: props.roleArn,
+      operatorServiceAccount: props.operatorServiceAccount,
+      labels,
     });
 
     new eso.ExternalSecret(this, 'external-secret', {

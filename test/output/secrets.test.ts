@@ -101,7 +101,8 @@ describe('secrets come from External Secrets', () => {
       expect(store!.spec.provider.aws!.region).toBe(env.config.AWS_REGION);
       expect(Object.keys(store!.spec.provider.aws!.auth ?? {})).toEqual(['jwt']);
     }
-    expect(stores).toHaveLength(environments.length);
+    // One per environment, plus the notification tokens' store (test/output/notifications.test.ts).
+    expect(stores.map((x) => x.metadata.name).sort()).toEqual([...environments.map((e) => `aws-secrets-manager-${e.name}`), 'aws-secrets-manager-platform'].sort());
   });
 
   // external-secrets/external-secrets providers/v1/aws/auth/auth.go: `role` is assumed on top of
@@ -122,8 +123,9 @@ describe('secrets come from External Secrets', () => {
       expect([id(e), store !== undefined]).toEqual([id(e), true]);
       const admitted = (store!.spec.conditions ?? []).some((c) => c.namespaces?.includes(e.metadata.namespace!));
       expect([id(e), admitted]).toEqual([id(e), true]);
-      // ...and no other environment's ExternalSecret is admitted by that store.
-      const others = externalSecrets.filter((x) => x.metadata.namespace !== e.metadata.namespace);
+      // ...and no ExternalSecret that belongs to another store (another environment, or the
+      // notification tokens) is admitted by it.
+      const others = externalSecrets.filter((x) => (x as unknown as ExternalSecretJson).spec.secretStoreRef.name !== spec.secretStoreRef.name);
       for (const o of others) expect((store!.spec.conditions ?? []).some((c) => c.namespaces?.includes(o.metadata.namespace!))).toBe(false);
     }
   });
