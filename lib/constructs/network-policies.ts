@@ -146,6 +146,7 @@ export class NetworkPolicies extends Construct {
       if (!DNS_LABEL.test(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is not a Kubernetes name; expected a DNS label`);
       if (w.app === DEFAULT_DENY_POLICY || w.app === DNS_POLICY) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" clashes with a namespace-wide policy name; expected another app name`);
       if (byApp.has(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is listed twice; expected each workload once`);
+      if (w.metricsPort !== undefined) checkPort(`${ns}/${w.app} metricsPort`, w.metricsPort);
       if (w.port !== undefined) checkPort(`${ns}/${w.app}`, w.port);
       else if (w.exposed || (w.scraped ?? true)) {
         throw new Error(`NetworkPolicies ${ns}/${w.app}: has no port but is ${w.exposed ? 'exposed' : 'scraped'}; expected a port, or exposed and scraped false`);
