@@ -18,7 +18,7 @@
  * §1.2). Argo CD cannot follow a wildcard, so hotfix tracks the one branch `deploy/hotfix`, to
  * which the pipeline publishes the commit of the hotfix/* branch it last built; the hotfix
  * environment runs the last hotfix built. The platform, and the Argo CD wiring the root reads
- * (dist/argocd: this project and the Applications), come from main: changing who syncs what,
+ * (dist/argocd: the projects and the Applications), come from main: changing who syncs what,
  * or a Namespace, is reviewed like a production change.
  */
 import type { EnvironmentName } from './schema';
