@@ -24,7 +24,7 @@ import {
   applicationName,
   applicationPath,
   examSessionWindows,
-  EVERY_APPLICATION,
+  EXAM_SESSION_FREEZE,
   PLATFORM_DESTINATIONS,
   PLATFORM_PROJECT_NAME,
 } from '../config/gitops';
@@ -247,7 +247,7 @@ export class ArgoCdChart extends OutputChart {
         clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
         namespacedResources: whitelist(PLATFORM_PROJECT_NAME, platform.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
         roles: PROJECT_ROLES,
-        syncWindows: examSessionWindows(EVERY_APPLICATION),
+        syncWindows: EXAM_SESSION_FREEZE,
         warnOnOrphans: true,
       }),
     );
@@ -264,7 +264,7 @@ export class ArgoCdChart extends OutputChart {
           { group: 'argoproj.io', kind: 'AppProject' },
         ],
         roles: PROJECT_ROLES,
-        syncWindows: examSessionWindows(EVERY_APPLICATION),
+        syncWindows: EXAM_SESSION_FREEZE,
       }),
     );
     this.projects = projects;

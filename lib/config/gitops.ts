@@ -276,6 +276,12 @@ export function examSessionWindows(applications: readonly string[], timetable = 
   });
 }
 
+/**
+ * The exam-session deny windows over every Application of a project: what each AppProject whose
+ * Applications can change production carries (exam-platform, exam-bootstrap, the add-ons).
+ */
+export const EXAM_SESSION_FREEZE: readonly SyncWindowSpec[] = examSessionWindows(EVERY_APPLICATION);
+
 // ---------------------------------------------------------------------------------------------
 // How an Application syncs.
 
