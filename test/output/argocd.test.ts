@@ -262,7 +262,10 @@ describe('the projects', () => {
    * Every Application that can change production must be held back by its own project's windows
    * during every exam session: exam-production, exam-platform (Namespaces, stores, Falco,
    * notifications), the root (every Application and project), and any add-on that lands later.
-   * Only the staging and hotfix environments, which cannot, are free.
+   * Only the staging and hotfix environments, which cannot, are free. argoproj/argo-cd
+   * `pkg/apis/application/v1alpha1/types.go`: `SyncWindows.Matches` takes the windows of the
+   * Application's own project whose `applications` globs match its name; `hasDeny` allows a
+   * manual sync during a deny window only if every matching deny window has `manualSync: true`.
    */
   test("every Application that can change production is frozen by its project during every exam session; a person's sync still goes through", () => {
     const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
