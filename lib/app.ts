@@ -5,6 +5,8 @@ import { NotificationSecretStoreChart, NotificationsChart } from './charts/notif
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
 import { Environment } from './config/load';
+import { analyzeRollouts } from './analysis/rollout-timing';
+import type { KubeObject } from './output/render';
 import {
   APPLICATION_SUBSCRIPTIONS,
   ARGOCD_NOTIFICATIONS,
@@ -19,9 +21,11 @@ import {
 /** The whole system: one chart per dist/ folder. Composition only; decisions live in config and charts. */
 export function buildApp(envs: readonly Environment[]): App {
   const app = new App({ outdir: 'dist' });
+  const releases: KubeObject[] = [];
   for (const env of envs) {
     // An environment without gitops is not synced: its folder carries its own Namespace.
-    new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
+    const chart = new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
+    if (env.name === 'production') releases.push(...(chart.toJson() as KubeObject[]));
   }
   new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
   // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
@@ -29,7 +33,9 @@ export function buildApp(envs: readonly Environment[]): App {
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
   new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace] });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
-  const argocd = new ArgoCdChart(app, { environments: envs });
+  // The exam-session freeze opens early enough for production's longest release to finish.
+  const longestReleaseSeconds = Math.max(0, ...analyzeRollouts(releases).map((r) => r.releaseSeconds).filter(Number.isFinite));
+  const argocd = new ArgoCdChart(app, { environments: envs, longestReleaseSeconds });
   new ArgoCdBootstrapChart(app, { apps: argocd });
   applySyncWaves(app);
   return app;

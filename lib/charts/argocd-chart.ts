@@ -23,8 +23,8 @@ import {
   WIRING_REVISION,
   applicationName,
   applicationPath,
+  EVERY_APPLICATION,
   examSessionWindows,
-  EXAM_SESSION_FREEZE,
   PLATFORM_DESTINATIONS,
   PLATFORM_PROJECT_NAME,
 } from '../config/gitops';
@@ -114,6 +114,11 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
 export interface ArgoCdChartProps {
   /** Every environment; each one with `gitops` gets an Application, the others none. */
   readonly environments: readonly Environment[];
+  /**
+   * The longest release of the Rollouts these Applications sync, in seconds (measured on the
+   * synthesized objects): the exam-session freeze opens at least this long before a session.
+   */
+  readonly longestReleaseSeconds: number;
 }
 
 /**
@@ -220,6 +225,9 @@ export class ArgoCdChart extends OutputChart {
       throw new Error(`ArgoCdChart: project ${PLATFORM_PROJECT_NAME} would admit namespaces ${refused.join(', ')}; expected each in PLATFORM_DESTINATIONS of lib/config/gitops.ts with its reason`);
     }
     const production = deployed.filter((e) => e.name === 'production').map((e) => applicationName(e.name));
+    // The exam calendar (environments/calendar.yaml) is the one source of the deny windows.
+    const calendar = props.environments[0]?.calendar;
+    const freeze = (applications: readonly string[]) => (calendar === undefined ? [] : examSessionWindows(calendar, 'production', applications, props.longestReleaseSeconds));
     const projects: ArgoCdProject[] = [];
     if (environments !== undefined) {
       projects.push(
@@ -232,7 +240,7 @@ export class ArgoCdChart extends OutputChart {
           clusterResources: whitelist(PROJECT_NAME, environments.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
           namespacedResources: whitelist(PROJECT_NAME, environments.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
           roles: PROJECT_ROLES,
-          syncWindows: production.length > 0 ? examSessionWindows(production) : [],
+          syncWindows: production.length > 0 ? freeze(production) : [],
           warnOnOrphans: true,
         }),
       );
@@ -247,7 +255,7 @@ export class ArgoCdChart extends OutputChart {
         clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
         namespacedResources: whitelist(PLATFORM_PROJECT_NAME, platform.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
         roles: PROJECT_ROLES,
-        syncWindows: EXAM_SESSION_FREEZE,
+        syncWindows: freeze(EVERY_APPLICATION),
         warnOnOrphans: true,
       }),
     );
@@ -264,7 +272,7 @@ export class ArgoCdChart extends OutputChart {
           { group: 'argoproj.io', kind: 'AppProject' },
         ],
         roles: PROJECT_ROLES,
-        syncWindows: EXAM_SESSION_FREEZE,
+        syncWindows: freeze(EVERY_APPLICATION),
       }),
     );
     this.projects = projects;

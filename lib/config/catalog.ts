@@ -41,6 +41,13 @@ export interface ServiceDefinition {
    * @default the service name
    */
   readonly activeServiceName?: string;
+  /**
+   * For the services that carry exam traffic: how many concurrent candidates one replica
+   * serves. PLACEHOLDER figures, to be replaced by load-test results; production pre-scales
+   * from them for every session of the exam calendar (lib/config/capacity.ts).
+   * @default not exam traffic: CPU scaling only
+   */
+  readonly candidatesPerReplica?: number;
 }
 
 export const SERVICE_NAMES = [
@@ -70,6 +77,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
     requests: { cpu: '100m', memory: '128Mi' },
     limits: { cpu: '300m', memory: '256Mi' },
     calls: ['notification-service'],
+    candidatesPerReplica: 1500,
   },
   'exam-service': {
     component: 'backend',
@@ -79,6 +87,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
     limits: { cpu: '500m', memory: '512Mi' },
     calls: ['auth-service', 'question-service', 'notification-service'],
     ingress: 'api',
+    candidatesPerReplica: 500,
   },
   'question-service': {
     component: 'backend',
@@ -87,6 +96,7 @@ export const SERVICES: Readonly<Record<ServiceName, ServiceDefinition>> = {
     requests: { cpu: '200m', memory: '256Mi' },
     limits: { cpu: '500m', memory: '512Mi' },
     calls: [],
+    candidatesPerReplica: 1000,
   },
   'proctoring-service': {
     component: 'backend',

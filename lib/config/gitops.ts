@@ -21,6 +21,7 @@
  * (dist/argocd: the projects and the Applications), come from main: changing who syncs what,
  * or a Namespace, is reviewed like a production change.
  */
+import { ExamCalendar, sessionCrons } from './calendar';
 import type { EnvironmentName } from './schema';
 
 /** This repository: the only source any Application may use. */
@@ -191,35 +192,6 @@ export const PROJECT_ROLES: readonly ProjectRoleSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // When production must not change: scheduled exam sessions.
 
-/** One recurring block of exam sessions, in the timetable's time zone. */
-export interface ExamSession {
-  readonly name: string;
-  /** Cron day-of-week field, e.g. `1-6` for Monday to Saturday. */
-  readonly days: string;
-  /** `HH:MM`, 24-hour. */
-  readonly start: string;
-  readonly end: string;
-}
-
-/** The exam timetable that production's deny window follows. */
-export const EXAM_TIMETABLE: { readonly timeZone: string; readonly sessions: readonly ExamSession[] } = {
-  timeZone: 'Asia/Shanghai',
-  sessions: [
-    { name: 'morning exam sessions', days: '1-6', start: '08:00', end: '12:00' },
-    { name: 'afternoon exam sessions', days: '1-6', start: '14:00', end: '18:00' },
-  ],
-};
-
-/**
- * Automatic syncs stop this long before a session starts. A deny window blocks syncs, not a
- * Rollout already under way: the canary takes 27 minutes plus its analysis, so a release
- * synced just before the window must have finished shifting traffic before candidates log in.
- */
-export const FREEZE_BEFORE_MINUTES = 60;
-
-/** ... and resume this long after it ends (late submissions, grace time). */
-export const FREEZE_AFTER_MINUTES = 15;
-
 /** An Argo CD sync window, as the AppProject spells it. */
 export interface SyncWindowSpec {
   readonly kind: 'allow' | 'deny';
@@ -234,12 +206,6 @@ export interface SyncWindowSpec {
   readonly description: string;
 }
 
-function minutesOf(hhmm: string, session: string): number {
-  const m = /^([01][0-9]|2[0-3]):([0-5][0-9])$/.exec(hhmm);
-  if (m === null) throw new Error(`exam session "${session}": time "${hhmm}" is not HH:MM; expected e.g. 08:00`);
-  return Number(m[1]) * 60 + Number(m[2]);
-}
-
 function goDuration(minutes: number): string {
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;
@@ -250,37 +216,52 @@ function goDuration(minutes: number): string {
 export const EVERY_APPLICATION: readonly string[] = ['*'];
 
 /**
- * The deny windows that keep automatic syncs away from production's exam sessions. EVERY
- * AppProject uses it (a window belongs to a project and covers only its Applications): with
- * the production Applications' names in `exam-system`, and with EVERY_APPLICATION in each
- * project whose Applications can change production (the platform, the root's bootstrap
- * project, the add-ons). `manualSync: true`: a person with the project's `delivery` role may
- * still sync during a window, to ship an emergency fix.
+ * How long before a session's start the freeze opens: the larger of the calendar's warm-up and
+ * the longest release (a deny window blocks syncs, not a Rollout already under way, so a canary
+ * synced just before the window must have finished before candidates log in). The longest
+ * release is measured on the synthesized Rollouts (lib/analysis/rollout-timing.ts); a release
+ * that waits for a person has no bound and is not counted: the window blocks the sync that
+ * would start it, and the promotion is a person's decision.
  */
-export function examSessionWindows(applications: readonly string[], timetable = EXAM_TIMETABLE): SyncWindowSpec[] {
-  return timetable.sessions.map((s) => {
-    const open = minutesOf(s.start, s.name) - FREEZE_BEFORE_MINUTES;
-    const close = minutesOf(s.end, s.name) + FREEZE_AFTER_MINUTES;
-    if (open < 0 || close > 24 * 60 || close <= open) {
-      throw new Error(`exam session "${s.name}": ${s.start}-${s.end} with the freeze margins crosses midnight or is empty; expected a session within one day`);
-    }
-    return {
-      kind: 'deny',
-      schedule: `${open % 60} ${Math.floor(open / 60)} * * ${s.days}`,
-      duration: goDuration(close - open),
-      timeZone: timetable.timeZone,
-      applications,
-      manualSync: true,
-      description: `${s.name} ${s.start}-${s.end} (${timetable.timeZone}): no automatic production sync from ${FREEZE_BEFORE_MINUTES} min before to ${FREEZE_AFTER_MINUTES} min after`,
-    };
-  });
+export function freezeLeadMinutes(calendar: Pick<ExamCalendar, 'warmUpMinutes'>, longestReleaseSeconds: number): number {
+  return Math.max(calendar.warmUpMinutes, Math.ceil(longestReleaseSeconds / 60));
 }
 
 /**
- * The exam-session deny windows over every Application of a project: what each AppProject whose
- * Applications can change production carries (exam-platform, exam-bootstrap, the add-ons).
+ * The deny windows that keep automatic syncs away from `environment`'s exam sessions, derived
+ * from the exam calendar (environments/calendar.yaml; there is no other copy): one window per
+ * session start cron (a dated session has one per date), opening `freezeLeadMinutes` before the
+ * start and closing the calendar's cool-down after the end, in the session's time zone. EVERY
+ * AppProject uses it (a window belongs to a project and covers only its Applications): with
+ * the production Applications' names in `exam-system`, and with EVERY_APPLICATION in each
+ * project whose Applications can change production (the platform, the root's bootstrap
+ * project, the add-ons). `manualSync: true`: the emergency path stays open, a person with the
+ * project's `delivery` role may still sync (a kill-switch flip, a fix) and abort a Rollout.
  */
-export const EXAM_SESSION_FREEZE: readonly SyncWindowSpec[] = examSessionWindows(EVERY_APPLICATION);
+export function examSessionWindows(
+  calendar: ExamCalendar,
+  environment: EnvironmentName,
+  applications: readonly string[],
+  longestReleaseSeconds: number,
+): SyncWindowSpec[] {
+  const lead = freezeLeadMinutes(calendar, longestReleaseSeconds);
+  return calendar.sessions
+    .filter((s) => s.environments.includes(environment))
+    .flatMap((s) => {
+      const minutes = lead + s.durationMinutes + calendar.coolDownMinutes;
+      // The close must stay on the start's day too: Argo CD adds the duration to the opening.
+      sessionCrons(s, s.durationMinutes + calendar.coolDownMinutes - 1);
+      return sessionCrons(s, -lead).map((schedule, i) => ({
+        kind: 'deny' as const,
+        schedule,
+        duration: goDuration(minutes),
+        timeZone: s.timeZone,
+        applications,
+        manualSync: true,
+        description: `exam session ${s.name} (${s.startTexts[i]}, ${goDuration(s.durationMinutes)}, ${s.timeZone}): no automatic ${environment} sync from ${lead} min before to ${calendar.coolDownMinutes} min after`,
+      }));
+    });
+}
 
 // ---------------------------------------------------------------------------------------------
 // How an Application syncs.

@@ -6,6 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import { CALENDAR_FILE_NAME, ExamCalendar, calendarSchema, resolveCalendar } from './calendar';
+import { checkCapacity } from './capacity';
 import { REPO_ROOT } from '../paths';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
@@ -36,6 +39,8 @@ export interface Environment extends Omit<EnvironmentFile, 'services' | 'configF
   /** `exam-config-<name>`. */
   readonly configMapName: string;
   readonly services: readonly ResolvedService[];
+  /** The exam calendar (environments/calendar.yaml): the same object on every environment. */
+  readonly calendar: ExamCalendar;
 }
 
 /** The repository's environments folder. */
@@ -53,8 +58,17 @@ function formatPath(p: readonly PropertyKey[]): string {
   return p.length === 0 ? '(top level)' : p.map(String).join('.');
 }
 
-/** Parses and schema-checks one file; the result still has `configFrom` unresolved. */
-export function parseEnvironmentFile(file: string, text: string = fs.readFileSync(file, 'utf8')): EnvironmentFile {
+/** A parsed YAML document whose fields can be located: `where(path)` is `file:line` of the field. */
+interface LocatedDocument<T> {
+  readonly data: T;
+  readonly where: (fieldPath: readonly PropertyKey[]) => string;
+}
+
+/**
+ * Parses YAML and checks it against a zod schema; every problem is `file:line: field: expected`.
+ * The one home of the YAML-with-lines machinery (environment files and the calendar).
+ */
+function parseLocated<S extends z.ZodType>(file: string, text: string, schema: S): LocatedDocument<z.output<S>> {
   const where = displayPath(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -67,8 +81,16 @@ export function parseEnvironmentFile(file: string, text: string = fs.readFileSyn
       }),
     );
   }
+  const locate = (fieldPath: readonly PropertyKey[]): string => {
+    // The deepest node that exists on the path: a missing key is reported at its parent.
+    for (let n = fieldPath.length; n >= 0; n--) {
+      const node = doc.getIn(fieldPath.slice(0, n) as unknown[], true);
+      if (isNode(node) && node.range) return `${where}:${lineCounter.linePos(node.range[0]).line}`;
+    }
+    return where;
+  };
   const raw: unknown = doc.toJS();
-  const result = environmentSchema.safeParse(raw ?? {});
+  const result = schema.safeParse(raw ?? {});
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {
@@ -81,14 +103,33 @@ export function parseEnvironmentFile(file: string, text: string = fs.readFileSyn
       }),
     );
   }
-  const expected = path.basename(file, '.yaml');
-  if (result.data.name !== expected) {
-    throw new ConfigError([`${where}: name: expected "${expected}" (the file name), found "${result.data.name}"`]);
-  }
-  return result.data;
+  return { data: result.data, where: locate };
 }
 
-function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: EnvironmentFile }>): Environment[] {
+/** Parses and schema-checks one file; the result still has `configFrom` unresolved. */
+export function parseEnvironmentFile(file: string, text: string = fs.readFileSync(file, 'utf8')): EnvironmentFile {
+  const where = displayPath(file);
+  const { data } = parseLocated(file, text, environmentSchema);
+  const expected = path.basename(file, '.yaml');
+  if (data.name !== expected) {
+    throw new ConfigError([`${where}: name: expected "${expected}" (the file name), found "${data.name}"`]);
+  }
+  return data;
+}
+
+/**
+ * Parses and checks the exam calendar (environments/calendar.yaml): schema, cron and time zones
+ * with robfig/cron's rules, the horizon, dated instances, durations, daylight-saving changes and
+ * overlaps. Every problem names file, line and field.
+ */
+export function parseCalendarFile(file: string, text: string = fs.readFileSync(file, 'utf8')): ExamCalendar {
+  const { data, where } = parseLocated(file, text, calendarSchema);
+  const { calendar, problems } = resolveCalendar(data, where);
+  if (problems.length > 0 || calendar === undefined) throw new ConfigError(problems.map((p) => `${where(p.path)}: ${formatPath(p.path)}: ${p.message}`));
+  return calendar;
+}
+
+function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: EnvironmentFile }>, calendar: ExamCalendar): Environment[] {
   const problems: string[] = [];
   const envs: Environment[] = [];
   for (const { file, data } of files.values()) {
@@ -125,7 +166,8 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
       }
     }
     const { configFrom: _from, services: _s, ...rest } = data;
-    envs.push({ ...rest, file: where, config, configMapName: `exam-config-${data.name}`, services });
+    envs.push({ ...rest, file: where, config, configMapName: `exam-config-${data.name}`, services, calendar });
+    problems.push(...checkCapacity(calendar, data.name, where, services));
   }
 
   // Rules across environments.
@@ -145,6 +187,14 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
       }
     }
   }
+  // The calendar's environments must be deployed: only those have Applications to freeze.
+  for (const session of calendar.sessions) {
+    for (const name of session.environments) {
+      if (files.get(name)?.data.gitops === undefined) {
+        problems.push(`${session.where}: session "${session.name}": environments: ${name} is not deployed (no gitops in its file); expected environments Argo CD syncs`);
+      }
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return envs;
 }
@@ -154,9 +204,10 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Enviro
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
   for (const f of fs.readdirSync(dir).sort()) {
+    if (f === CALENDAR_FILE_NAME) continue; // the exam calendar: read below, not an environment
     const name = f.replace(/\.ya?ml$/, '');
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name) || !f.endsWith('.yaml')) {
-      problems.push(`${displayPath(path.join(dir, f))}: unexpected file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
+      problems.push(`${displayPath(path.join(dir, f))}: unexpected file; expected only ${[...ENVIRONMENT_NAMES.map((n) => `${n}.yaml`), CALENDAR_FILE_NAME].join(', ')}`);
     }
   }
   const files = new Map<EnvironmentName, { file: string; data: EnvironmentFile }>();
@@ -173,6 +224,18 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Enviro
       else throw err;
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return resolve(files);
+  const calendarFile = path.join(dir, CALENDAR_FILE_NAME);
+  let calendar: ExamCalendar | undefined;
+  if (!fs.existsSync(calendarFile)) {
+    problems.push(`${displayPath(calendarFile)}: missing; the exam calendar drives production's pre-scaling and its deny windows`);
+  } else {
+    try {
+      calendar = parseCalendarFile(calendarFile);
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+  if (problems.length > 0 || calendar === undefined) throw new ConfigError(problems);
+  return resolve(files, calendar);
 }
