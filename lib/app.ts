@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
+import { GatewayChart } from './charts/gateway-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
 import { Environment } from './config/load';
@@ -12,7 +13,9 @@ export function buildApp(envs: readonly Environment[]): App {
     // An environment without gitops is not synced: its folder carries its own Namespace.
     new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   }
-  new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
+  const deployed = envs.filter((e) => e.gitops !== undefined);
+  new PlatformChart(app, { watchedNamespaces: deployed.map((e) => e.namespace) });
+  new GatewayChart(app, { environments: deployed });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
   new ArgoCdBootstrapChart(app, { apps: argocd });

@@ -24,8 +24,11 @@ import {
   applicationName,
   applicationNotificationAnnotations,
   applicationPath,
+  canaryRouteOwnedFields,
   examSessionWindows,
 } from '../config/gitops';
+import { GATEWAY_NAMESPACE } from '../config/gateway';
+import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import { Environment } from '../config/load';
 import type { EnvironmentName } from '../config/schema';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
@@ -86,7 +89,10 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts' Services. */
+/**
+ * Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts'
+ * Services, and the HTTPRoutes whose weights and header rules the Gateway API plugin changes.
+ */
 function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
   const out: IgnoredFields[] = [];
   for (const o of objects) {
@@ -96,10 +102,22 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
       const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
       out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {
-      type Strategy = { canary?: { canaryService?: string; stableService?: string }; blueGreen?: { activeService?: string; previewService?: string } };
+      type PluginConfig = { httpRoutes?: { name: string }[]; httpRoute?: string; namespace?: string };
+      type Strategy = {
+        canary?: { canaryService?: string; stableService?: string; trafficRouting?: { managedRoutes?: { name: string }[]; plugins?: Record<string, PluginConfig> } };
+        blueGreen?: { activeService?: string; previewService?: string };
+      };
       const s = (o.toJson() as { spec: { strategy: Strategy } }).spec.strategy;
       for (const name of [s.canary?.canaryService, s.canary?.stableService, s.blueGreen?.activeService, s.blueGreen?.previewService]) {
         if (name !== undefined) out.push({ group: '', kind: 'Service', name, namespace, jsonPointers: CONTROLLER_OWNED.rolloutService });
+      }
+      const plugin = s.canary?.trafficRouting?.plugins?.[ROLLOUTS_GATEWAY_API_PLUGIN];
+      if (plugin !== undefined && s.canary?.stableService !== undefined && s.canary.canaryService !== undefined) {
+        const owned = canaryRouteOwnedFields(s.canary.stableService, s.canary.canaryService, (s.canary.trafficRouting?.managedRoutes ?? []).map((r) => r.name));
+        const routes = [...(plugin.httpRoutes ?? []).map((r) => r.name), ...(plugin.httpRoute !== undefined ? [plugin.httpRoute] : [])];
+        for (const name of routes) {
+          out.push({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name, namespace: plugin.namespace ?? namespace, ...owned });
+        }
       }
     }
   }
@@ -195,9 +213,9 @@ export class ArgoCdChart extends OutputChart {
     this.project = new ArgoCdProject(this, 'project', {
       name: PROJECT_NAME,
       namespace: ARGOCD_NAMESPACE,
-      description: 'The exam system: its deployed environments and the platform (Falco, cluster-wide objects), from this repository only',
+      description: 'The exam system: its deployed environments and the platform (Falco, the shared Gateway, cluster-wide objects), from this repository only',
       sourceRepos: [REPO_URL],
-      destinations: [...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      destinations: [...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE, GATEWAY_NAMESPACE].map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResources: whitelist(usedCluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
       namespacedResources: whitelist(usedNamespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
       roles: PROJECT_ROLES,

@@ -98,6 +98,8 @@ export interface PermittedKind extends GroupKind {
 export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
   { group: '', kind: 'Namespace', reason: 'the deployed environments and security-system, with their Pod Security labels (CreateNamespace=false)' },
   { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: 'the AWS Secrets Manager store the ExternalSecrets of every environment read from' },
+  { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', reason: "Envoy Gateway's class for the shared Gateway (its chart makes none)" },
+  { group: 'cert-manager.io', kind: 'ClusterIssuer', reason: "the ACME issuer of the Gateway's certificates" },
 ];
 
 /**
@@ -114,7 +116,9 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'apps', kind: 'DaemonSet', reason: 'Falco on every node' },
   { group: 'argoproj.io', kind: 'Rollout', reason: 'canary and blue/green services' },
   { group: 'argoproj.io', kind: 'AnalysisTemplate', reason: 'the metrics that promote or abort a Rollout' },
-  { group: 'networking.k8s.io', kind: 'Ingress', reason: 'ingress-nginx entry points (the canary Ingress is made by Argo Rollouts, not synced)' },
+  { group: 'gateway.networking.k8s.io', kind: 'Gateway', reason: 'the shared entry point: one HTTPS listener per deployed environment host' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', reason: 'the routes of the exposed services, and the HTTP-to-HTTPS redirect' },
+  { group: 'cert-manager.io', kind: 'Certificate', reason: "the Gateway listeners' TLS certificates (cert-manager makes their Secrets in the cluster)" },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy', reason: 'default deny and the explicit allows' },
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
@@ -292,6 +296,33 @@ export const CONTROLLER_OWNED = {
   rolloutService: ['/spec/selector/rollouts-pod-template-hash', '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
 } as const;
 
+/** Fields of one object that Argo CD must neither report nor revert: JSON pointers and jq path expressions. */
+export interface OwnedFields {
+  readonly jsonPointers: readonly string[];
+  readonly jqPathExpressions: readonly string[];
+}
+
+/**
+ * What the Argo Rollouts Gateway API plugin (v0.15.0, pkg/plugin/httproute.go) changes in a
+ * canary's HTTPRoute while a rollout runs, and puts back when it ends:
+ * - the `weight` of the stable and canary backendRefs (setHTTPRouteWeight);
+ * - the managed header rules it appends, named after the managed route, `<name>` and
+ *   `<name>-<n>` (setHTTPHeaderRoute; removed by removeHTTPManagedRoutes);
+ * - the label `rollouts.argoproj.io/gatewayapi-canary: in-progress` (pkg/plugin/labels.go).
+ * Ignored per route and per field, so every other change of the route in git still shows and
+ * syncs. Argo CD applies each jq expression as `del(<expression>)` (argo-cd v3.5.1,
+ * util/argo/normalizers/diff_normalizer.go).
+ */
+export function canaryRouteOwnedFields(stableService: string, canaryService: string, managedRoutes: readonly string[]): OwnedFields {
+  const quote = (v: string) => JSON.stringify(v);
+  const jq = [`.spec.rules[].backendRefs[]? | select(.name == ${quote(stableService)} or .name == ${quote(canaryService)}) | .weight`];
+  for (const name of managedRoutes) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new Error(`canaryRouteOwnedFields: managed route "${name}" is not a DNS label; expected a rule name such as canary-by-header`);
+    jq.push(`.spec.rules[] | select(.name != null and (.name | test(${quote(`^${name}(-[0-9]+)?$`)})))`);
+  }
+  return { jsonPointers: ['/metadata/labels/rollouts.argoproj.io~1gatewayapi-canary'], jqPathExpressions: jq };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Notifications (they replace the seed's Slack curl calls).
 
@@ -365,11 +396,15 @@ export interface SyncWavePhase {
 }
 
 export const SYNC_WAVES: readonly SyncWavePhase[] = [
-  { wave: 0, what: 'where things live and where secrets come from; the Argo CD project before its Applications', kinds: ['Namespace', 'ClusterSecretStore', 'AppProject'] },
-  { wave: 1, what: 'what a pod reads when it starts', kinds: ['ConfigMap', 'ExternalSecret'] },
+  {
+    wave: 0,
+    what: 'where things live and where secrets and certificates come from; the Argo CD project before its Applications',
+    kinds: ['Namespace', 'ClusterSecretStore', 'ClusterIssuer', 'GatewayClass', 'AppProject'],
+  },
+  { wave: 1, what: 'what a pod reads when it starts, and the TLS certificates', kinds: ['ConfigMap', 'ExternalSecret', 'Certificate'] },
   { wave: 2, what: 'identity and network access, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy'] },
   { wave: 3, what: 'the analysis a Rollout references', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate'] },
-  { wave: 4, what: 'addresses: the Services and the stable Ingress a Rollout references', kinds: ['Service', 'Ingress'] },
+  { wave: 4, what: 'addresses: the Services, the Gateway and the HTTPRoutes a Rollout references', kinds: ['Service', 'Gateway', 'HTTPRoute'] },
   { wave: 5, what: 'workloads (and, in dist/argocd, the Applications)', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'Application'] },
   { wave: 6, what: 'what acts on running workloads', kinds: ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule'] },
 ];
