@@ -114,13 +114,14 @@ describe('ArgoCdChart', () => {
   });
 
   test('an environment without gitops gets no Application, no destination and no window', () => {
-    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n') });
+    // An environment off the Gateway cannot run a canary (lib/config/load.ts), so production's becomes blue/green.
+    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n').replace('strategy: canary', 'strategy: blueGreen') });
     const envs = loadEnvironments(dir);
     expect(envs.find((e) => e.name === 'production')!.gitops).toBeUndefined();
     const objects = argocdOver(envs);
     expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['exam-staging', 'exam-hotfix', 'exam-platform']);
     const project = spec(find(objects, 'AppProject', 'exam-system'));
-    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix', 'security-system']);
+    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix', 'security-system', 'exam-gateway']);
     expect(project.syncWindows).toEqual([]);
   });
 

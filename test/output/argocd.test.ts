@@ -6,6 +6,7 @@
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
 import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { GATEWAY_NAMESPACE } from '../../lib/config/gateway';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
@@ -107,8 +108,10 @@ describe('the Applications', () => {
     expect(synced.some((o) => o.path.startsWith('platform/cluster/'))).toBe(true);
     for (const o of synced) {
       if (o.path.startsWith('platform/cluster/')) expect([o.path, o.object.metadata.namespace]).toEqual([o.path, undefined]);
-      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, PLATFORM_NAMESPACE]);
+      // platform/<namespace>/ holds that namespace's objects only (Falco; the shared Gateway).
+      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, o.path.split('/')[1]]);
     }
+    expect([...new Set(synced.map((o) => o.path.split('/')[1]))].sort()).toEqual(['cluster', GATEWAY_NAMESPACE, PLATFORM_NAMESPACE].sort());
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
   });
@@ -198,10 +201,12 @@ describe('the Applications', () => {
 describe('the exam-system project', () => {
   const synced = applications.flatMap(syncedBy).map((o) => o.object);
 
-  test('admits this repository only, and exactly the deployed namespaces plus security-system, with no wildcard', () => {
+  test('admits this repository only, and exactly the deployed namespaces plus security-system and exam-gateway, with no wildcard', () => {
     expect(projectSpec.sourceRepos).toEqual([REPO_URL]);
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].sort());
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging', 'security-system']);
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE, GATEWAY_NAMESPACE].sort());
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-gateway', 'exam-system', 'exam-system-hotfix', 'exam-system-staging', 'security-system']);
+    // Exactly: every destination is the namespace of some synced object.
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...new Set(synced.map((o) => o.metadata.namespace).filter((n) => n !== undefined))].sort());
     for (const p of objects.filter((o) => o.object.kind === 'AppProject').map((o) => o.object.spec as ProjectSpec)) {
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');
       expect(JSON.stringify(p.destinations)).not.toContain('*');
