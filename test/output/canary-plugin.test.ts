@@ -36,7 +36,7 @@ const canary = rollout.spec.strategy.canary as CanaryStrategy & Obj;
 const desired = all.find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === 'exam-system' && o.metadata.name === 'exam-service') as Obj;
 const application = all.find((o) => o.kind === 'Application' && o.metadata.name === 'exam-production') as Obj;
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
-const managedNames = (canary.trafficRouting!.managedRoutes ?? []).map((m) => m.name);
+const managedNames = (canary.trafficRouting!.managedRoutes ?? []).map((m: { name: string }) => m.name);
 const IN_PROGRESS = 'rollouts.argoproj.io/gatewayapi-canary';
 
 // ---------------------------------------------------------------------------------------------
