@@ -1,18 +1,21 @@
 import { App } from 'cdk8s';
 import {
   GATEWAY_CLASS_NAME,
+  GATEWAY_CONTROLLER_NAMESPACE,
   GATEWAY_CONTROLLER_NAME,
   GATEWAY_NAME,
   GATEWAY_NAMESPACE,
   HTTP_LISTENER_NAME,
   HTTPS_REDIRECT_ROUTE_NAME,
+  gatewayProxyLabels,
   listenerName,
 } from '../config/gateway';
 import { Environment } from '../config/load';
-import { ACME_ISSUER } from '../config/tls';
+import { ACME_HTTP01_SOLVER, ACME_ISSUER } from '../config/tls';
 import { AcmeClusterIssuer } from '../constructs/acme-cluster-issuer';
 import { AppNamespace } from '../constructs/app-namespace';
 import { ExamGateway, GatewayHttpsListener } from '../constructs/exam-gateway';
+import { GatewayNamespacePolicies } from '../constructs/gateway-namespace-policies';
 import { OutputChart } from './output-chart';
 
 export interface GatewayChartProps {
@@ -31,8 +34,8 @@ export function environmentListeners(env: Environment): GatewayHttpsListener[] {
 }
 
 /**
- * Traffic into the cluster: dist/platform/exam-gateway/ (the shared Gateway, its HTTPS redirect
- * and its Certificates) and, in the cluster folder, its Namespace, the GatewayClass of Envoy
+ * Traffic into the cluster: dist/platform/exam-gateway/ (the shared Gateway, its HTTPS redirect,
+ * its Certificates and the namespace's NetworkPolicies) and, in the cluster folder, its Namespace, the GatewayClass of Envoy
  * Gateway and the ACME ClusterIssuer.
  */
 export class GatewayChart extends OutputChart {
@@ -56,6 +59,12 @@ export class GatewayChart extends OutputChart {
       httpListenerName: HTTP_LISTENER_NAME,
       redirectRouteName: HTTPS_REDIRECT_ROUTE_NAME,
       clusterIssuer: issuer.name,
+    });
+    new GatewayNamespacePolicies(this, 'network-policies', {
+      namespace: GATEWAY_NAMESPACE,
+      gatewayDataPlane: { namespace: GATEWAY_CONTROLLER_NAMESPACE, podLabels: gatewayProxyLabels(GATEWAY_NAMESPACE, GATEWAY_NAME) },
+      solverPodLabels: ACME_HTTP01_SOLVER.podLabels,
+      solverPort: ACME_HTTP01_SOLVER.port,
     });
   }
 }

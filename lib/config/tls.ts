@@ -33,3 +33,15 @@ export const ACME_ISSUER: AcmeIssuerConfig = {
   accountKeySecretName: 'letsencrypt-account-key',
   solver: { kind: 'http01-gateway' },
 };
+
+/**
+ * The pods cert-manager starts to answer HTTP-01 challenges, in the Certificate's namespace
+ * (cert-manager v1.21.1: pkg/issuer/acme/http/pod.go labels them with
+ * pkg/apis/acme/v1/types.go SolverIdentificationLabelKey; pkg/issuer/acme/http/http.go
+ * acmeSolverListenPort). They run non-root with RuntimeDefault seccomp, no privilege escalation
+ * and no capabilities, so the Gateway's namespace keeps Pod Security "restricted".
+ */
+export const ACME_HTTP01_SOLVER = {
+  podLabels: { 'acme.cert-manager.io/http01-solver': 'true' },
+  port: 8089,
+} as const;

@@ -100,6 +100,19 @@ describe('NetworkPolicies over dist/', () => {
     return [];
   }
 
+  test("the Gateway's namespace: default deny; only the shared Gateway's proxies reach cert-manager's HTTP-01 solver pods, on 8089", () => {
+    // Labels and port of the solver pods: cert-manager v1.21.1 pkg/issuer/acme/http/pod.go,
+    // pkg/apis/acme/v1/types.go (SolverIdentificationLabelKey), pkg/issuer/acme/http/http.go.
+    const solver = externalPod('exam-gateway', { 'acme.cert-manager.io/http01-solver': 'true', 'acme.cert-manager.io/http-token': '123' }, [{ name: 'http', containerPort: 8089, protocol: 'TCP' }]);
+    const inGatewayNs = policies.filter((p) => p.metadata.namespace === 'exam-gateway').map((p) => p.metadata.name);
+    expect(inGatewayNs.sort()).toEqual(['allow-acme-http01-solver', 'default-deny']);
+    expect(allowed(envoy, solver, 8089)).toBe(true);
+    expect(allowed(otherGatewaysEnvoy, solver, 8089)).toBe(false);
+    expect(allowed(nginx, solver, 8089)).toBe(false);
+    expect(allowed(envoy, solver, 22)).toBe(false);
+    expect(allowed(solver, internet, 443)).toBe(false);
+  });
+
   test('every NetworkPolicy validates against the Kubernetes 1.28 schema', () => {
     const registry = new SchemaRegistry();
     expect(policies.length).toBeGreaterThan(0);
