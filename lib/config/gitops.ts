@@ -9,7 +9,7 @@
  * |-------------------------|----------------------------------------------------|------------------------------------|
  * | dist/argocd-bootstrap/  | root Application `exam-root`, project `exam-bootstrap` | a person, once: `kubectl apply -f` |
  * | dist/argocd/            | AppProject `exam-system` and the Applications below | `exam-root` (app of apps)          |
- * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco | `exam-platform` (directory.recurse) |
+ * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; exam-gateway/: the shared Gateway | `exam-platform` (directory.recurse) |
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
@@ -57,7 +57,7 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** Falco's namespace (seed §6.2): the one namespace of the platform folder. */
+/** Falco's namespace (seed §6.2), and the destination namespace of `exam-platform` (the Gateway's is lib/config/gateway.ts). */
 export const PLATFORM_NAMESPACE = 'security-system';
 
 /** The branch the platform and the Argo CD wiring are read from. */
