@@ -401,10 +401,15 @@ export const SYNC_WAVES: readonly SyncWavePhase[] = [
     what: 'where things live and where secrets and certificates come from; the Argo CD project before its Applications',
     kinds: ['Namespace', 'ClusterSecretStore', 'ClusterIssuer', 'GatewayClass', 'AppProject'],
   },
-  { wave: 1, what: 'what a pod reads when it starts, and the TLS certificates', kinds: ['ConfigMap', 'ExternalSecret', 'Certificate'] },
+  { wave: 1, what: 'what a pod reads when it starts', kinds: ['ConfigMap', 'ExternalSecret'] },
   { wave: 2, what: 'identity and network access, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy'] },
   { wave: 3, what: 'the analysis a Rollout references', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate'] },
-  { wave: 4, what: 'addresses: the Services, the Gateway and the HTTPRoutes a Rollout references', kinds: ['Service', 'Gateway', 'HTTPRoute'] },
+  {
+    wave: 4,
+    what:
+      'addresses: the Services, the HTTPRoutes a Rollout references, and the Gateway with its Certificates (together: a Certificate is issued through the Gateway, and the Gateway is healthy once the Certificates have made its Secrets)',
+    kinds: ['Service', 'Gateway', 'HTTPRoute', 'Certificate'],
+  },
   { wave: 5, what: 'workloads (and, in dist/argocd, the Applications)', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'Application'] },
   { wave: 6, what: 'what acts on running workloads', kinds: ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule'] },
 ];

@@ -168,3 +168,19 @@ describe('the production canary through the Argo Rollouts Gateway API plugin', (
     expect((canaryRoute.spec as HttpRouteSpec).rules!.filter((r) => isManagedRuleName(r.name ?? '', ['canary-by-header']))).toEqual([]);
   });
 });
+
+describe('sync order on a fresh cluster (Argo CD v3.5.1)', () => {
+  test('the Gateway and its Certificates share a wave: neither can turn healthy before the other exists', () => {
+    // resource_customizations/cert-manager.io/Certificate/health.lua: Progressing until issued,
+    // and it is issued through the Gateway's HTTP listener; resource_customizations/
+    // gateway.networking.k8s.io/Gateway/health.lua: Degraded while a listener's Secret is
+    // missing, which fails the wave (gitops-engine/pkg/sync/sync_context.go).
+    const wave = (o: KubeObject) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+    const certificates = all.filter((o) => o.kind === 'Certificate');
+    expect(certificates.length).toBeGreaterThan(0);
+    for (const c of certificates) expect([c.metadata.name, wave(c)]).toEqual([c.metadata.name, wave(gateway)]);
+    // The challenge route cert-manager makes needs only the ClusterIssuer, in an earlier wave.
+    const issuer = all.find((o) => o.kind === 'ClusterIssuer')!;
+    expect(Number(wave(issuer))).toBeLessThan(Number(wave(gateway)));
+  });
+});
