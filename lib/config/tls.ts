@@ -9,7 +9,8 @@ export type AcmeSolver =
    * HTTP-01 through the Gateway API: cert-manager attaches a temporary HTTPRoute for
    * `/.well-known/acme-challenge/<token>` to the Gateway's plain-HTTP listener. Needs no DNS
    * credentials; needs the hosts to resolve to the Gateway and cert-manager's Gateway API
-   * support turned on (its `config.enableGatewayAPI`).
+   * support turned on in its chart values (`config.gatewayAPI.enabled: true`; off by default in
+   * v1.21.1: internal/apis/config/controller/v1alpha1/defaults.go).
    */
   { readonly kind: 'http01-gateway' };
 
