@@ -66,16 +66,16 @@ export class EnvironmentChart extends OutputChart {
         envFromConfigMaps: [config.name],
         release: releaseFor(env, s),
         spreadPods: s.replicas >= 2,
-        route: exposure(env, s),
+        route: routeFor(env, s),
         autoscaling: s.autoscaling,
         secretEnv: s.definition.secrets.length > 0 ? { secretName: secrets.secretName, keys: s.definition.secrets } : undefined,
         rolloutAnnotations: rolloutNotificationAnnotations(env.name),
       });
     }
     // Deny everything, then allow the catalog's call graph, every service's feature-flag lookups,
-    // the shared Gateway's Envoy proxies to the routed services, Prometheus scrapes, DNS and the data stores. The
-    // catalog does not say which backend uses which store, so every backend may reach the
-    // database, Redis and the AWS (S3) endpoints; the frontend reaches only other services.
+    // the shared Gateway's Envoy proxies to the routed services, Prometheus scrapes, DNS and the
+    // data stores. The catalog does not say which backend uses which store, so every backend may
+    // reach the database, Redis and the AWS (S3) endpoints; the frontend reaches only other services.
     new NetworkPolicies(this, 'network-policies', {
       namespace: env.namespace,
       workloads: [
@@ -83,7 +83,7 @@ export class EnvironmentChart extends OutputChart {
           app: s.name,
           port: CONTAINER_PORT,
           calls: [...s.definition.calls, flagController.name],
-          exposed: exposure(env, s) !== undefined,
+          exposed: routeFor(env, s) !== undefined,
           database: s.definition.component === 'backend',
           redis: s.definition.component === 'backend',
           awsEndpoints: s.definition.component === 'backend',
@@ -141,7 +141,7 @@ function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
  * Gateway. Only deployed environments are on the Gateway: development (applied to a local
  * cluster) has no route, and is reached with `kubectl port-forward` (see docs/decisions.md).
  */
-function exposure(env: Environment, s: ResolvedService): ExamServiceProps['route'] {
+function routeFor(env: Environment, s: ResolvedService): ExamServiceProps['route'] {
   if (s.definition.ingress === undefined || env.gitops === undefined) return undefined;
   const hostname = s.definition.ingress === 'web' ? env.ingress.webHost : env.ingress.apiHost;
   return { hostname, parent: { gatewayName: GATEWAY_NAME, gatewayNamespace: GATEWAY_NAMESPACE, sectionName: listenerName(env.name, s.definition.ingress) } };
