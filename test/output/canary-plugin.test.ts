@@ -191,6 +191,9 @@ describe('the production canary route through a rollout (plugin v0.15.0, Argo Ro
 
   test('promotion or abort (RemoveManagedRoutes, weight 0) leaves the route exactly as in git', () => {
     const last = steps[steps.length - 1].route;
+    // After the last step the canary takes 100% before it becomes stable (index == len(steps)).
+    expect(inSync(setWeight(last, 100))).toBe(true);
+    expect(reached(setWeight(last, 100), { path: '/' })).toEqual({ 'exam-service-canary': 100 });
     expect(JSON.stringify(setWeight(removeManagedRoutes(last), 0))).toBe(JSON.stringify(desired));
   });
 
