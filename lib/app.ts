@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
+import { GatewayChart } from './charts/gateway-chart';
 import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
@@ -25,15 +26,17 @@ export function buildApp(envs: readonly Environment[]): App {
   for (const env of envs) {
     // An environment without gitops is not synced: its folder carries its own Namespace.
     const chart = new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
-    if (env.name === 'production') releases.push(...(chart.toJson() as KubeObject[]));
+    if (env.gitops !== undefined) releases.push(...(chart.toJson() as KubeObject[]));
   }
-  new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
+  const deployed = envs.filter((e) => e.gitops !== undefined);
+  new PlatformChart(app, { watchedNamespaces: deployed.map((e) => e.namespace) });
+  new GatewayChart(app, { environments: deployed });
   // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
   new NotificationsChart(app, { controller: ARGOCD_NOTIFICATIONS, subscriptions: APPLICATION_SUBSCRIPTIONS, templates: ARGOCD_TEMPLATES, triggers: ARGOCD_TRIGGERS });
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
   new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace] });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
-  // The exam-session freeze opens early enough for production's longest release to finish.
+  // The exam-session freeze opens early enough for the longest release to finish.
   const longestReleaseSeconds = Math.max(0, ...analyzeRollouts(releases).map((r) => r.releaseSeconds).filter(Number.isFinite));
   const argocd = new ArgoCdChart(app, { environments: envs, longestReleaseSeconds });
   new ArgoCdBootstrapChart(app, { apps: argocd });

@@ -24,11 +24,13 @@ import {
   applicationName,
   applicationPath,
   EVERY_APPLICATION,
+  canaryRouteOwnedFields,
   examSessionWindows,
   PLATFORM_DESTINATIONS,
   PLATFORM_PROJECT_NAME,
 } from '../config/gitops';
 import { applicationNotificationAnnotations } from '../config/notifications';
+import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import { Environment } from '../config/load';
 import type { NotificationTarget } from '../config/notifications';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
@@ -90,7 +92,10 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts' Services. */
+/**
+ * Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts'
+ * Services, and the HTTPRoutes whose weights and header rules the Gateway API plugin changes.
+ */
 function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
   const out: IgnoredFields[] = [];
   for (const o of objects) {
@@ -100,10 +105,22 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
       const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
       out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {
-      type Strategy = { canary?: { canaryService?: string; stableService?: string }; blueGreen?: { activeService?: string; previewService?: string } };
+      type PluginConfig = { httpRoutes?: { name: string }[]; httpRoute?: string; namespace?: string };
+      type Strategy = {
+        canary?: { canaryService?: string; stableService?: string; trafficRouting?: { managedRoutes?: { name: string }[]; plugins?: Record<string, PluginConfig> } };
+        blueGreen?: { activeService?: string; previewService?: string };
+      };
       const s = (o.toJson() as { spec: { strategy: Strategy } }).spec.strategy;
       for (const name of [s.canary?.canaryService, s.canary?.stableService, s.blueGreen?.activeService, s.blueGreen?.previewService]) {
         if (name !== undefined) out.push({ group: '', kind: 'Service', name, namespace, jsonPointers: CONTROLLER_OWNED.rolloutService });
+      }
+      const plugin = s.canary?.trafficRouting?.plugins?.[ROLLOUTS_GATEWAY_API_PLUGIN];
+      if (plugin !== undefined && s.canary?.stableService !== undefined && s.canary.canaryService !== undefined) {
+        const owned = canaryRouteOwnedFields(s.canary.stableService, s.canary.canaryService, (s.canary.trafficRouting?.managedRoutes ?? []).map((r) => r.name));
+        const routes = [...(plugin.httpRoutes ?? []).map((r) => r.name), ...(plugin.httpRoute !== undefined ? [plugin.httpRoute] : [])];
+        for (const name of routes) {
+          out.push({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name, namespace: plugin.namespace ?? namespace, ...owned });
+        }
       }
     }
   }
@@ -129,8 +146,9 @@ export interface ArgoCdChartProps {
  * - project `exam-platform`: Application `exam-platform` (dist/platform: cluster-scoped objects,
  *   Falco, the notification configurations), admitting the platform namespaces it uses;
  * - project `exam-bootstrap`, the root's own, so the root keeps it current too.
- * Every project carries the exam-session deny windows: on the production Applications in
- * `exam-system`, on every Application elsewhere (each of those can change production).
+ * Every project carries the exam-session deny windows of the exam calendar: in `exam-system` on
+ * each environment's Application for its own sessions, elsewhere on every Application (each of
+ * those can change every environment).
  *
  * The chart reads the objects of the app's other charts, so it must be created after every
  * chart it deploys. From them it derives, exactly: which kinds and namespaces each project
@@ -224,10 +242,12 @@ export class ArgoCdChart extends OutputChart {
     if (refused.length > 0) {
       throw new Error(`ArgoCdChart: project ${PLATFORM_PROJECT_NAME} would admit namespaces ${refused.join(', ')}; expected each in PLATFORM_DESTINATIONS of lib/config/gitops.ts with its reason`);
     }
-    const production = deployed.filter((e) => e.name === 'production').map((e) => applicationName(e.name));
-    // The exam calendar (environments/calendar.yaml) is the one source of the deny windows.
+    // The exam calendar (environments/calendar.yaml) is the one source of the deny windows: each
+    // environment's Application is frozen during its sessions, and every Application of the
+    // other projects (each can change every environment) during the sessions of any of them.
     const calendar = props.environments[0]?.calendar;
-    const freeze = (applications: readonly string[]) => (calendar === undefined ? [] : examSessionWindows(calendar, 'production', applications, props.longestReleaseSeconds));
+    const freeze = (envs: readonly Environment[], applications: readonly string[]) =>
+      calendar === undefined ? [] : examSessionWindows(calendar, envs.map((e) => e.name), applications, props.longestReleaseSeconds);
     const projects: ArgoCdProject[] = [];
     if (environments !== undefined) {
       projects.push(
@@ -240,7 +260,7 @@ export class ArgoCdChart extends OutputChart {
           clusterResources: whitelist(PROJECT_NAME, environments.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
           namespacedResources: whitelist(PROJECT_NAME, environments.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
           roles: PROJECT_ROLES,
-          syncWindows: production.length > 0 ? freeze(production) : [],
+          syncWindows: deployed.flatMap((e) => freeze([e], [applicationName(e.name)])),
           warnOnOrphans: true,
         }),
       );
@@ -249,13 +269,13 @@ export class ArgoCdChart extends OutputChart {
       new ArgoCdProject(this, 'platform-project', {
         name: PLATFORM_PROJECT_NAME,
         namespace: ARGOCD_NAMESPACE,
-        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores), Falco and the notification configurations, from this repository only',
+        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores, the GatewayClass and ClusterIssuer), Falco, the shared Gateway and the notification configurations, from this repository only',
         sourceRepos: [REPO_URL],
         destinations: PLATFORM_DESTINATIONS.filter((d) => platform.namespaces.has(d.namespace)).map((d) => ({ server: IN_CLUSTER, namespace: d.namespace })),
         clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
         namespacedResources: whitelist(PLATFORM_PROJECT_NAME, platform.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
         roles: PROJECT_ROLES,
-        syncWindows: freeze(EVERY_APPLICATION),
+        syncWindows: freeze(deployed, EVERY_APPLICATION),
         warnOnOrphans: true,
       }),
     );
@@ -272,7 +292,7 @@ export class ArgoCdChart extends OutputChart {
           { group: 'argoproj.io', kind: 'AppProject' },
         ],
         roles: PROJECT_ROLES,
-        syncWindows: freeze(EVERY_APPLICATION),
+        syncWindows: freeze(deployed, EVERY_APPLICATION),
       }),
     );
     this.projects = projects;

@@ -8,7 +8,7 @@ import { ArgoCdBootstrapChart, ArgoCdChart } from '../../lib/charts/argocd-chart
 import { EnvironmentChart } from '../../lib/charts/environment-chart';
 import { OutputChart } from '../../lib/charts/output-chart';
 import { SYNC_WAVE_ANNOTATION, applySyncWaves } from '../../lib/charts/sync-waves';
-import { EXAM_TIMETABLE, examSessionWindows, SYNC_WAVES, syncWaveOf, WORKLOAD_WAVE } from '../../lib/config/gitops';
+import { examSessionWindows, SYNC_WAVES, syncWaveOf, WORKLOAD_WAVE } from '../../lib/config/gitops';
 import { rolloutNotificationAnnotations } from '../../lib/config/notifications';
 import { Environment, loadEnvironments } from '../../lib/config/load';
 import * as k8s from '../../lib/constructs/k8s';
@@ -22,7 +22,7 @@ function argocdOver(envs: readonly Environment[], extra: (app: App) => void = ()
   const app = Testing.app();
   for (const env of envs) new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   extra(app);
-  return new ArgoCdChart(app, { environments: envs }).toJson() as KubeObject[];
+  return new ArgoCdChart(app, { environments: envs, longestReleaseSeconds: 27 * 60 }).toJson() as KubeObject[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -53,7 +53,7 @@ describe('the Argo CD folders', () => {
 describe('ArgoCdChart', () => {
   test('must come after the charts it deploys: an empty folder is an error', () => {
     const app = Testing.app();
-    expect(() => new ArgoCdChart(app, { environments })).toThrow(/Application exam-staging would sync dist\/staging, which holds no manifests/);
+    expect(() => new ArgoCdChart(app, { environments, longestReleaseSeconds: 0 })).toThrow(/Application exam-staging would sync dist\/staging, which holds no manifests/);
   });
 
   test('refuses a Secret in a synced folder: nothing secret comes from git', () => {
@@ -116,14 +116,21 @@ describe('ArgoCdChart', () => {
   });
 
   test('an environment without gitops gets no Application, no destination and no window', () => {
-    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n') });
+    // An environment off the Gateway cannot run a canary (lib/config/load.ts), so production's becomes blue/green.
+    const dir = environmentsCopy({
+      'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n').replace('strategy: canary', 'strategy: blueGreen'),
+      // The calendar's sessions must name deployed environments: rehearse in staging instead.
+      'calendar.yaml': (t) => t.replaceAll('environments: [production]', 'environments: [staging]'),
+    });
     const envs = loadEnvironments(dir);
     expect(envs.find((e) => e.name === 'production')!.gitops).toBeUndefined();
     const objects = argocdOver(envs);
     expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['exam-staging', 'exam-hotfix', 'exam-platform']);
     const project = spec(find(objects, 'AppProject', 'exam-system'));
     expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix']);
-    expect(project.syncWindows).toEqual([]);
+    // The sessions now freeze exam-staging only.
+    expect(project.syncWindows.length).toBeGreaterThan(0);
+    for (const w of project.syncWindows) expect(w.applications).toEqual(['exam-staging']);
     // The platform and the root can still change whatever runs: their projects keep the windows.
     for (const name of ['exam-platform', 'exam-bootstrap']) expect(spec(find(objects, 'AppProject', name)).syncWindows.length).toBeGreaterThan(0);
   });
@@ -156,7 +163,7 @@ describe('ArgoCdChart', () => {
   test('the bootstrap chart points the root at the Argo CD chart\'s folder', () => {
     const app = Testing.app();
     for (const env of environments) new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
-    const argocd = new ArgoCdChart(app, { environments });
+    const argocd = new ArgoCdChart(app, { environments, longestReleaseSeconds: 0 });
     const bootstrap = new ArgoCdBootstrapChart(app, { apps: argocd });
     expect(bootstrap.root.path).toBe(`dist/${argocd.folder}`);
   });
@@ -208,15 +215,22 @@ describe('applySyncWaves', () => {
 });
 
 describe('gitops config', () => {
-  test('the exam-session windows open before and close after every session, within the day', () => {
-    const windows = examSessionWindows(['exam-production']);
-    expect(windows).toHaveLength(EXAM_TIMETABLE.sessions.length);
-    expect(windows[0]).toMatchObject({ kind: 'deny', schedule: '0 7 * * 1-6', duration: '5h15m', manualSync: true, applications: ['exam-production'] });
+  test('the exam-session windows open before and close after every session, within the day, from the calendar', () => {
+    const calendar = environments[0].calendar;
+    const windows = examSessionWindows(calendar, ['production'], ['exam-production'], 27 * 60);
+    expect(windows).toHaveLength(calendar.sessions.filter((s) => s.environments.includes('production')).reduce((n, s) => n + s.days.length, 0));
+    // morning: 08:00 Monday to Saturday, 4 hours; warm-up 30 min (above the 27-minute canary), cool-down 30 min.
+    expect(windows[0]).toMatchObject({ kind: 'deny', schedule: '30 7 * * 1-6', duration: '5h', timeZone: 'Asia/Shanghai', manualSync: true, applications: ['exam-production'] });
+    // A longer release opens the freeze earlier.
+    expect(examSessionWindows(calendar, ['production'], ['a'], 50 * 60)[0]).toMatchObject({ schedule: '10 7 * * 1-6', duration: '5h20m' });
   });
 
-  test('a session whose freeze would cross midnight is an error', () => {
-    expect(() => examSessionWindows(['a'], { timeZone: 'UTC', sessions: [{ name: 'dawn', days: '*', start: '00:30', end: '02:00' }] })).toThrow(/exam session "dawn".*crosses midnight/);
-    expect(() => examSessionWindows(['a'], { timeZone: 'UTC', sessions: [{ name: 'typo', days: '*', start: '8:00', end: '10:00' }] })).toThrow(/time "8:00" is not HH:MM/);
+  test('a session whose freeze would cross midnight is an error naming the session and its line', () => {
+    const calendar = environments[0].calendar;
+    const dawn = { ...calendar.sessions[0], name: 'dawn', startMinuteOfDay: 20, where: 'environments/calendar.yaml:9' };
+    expect(() => examSessionWindows({ ...calendar, sessions: [dawn] }, ['production'], ['a'], 0)).toThrow(/environments\/calendar.yaml:9: session "dawn": 30 min before its start crosses midnight/);
+    const late = { ...calendar.sessions[0], name: 'late', startMinuteOfDay: 22 * 60, where: 'environments/calendar.yaml:9' };
+    expect(() => examSessionWindows({ ...calendar, sessions: [late] }, ['production'], ['a'], 0)).toThrow(/session "late": .* after its start crosses midnight/);
   });
 
   test('Rollouts subscribe to every outcome and pause, with markers and the release dispatch; development, not deployed, to nothing', () => {

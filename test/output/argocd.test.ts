@@ -3,9 +3,13 @@
  * and holds its environment only, the project admits exactly what its Applications sync, the
  * root bootstraps the rest, and production keeps still during exams.
  */
+import { analyzeRollouts, parseDuration } from '../../lib/analysis/rollout-timing';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
+import { calendarOccurrences, horizonBounds } from '../../lib/config/calendar';
+import { parseCron } from '../../lib/config/cron';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
-import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { ARGOCD_NAMESPACE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { GATEWAY_NAMESPACE } from '../../lib/config/gateway';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
@@ -114,6 +118,7 @@ describe('the Applications', () => {
       expect([o.path, o.object.metadata.namespace]).toEqual([o.path, folder === 'cluster' ? undefined : folder]);
     }
     expect(synced.some((o) => o.object.metadata.namespace === PLATFORM_NAMESPACE)).toBe(true);
+    expect(synced.some((o) => o.object.metadata.namespace === GATEWAY_NAMESPACE)).toBe(true);
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
   });
@@ -212,7 +217,7 @@ describe('the projects', () => {
   test('admit this repository only, and exactly the namespaces their Applications write to, with no wildcard', () => {
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(deployed.map((e) => e.namespace).sort());
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging']);
-    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', 'security-system']);
+    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', GATEWAY_NAMESPACE, 'security-system'].sort());
     for (const p of projects.map((x) => x.spec as ProjectSpec)) {
       expect(p.sourceRepos).toEqual([REPO_URL]);
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');
@@ -267,10 +272,16 @@ describe('the projects', () => {
    * Application's own project whose `applications` globs match its name; `hasDeny` allows a
    * manual sync during a deny window only if every matching deny window has `manualSync: true`.
    */
-  test("every Application that can change production is frozen by its project during every exam session; a person's sync still goes through", () => {
-    const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
+  test("every Application that can change production is frozen by its project during every exam session of the calendar; a person's sync still goes through", () => {
     const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
     const otherEnvs = new Set(deployed.filter((e) => e.name !== 'production').map((e) => e.namespace));
+    const calendar = environments[0].calendar;
+    const { from, until } = horizonBounds(calendar);
+    const sessions = calendarOccurrences(calendar, from, until, 'production');
+    expect(sessions.length).toBeGreaterThan(500); // two a day, six days a week, for a year, and the dated ones
+    // The freeze opens before the warm-up and before the longest release of production could end.
+    const longest = Math.max(...analyzeRollouts(objects.map((o) => o.object)).filter((r) => r.namespace === 'exam-system').map((r) => r.releaseSeconds));
+    const leadMs = Math.max(calendar.warmUpMinutes * 60, longest) * 1000;
     let frozen = 0;
     for (const a of [...applications, root]) {
       const changesProduction = !otherEnvs.has(appSpec(a).destination.namespace);
@@ -279,23 +290,25 @@ describe('the projects', () => {
         expect([a.metadata.name, windows]).toEqual([a.metadata.name, []]);
         continue;
       }
-      const spans = windows.map((w) => {
-        expect(w).toMatchObject({ kind: 'deny', manualSync: true, timeZone: EXAM_TIMETABLE.timeZone });
-        const [minute, hour, dom, month, dow] = w.schedule.split(' ');
-        expect([dom, month]).toEqual(['*', '*']);
-        const d = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(w.duration)!;
-        const start = Number(hour) * 60 + Number(minute);
-        return { dow, start, end: start + Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) };
+      // Evaluate each window as Argo CD does (robfig/cron in its zone, open for its duration).
+      const spans = windows.flatMap((w) => {
+        expect(w).toMatchObject({ kind: 'deny', manualSync: true });
+        return parseCron(w.schedule, w.timeZone)
+          .runsBetween(new Date(from.getTime() - 86_400_000), until)
+          .map((open) => ({ open: open.getTime(), close: open.getTime() + parseDuration(w.duration) * 1000 }));
       });
-      for (const s of EXAM_TIMETABLE.sessions) {
-        const covered = spans.some((w) => w.dow === s.days && w.start <= minutes(s.start) - 30 && w.end >= minutes(s.end));
-        expect([a.metadata.name, s.name, covered]).toEqual([a.metadata.name, s.name, true]);
+      // Exactly one window per session occurrence, opening lead before it and closing the cool-down after it.
+      expect([a.metadata.name, spans.filter((s) => s.open + leadMs >= from.getTime() && s.open + leadMs < until.getTime()).length]).toEqual([a.metadata.name, sessions.length]);
+      for (const o of sessions) {
+        const match = spans.find((s) => s.open === o.start.getTime() - leadMs && s.close === o.end.getTime() + calendar.coolDownMinutes * 60_000);
+        expect([a.metadata.name, o.session, o.start.toISOString(), match !== undefined]).toEqual([a.metadata.name, o.session, o.start.toISOString(), true]);
       }
       frozen++;
     }
     expect(frozen).toBe(3); // exam-production, exam-platform, exam-root
     // Every project carries the windows, the root's own included.
-    for (const p of projects) expect([p.metadata.name, ((p.spec as ProjectSpec).syncWindows ?? []).length]).toEqual([p.metadata.name, EXAM_TIMETABLE.sessions.length]);
+    const crons = calendar.sessions.filter((x) => x.environments.includes('production')).reduce((n, x) => n + x.days.length, 0);
+    for (const p of projects) expect([p.metadata.name, ((p.spec as ProjectSpec).syncWindows ?? []).length]).toEqual([p.metadata.name, crons]);
   });
 });
 
