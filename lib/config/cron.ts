@@ -10,9 +10,10 @@
  * - no `L`, `W`, `#` (croner extensions robfig refuses), no `?` (robfig reads it as `*`, croner
  *   substitutes the current time in some fields), no `N/step` (robfig reads it as `N-max/step`,
  *   croner refuses it);
- * - day of month and day of week: robfig matches both (AND) when either field starts with `*`
- *   without a step, otherwise either one (OR) (`dayMatches` in spec.go); croner's default does
- *   the same.
+ * - day of month and day of week: robfig matches both (AND) when either field is `*`, and either
+ *   one (OR) when both are restricted (`dayMatches` in spec.go; `*\/2` counts as restricted).
+ *   croner misses OR days at a month boundary (from 28 February, `0 9 1,15 * 1` skips 1 March),
+ *   so the OR form is refused: at least one of the two fields must be `*`.
  * Around a daylight-saving change the two differ (robfig skips a start time that falls in the
  * skipped hour and runs twice in the repeated hour; croner shifts and runs once): the calendar
  * refuses any session whose freeze comes within reach of a change (lib/config/calendar.ts).
@@ -88,6 +89,9 @@ export function parseCron(expression: string, timeZone: string): CronSchedule {
   for (let i = 0; i < 5; i++) {
     const problem = fieldProblem(fields[i], i);
     if (problem !== undefined) throw new Error(`"${expression}": ${problem}`);
+  }
+  if (fields[2] !== '*' && fields[4] !== '*') {
+    throw new Error(`"${expression}": day of month and day of week are both restricted, which robfig/cron matches as either one (OR); expected one of them to be *, with one session per pattern`);
   }
   let cron: Cron;
   try {

@@ -1,0 +1,73 @@
+/**
+ * Cron as Argo CD's sync windows and KEDA's cron scaler read it: both parse with robfig/cron v3
+ * (`cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)` in kedacore/keda
+ * `pkg/scalers/cron_scaler.go`). Each expectation below is robfig/cron's behaviour, read from
+ * robfig/cron `parser.go` (bounds, `*`/`?` star bit, `N/step`) and `spec.go` (`Next`,
+ * `dayMatches`), and the test holds lib/config/cron.ts (croner underneath) to it.
+ */
+import { parseCron } from '../../lib/config/cron';
+
+const runs = (expr: string, zone: string, from: string, n: number) => parseCron(expr, zone).runsAfter(new Date(from), n).map((d) => d.toISOString().slice(0, 16));
+
+describe('parseCron: robfig/cron semantics', () => {
+  test('AND when either is `*` (the star bit), so `* * 1` is Mondays only and `1,15 * *` the 1st and 15th, across month ends', () => {
+    expect(runs('0 9 * * 1', 'UTC', '2026-02-28T12:00:00Z', 3)).toEqual(['2026-03-02T09:00', '2026-03-09T09:00', '2026-03-16T09:00']);
+    expect(runs('0 9 1,15 * *', 'UTC', '2026-02-28T12:00:00Z', 3)).toEqual(['2026-03-01T09:00', '2026-03-15T09:00', '2026-04-01T09:00']);
+  });
+
+  test('refuses the OR form (both day fields restricted, spec.go dayMatches), where croner misses the 1st of a month', () => {
+    expect(() => parseCron('0 9 1,15 * 1', 'UTC')).toThrow(/day of month and day of week are both restricted, which robfig\/cron matches as either one \(OR\)/);
+    // `*/10` clears the star bit (parser.go getRange: step > 1): robfig ORs it too.
+    expect(() => parseCron('0 9 */10 * 1', 'UTC')).toThrow(/both restricted/);
+  });
+
+  test('names as robfig spells them (sun-sat, jan-dec, any case)', () => {
+    expect(runs('0 9 * JAN-MAR mon-fri', 'UTC', '2026-03-30T12:00:00Z', 3)).toEqual(['2026-03-31T09:00', '2026-01-01T09:00'.replace('2026', '2027'), '2027-01-04T09:00']);
+  });
+
+  test.each([
+    ['0 9 * * 7', /day of week: 7 is outside 0-6 \(robfig\/cron has no 7 for Sunday: write 0\)/],
+    ['0 9 ? * 1', /"\?" means \* to robfig\/cron/],
+    ['0 9 L * *', /day of month: "L" is not a number/],
+    ['0 9 * * 1#2', /day of week: "1#2" is not a number/],
+    ['@daily', /descriptors such as @daily are not read by KEDA's cron parser/],
+    ['0 0 9 * * 1', /has 6 fields; expected five/],
+    ['0 9 * *', /has 4 fields; expected five/],
+    ['5/10 9 * * *', /minute: "5\/10" means 5-max\/10 to robfig\/cron/],
+    ['60 9 * * *', /minute: 60 is outside 0-59/],
+    ['0 24 * * *', /hour: 24 is outside 0-23/],
+    ['0 9 0 * *', /day of month: 0 is outside 1-31/],
+    ['0 9 * 13 *', /month: 13 is outside 1-12/],
+    ['0 9 * * 5-1', /day of week: range "5-1" runs backwards/],
+    ['0 9 * * 1-2-3', /too many hyphens/],
+    ['0 9 * * */0', /step "0" in "\*\/0" is not a positive number/],
+    ['0 9 1,,2 * *', /empty list item/],
+  ])('refuses %s as robfig/cron would, or where croner reads it differently', (expr, message) => {
+    expect(() => parseCron(expr, 'UTC')).toThrow(message);
+  });
+
+  test.each(['Mars/Olympus', 'Local', '', 'Asia/Peking '])('refuses the time zone "%s" (not an IANA zone robfig loads with time.LoadLocation)', (zone) => {
+    expect(() => parseCron('0 9 * * *', zone)).toThrow(/is not an IANA zone name/);
+  });
+
+  test('a zone without daylight saving: Asia/Shanghai is UTC+8 all year', () => {
+    expect(runs('0 8 * * 1-6', 'Asia/Shanghai', '2027-03-26T00:00:00Z', 3)).toEqual(['2027-03-27T00:00', '2027-03-29T00:00', '2027-03-30T00:00']);
+  });
+
+  test('a daylight-saving change: 09:00 in London is 09:00 UTC before 2027-03-28 and 08:00 UTC after (spec.go keeps the wall clock)', () => {
+    expect(runs('0 9 * * *', 'Europe/London', '2027-03-27T00:00:00Z', 3)).toEqual(['2027-03-27T09:00', '2027-03-28T08:00', '2027-03-29T08:00']);
+    expect(runs('0 9 * * *', 'America/New_York', '2026-10-31T00:00:00Z', 3)).toEqual(['2026-10-31T13:00', '2026-11-01T14:00', '2026-11-02T14:00']);
+  });
+
+  test('where robfig and croner part: a start in the skipped hour (robfig skips the day, croner runs at 03:00), which the calendar therefore refuses', () => {
+    // robfig spec.go: the hour loop adds absolute hours (t.Add(1 * time.Hour)), so 02:xx never
+    // matches on 2026-03-08 in New York; croner moves the run to 03:00. test/config/calendar.test.ts
+    // shows the calendar refusing such a session.
+    expect(runs('30 2 * * *', 'America/New_York', '2026-03-07T12:00:00Z', 2)).toEqual(['2026-03-08T07:00', '2026-03-09T06:30']);
+  });
+
+  test('runsBetween is [from, until)', () => {
+    const s = parseCron('0 9 * * *', 'UTC');
+    expect(s.runsBetween(new Date('2026-03-01T09:00:00Z'), new Date('2026-03-03T09:00:00Z')).map((d) => d.toISOString())).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-02T09:00:00.000Z']);
+  });
+});
