@@ -101,7 +101,7 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
   for (const o of objects) {
     const namespace = o.metadata.namespace;
     if (namespace === undefined) continue;
-    if (o.kind === 'HorizontalPodAutoscaler') {
+    if (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject') {
       const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
       out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {

@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { PDB_MAX_UNAVAILABLE, sessionFloors } from '../config/capacity';
 import { CONTAINER_PORT, HEALTH_PATH } from '../config/catalog';
 import { Environment, ResolvedService } from '../config/load';
 import { GATEWAY_CONTROLLER_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, gatewayProxyLabels, listenerName } from '../config/gateway';
@@ -86,7 +87,10 @@ export class EnvironmentChart extends OutputChart {
         release: releaseFor(env, s),
         spreadPods: s.replicas >= 2,
         route: routeFor(env, s),
-        autoscaling: s.autoscaling,
+        // Production's exam-traffic services pre-scale from the exam calendar (KEDA); the rest,
+        // and every service of staging and hotfix, scale on CPU only (an HPA).
+        autoscaling: s.autoscaling && { ...s.autoscaling, floors: sessionFloors(env.calendar, env.name, s.name) },
+        pdbMaxUnavailable: PDB_MAX_UNAVAILABLE,
         secretEnv: s.definition.secrets.length > 0 ? { secretName: secrets.secretName, keys: s.definition.secrets } : undefined,
         rolloutAnnotations: rolloutNotificationAnnotations(env.name),
       });

@@ -4,7 +4,7 @@
  * headroom. Production pre-scales to it (KEDA cron triggers); staging and hotfix keep CPU
  * scaling only.
  */
-import type { ExamCalendar, ExamSession } from './calendar';
+import { ExamCalendar, ExamSession, sessionCrons } from './calendar';
 import { SERVICES, SERVICE_NAMES, ServiceName } from './catalog';
 import type { EnvironmentName } from './schema';
 
@@ -75,4 +75,36 @@ export function checkCapacity(calendar: ExamCalendar, environment: EnvironmentNa
     }
   }
   return problems;
+}
+
+/** A floor held by a KEDA cron trigger: from the warm-up before a session to the cool-down after. */
+export interface SessionFloor {
+  /** The session's name (dated sessions: `<name>-<date>`, one per date). */
+  readonly name: string;
+  readonly start: string;
+  readonly end: string;
+  readonly timeZone: string;
+  readonly desiredReplicas: number;
+}
+
+/**
+ * The cron floors of one service in one environment, or undefined when it does not pre-scale
+ * (not a prescaled environment, or not exam traffic): CPU scaling only.
+ */
+export function sessionFloors(calendar: ExamCalendar, environment: EnvironmentName, service: ServiceName): SessionFloor[] | undefined {
+  if (!PRESCALED_ENVIRONMENTS.includes(environment) || !EXAM_TRAFFIC_SERVICES.includes(service)) return undefined;
+  return sessionCapacities(calendar, environment)
+    .filter((c) => c.service === service)
+    .flatMap((c) => {
+      const s = c.session;
+      const starts = sessionCrons(s, -calendar.warmUpMinutes);
+      const ends = sessionCrons(s, s.durationMinutes + calendar.coolDownMinutes);
+      return starts.map((start, i) => ({
+        name: s.dated ? `${s.name}-${s.startTexts[i].slice(0, 10)}` : s.name,
+        start,
+        end: ends[i],
+        timeZone: s.timeZone,
+        desiredReplicas: c.required,
+      }));
+    });
 }

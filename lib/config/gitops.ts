@@ -146,7 +146,8 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'cert-manager.io', kind: 'Certificate', reason: "the Gateway listeners' TLS certificates (cert-manager makes their Secrets in the cluster)" },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy', reason: 'default deny and the explicit allows' },
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
-  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'services scale with CPU load' },
+  { group: 'keda.sh', kind: 'ScaledObject', reason: "production's exam-traffic services: CPU scaling plus the exam calendar's pre-scaling (KEDA makes the HPA)" },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', reason: 'Prometheus scrapes every service' },
   { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts" },
   { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets (and notification tokens), fetched in the cluster, never in git' },
@@ -307,7 +308,7 @@ export const PLATFORM_AUTOMATED = { prune: false, selfHeal: true } as const;
 
 /** Fields that controllers legitimately own, which Argo CD must neither report nor revert. */
 export const CONTROLLER_OWNED = {
-  /** An HPA sets `spec.replicas` of the workload it scales (Deployment or Rollout). */
+  /** An HPA (or the one KEDA makes for a ScaledObject) sets `spec.replicas` of the workload it scales (Deployment or Rollout). */
   hpaTarget: ['/spec/replicas'],
   /**
    * Argo Rollouts adds `rollouts-pod-template-hash` to the selector of a Rollout's
@@ -378,7 +379,7 @@ export const SYNC_WAVES: readonly SyncWavePhase[] = [
       'addresses: the Services, the HTTPRoutes a Rollout references, and the Gateway with its Certificates (together: a Certificate is issued through the Gateway, and the Gateway is healthy once the Certificates have made its Secrets)',
     kinds: ['Service', 'Gateway', 'HTTPRoute', 'Certificate'],
   },
-  { wave: 5, what: 'the last wave: workloads and what acts on them (HPAs, PDBs; KEDA ScaledObjects belong here too); in dist/argocd, the Applications', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Application'] },
+  { wave: 5, what: 'the last wave: workloads and what acts on them (HPAs, KEDA ScaledObjects, PDBs); in dist/argocd, the Applications', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'ScaledObject', 'PodDisruptionBudget', 'Application'] },
 ];
 
 /** The wave of the workloads: the last one (a test holds every table row to it or below). */

@@ -7,6 +7,7 @@ import { PodTemplateHashArg, RolloutBaseProps } from './rollout-common';
 import * as k8s from './k8s';
 import { SCRAPE_LABEL, selectorLabels, workloadLabels } from './labels';
 import { ContainerSpec, EnvVarSpec, PodBlueprint, standardProbes, toKubePodTemplate } from './pod-template';
+import { ScaledObject, ScheduledFloor } from './scaled-object';
 import { ServiceMonitor } from './service-monitor';
 
 /** A plain Deployment with a rolling update. */
@@ -56,6 +57,18 @@ const LATEST: PodTemplateHashArg = { podTemplateHashValue: 'Latest' };
 
 export type ReleaseStrategy = RollingRelease | CanaryRelease | BlueGreenRelease;
 
+/** Scaling from `replicas` up to `maxReplicas` on CPU; with `floors`, KEDA instead of an HPA. */
+export interface ExamServiceAutoscaling {
+  readonly maxReplicas: number;
+  readonly targetCPUUtilizationPercentage: number;
+  /**
+   * Scheduled floors (the exam calendar's sessions): a KEDA ScaledObject with the same CPU
+   * target plus one cron trigger per floor replaces the HorizontalPodAutoscaler.
+   * @default none: a plain HPA
+   */
+  readonly floors?: readonly ScheduledFloor[];
+}
+
 /** The port of every Service of an ExamService (it forwards to the container's named port `http`). */
 export const SERVICE_PORT = 80;
 
@@ -89,7 +102,9 @@ export interface ExamServiceProps {
   /** Serve the service on a Gateway listener, through an HTTPRoute named after it. @default not exposed */
   readonly route?: { readonly hostname: string; readonly parent: RouteParent };
   /** A HorizontalPodAutoscaler from `replicas` up to `maxReplicas`. @default fixed replicas */
-  readonly autoscaling?: { readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+  readonly autoscaling?: ExamServiceAutoscaling;
+  /** The PodDisruptionBudget's maxUnavailable. @default 1 */
+  readonly pdbMaxUnavailable?: number;
   /** Annotations for the Rollout (e.g. notification subscriptions). @default none */
   readonly rolloutAnnotations?: Readonly<Record<string, string>>;
 }
@@ -236,29 +251,43 @@ export class ExamService extends Construct {
     // Voluntary disruptions (node drains) take at most one pod at a time, and always can.
     new k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: props.name, namespace: props.namespace, labels },
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selector } },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(props.pdbMaxUnavailable ?? 1), selector: { matchLabels: this.selector } },
     });
 
     if (props.autoscaling !== undefined) {
       if (props.autoscaling.maxReplicas < props.replicas) {
         throw new Error(`ExamService ${props.name}: autoscaling.maxReplicas (${props.autoscaling.maxReplicas}) must be >= replicas (${props.replicas})`);
       }
-      new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
-        metadata: { name: props.name, namespace: props.namespace, labels },
-        spec: {
-          scaleTargetRef: { ...this.workload },
+      if (props.autoscaling.floors !== undefined) {
+        // KEDA makes and owns the HPA; there must be no second one for the same workload.
+        new ScaledObject(this, 'scaled-object', {
+          name: props.name,
+          namespace: props.namespace,
+          labels,
+          target: this.workload,
           minReplicas: Math.max(props.replicas, 1),
           maxReplicas: props.autoscaling.maxReplicas,
-          metrics: [
-            {
-              type: 'Resource',
-              resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCPUUtilizationPercentage } },
-            },
-          ],
-          // Scale down slowly: a surge of exam takers comes in waves.
-          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
-        },
-      });
+          targetCPUUtilizationPercentage: props.autoscaling.targetCPUUtilizationPercentage,
+          floors: props.autoscaling.floors,
+        });
+      } else {
+        new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {
+          metadata: { name: props.name, namespace: props.namespace, labels },
+          spec: {
+            scaleTargetRef: { ...this.workload },
+            minReplicas: Math.max(props.replicas, 1),
+            maxReplicas: props.autoscaling.maxReplicas,
+            metrics: [
+              {
+                type: 'Resource',
+                resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.autoscaling.targetCPUUtilizationPercentage } },
+              },
+            ],
+            // Scale down slowly: a surge of exam takers comes in waves.
+            behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+          },
+        });
+      }
     }
   }
 
