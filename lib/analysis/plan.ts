@@ -4,6 +4,7 @@
  * field paths and their old and new values. Pure: no files, no clock.
  */
 import type { KubeObject } from '../output/render';
+import { apiGroupOf } from '../rules/objects';
 
 /** One manifest: the object and the dist/-relative file it lives in. */
 export interface PlanInput {
@@ -42,15 +43,9 @@ export interface Plan {
   readonly changed: readonly ObjectChange[];
 }
 
-/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → core ``). */
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
 /** The identity Kubernetes uses: group, kind, namespace, name (not the version, not the file). */
 export function objectKey(o: KubeObject): string {
-  return [apiGroup(o.apiVersion), o.kind, o.metadata.namespace ?? '', o.metadata.name].join('|');
+  return [apiGroupOf(o.apiVersion), o.kind, o.metadata.namespace ?? '', o.metadata.name].join('|');
 }
 
 function refOf(o: KubeObject): ObjectRef {

@@ -12,6 +12,7 @@
  * {@link findCredentials} is the content detector they share; findings never repeat the
  * secret, only a redacted hint.
  */
+import { objectId } from '../rules/objects';
 
 /** One leak. */
 export interface SecretFinding {
@@ -28,10 +29,6 @@ export interface ScannableObject {
   readonly kind?: unknown;
   readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
   readonly [key: string]: unknown;
-}
-
-function describe(obj: ScannableObject): string {
-  return `${String(obj.kind)} ${typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : '(cluster)'}/${String(obj.metadata?.name)}`;
 }
 
 /** A hint that identifies a value without disclosing it: its first characters and length. */
@@ -180,7 +177,7 @@ export function findSecretData(obj: ScannableObject): SecretFinding[] {
     if (value !== undefined && value !== null && (typeof value !== 'object' || Object.keys(value).length > 0)) {
       const keys = typeof value === 'object' ? Object.keys(value).join(', ') : String(typeof value);
       out.push({
-        object: describe(obj),
+        object: objectId(obj),
         path: field,
         rule: 'secret-data',
         message: `Secret carries ${field} (${keys}); make it with an ExternalSecret instead`,
@@ -224,7 +221,7 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
         const where = `${path}[${ci}].env[${ei}]`;
         if (isSecretLikeName(name)) {
           out.push({
-            object: describe(obj),
+            object: objectId(obj),
             path: where,
             rule: 'literal-secret-env',
             message: `env ${name} has a secret-like name and a literal value ${redact(e.value)}; use valueFrom.secretKeyRef`,
@@ -232,7 +229,7 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
           return;
         }
         for (const m of findCredentials(e.value)) {
-          out.push({ object: describe(obj), path: where, rule: 'literal-secret-env', message: `env ${name}: ${m.detector}: ${m.hint}` });
+          out.push({ object: objectId(obj), path: where, rule: 'literal-secret-env', message: `env ${name}: ${m.detector}: ${m.hint}` });
         }
       });
     });
@@ -254,10 +251,10 @@ export function findConfigMapCredentials(obj: ScannableObject): SecretFinding[] 
   for (const [path, value] of entries) {
     const key = path.slice(path.indexOf('.') + 1);
     if (ENV_STYLE_KEY.test(key) && isSecretLikeName(key) && value !== '') {
-      out.push({ object: describe(obj), path, rule: 'configmap-credential', message: `key ${key} has a secret-like name; secrets belong in a Secret made by an ExternalSecret` });
+      out.push({ object: objectId(obj), path, rule: 'configmap-credential', message: `key ${key} has a secret-like name; secrets belong in a Secret made by an ExternalSecret` });
     }
     for (const m of findCredentials(value)) {
-      out.push({ object: describe(obj), path, rule: 'configmap-credential', message: `${m.detector}: ${m.hint}` });
+      out.push({ object: objectId(obj), path, rule: 'configmap-credential', message: `${m.detector}: ${m.hint}` });
     }
   }
   return out;

@@ -12,7 +12,6 @@ import {
   PLATFORM_APPLICATION_NAME,
   PLATFORM_AUTOMATED,
   PLATFORM_FOLDER,
-  PLATFORM_NAMESPACE,
   PROJECT_NAME,
   PROJECT_ROLES,
   PermittedKind,
@@ -27,10 +26,12 @@ import {
   examSessionWindows,
 } from '../config/gitops';
 import { Environment } from '../config/load';
+import { SECURITY_NAMESPACE } from '../config/namespaces';
 import type { EnvironmentName } from '../config/schema';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
 import { ArgoCdProject } from '../constructs/argocd-project';
 import { CLUSTER_SCOPED_KINDS } from '../output/render';
+import { apiGroupOf } from '../rules/objects';
 import { OutputChart } from './output-chart';
 
 /** An object of another chart, with the dist/ folder the renderer writes it to. */
@@ -82,10 +83,6 @@ function whitelist(used: ReadonlyMap<string, string>, permitted: readonly Permit
   return permitted.filter((p) => used.has(gkKey(p))).map((p) => ({ group: p.group, kind: p.kind }));
 }
 
-function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-}
-
 /** Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts' Services. */
 function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
   const out: IgnoredFields[] = [];
@@ -94,7 +91,7 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
     if (namespace === undefined) continue;
     if (o.kind === 'HorizontalPodAutoscaler') {
       const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
-      out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
+      out.push({ group: apiGroupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {
       type Strategy = { canary?: { canaryService?: string; stableService?: string }; blueGreen?: { activeService?: string; previewService?: string } };
       const s = (o.toJson() as { spec: { strategy: Strategy } }).spec.strategy;
@@ -147,7 +144,7 @@ export class ArgoCdChart extends OutputChart {
       folder: PLATFORM_FOLDER,
       recurse: true,
       revision: WIRING_REVISION,
-      namespace: PLATFORM_NAMESPACE,
+      namespace: SECURITY_NAMESPACE,
       automated: { enabled: true, ...PLATFORM_AUTOMATED },
       notify: 'platform',
       labels: {},
@@ -162,7 +159,7 @@ export class ArgoCdChart extends OutputChart {
         throw new Error(`ArgoCdChart: Application ${t.name} would sync ${applicationPath(t.folder)}, which holds no manifests; expected the folder of a chart created before ArgoCdChart`);
       }
       for (const o of synced) {
-        const key = gkKey({ group: groupOf(o.apiVersion), kind: o.kind });
+        const key = gkKey({ group: apiGroupOf(o.apiVersion), kind: o.kind });
         (o.metadata.namespace === undefined ? usedCluster : usedNamespaced).set(key, `${o.kind} ${o.name} in ${applicationPath(t.folder)}`);
       }
       applications.push(
@@ -197,7 +194,7 @@ export class ArgoCdChart extends OutputChart {
       namespace: ARGOCD_NAMESPACE,
       description: 'The exam system: its deployed environments and the platform (Falco, cluster-wide objects), from this repository only',
       sourceRepos: [REPO_URL],
-      destinations: [...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].map((namespace) => ({ server: IN_CLUSTER, namespace })),
+      destinations: [...deployed.map((e) => e.namespace), SECURITY_NAMESPACE].map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResources: whitelist(usedCluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
       namespacedResources: whitelist(usedNamespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
       roles: PROJECT_ROLES,

@@ -57,9 +57,6 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** Falco's namespace (seed §6.2): the one namespace of the platform folder. */
-export const PLATFORM_NAMESPACE = 'security-system';
-
 /** The branch the platform and the Argo CD wiring are read from. */
 export const WIRING_REVISION = 'main';
 

@@ -44,6 +44,7 @@ import {
   minUpQuery,
   successRateQuery,
 } from '../config/slo';
+import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** Background analysis of a canary: success rate. */
@@ -87,7 +88,7 @@ export class AnalysisTemplates extends Construct {
 
   constructor(scope: Construct, id: string, props: AnalysisTemplatesProps) {
     super(scope, id);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.namespace)) {
+    if (!isDnsLabel(props.namespace)) {
       throw new Error(`AnalysisTemplates ${props.namespace}: namespace is not a Kubernetes name; expected lower-case letters, digits and "-"`);
     }
     let url: URL;

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as eso from '../../imports/external-secrets.io';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/schema';
+import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** One key of the Secret and where in AWS Secrets Manager its value lives. */
@@ -34,7 +35,6 @@ export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
 export const DEFAULT_OPERATOR_SERVICE_ACCOUNT = { name: 'external-secrets', namespace: 'external-secrets' } as const;
 
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
-const REMOTE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const PROPERTY = /^[a-z0-9_]+$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -99,7 +99,7 @@ export class ExamSecrets extends Construct {
       if (!ENV_VAR.test(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
       if (seen.has(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is listed twice; expected each key once`);
       seen.add(k.secretKey);
-      if (!REMOTE_NAME.test(k.remoteName)) throw new Error(`${who}: ${k.secretKey}: remoteName "${k.remoteName}" is invalid; expected lower-case kebab-case`);
+      if (!isDnsLabel(k.remoteName)) throw new Error(`${who}: ${k.secretKey}: remoteName "${k.remoteName}" is invalid; expected lower-case kebab-case`);
       if (!PROPERTY.test(k.property)) throw new Error(`${who}: ${k.secretKey}: property "${k.property}" is invalid; expected lower-case snake_case`);
     }
 

@@ -11,6 +11,7 @@
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
+import { isDnsLabel } from '../rules/names';
 import { SCRAPE_LABEL, commonLabels, selectorLabels } from './labels';
 
 export interface ServiceMonitorProps {
@@ -25,7 +26,6 @@ export interface ServiceMonitorProps {
   readonly interval?: string;
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DURATION = /^(\d+(ms|s|m|h))+$/;
 
 /** A ServiceMonitor named as the service, scraping its labelled Services in its namespace. */
@@ -35,7 +35,7 @@ export class ServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
     for (const [field, value] of [['service', props.service], ['namespace', props.namespace]] as const) {
-      if (!NAME.test(value) || value.length > 63) {
+      if (!isDnsLabel(value)) {
         throw new Error(`ServiceMonitor ${props.service}: ${field} "${value}" is not a Kubernetes name; expected lower-case letters, digits and "-"`);
       }
     }

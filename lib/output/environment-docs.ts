@@ -7,6 +7,7 @@
 import { BRANCH_RULES } from '../config/branches';
 import { SERVICES, ServiceName } from '../config/catalog';
 import type { Environment } from '../config/load';
+import { formatImageRef, parseImageRef } from '../rules/image-ref';
 import type { KubeObject } from './render';
 
 /** The environment fields the page uses. */
@@ -125,10 +126,8 @@ function tagOf(workload: KubeObject, service: string): string {
   const containers = arr(get(workload, 'spec', 'template', 'spec', 'containers'));
   const container = containers.find((c) => get(c, 'name') === service) ?? containers[0];
   const image = str(get(container, 'image')) ?? '';
-  const at = image.indexOf('@');
-  if (at !== -1) return image.slice(at + 1);
-  const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : '(none)';
+  const { tag, digest } = parseImageRef(image);
+  return formatImageRef({ tag: tag ?? '(none)', digest });
 }
 
 /** One row per service of the environment, in catalog order. */

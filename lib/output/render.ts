@@ -5,6 +5,7 @@
 import { App } from 'cdk8s';
 import { dump } from 'js-yaml';
 import type { OutputChart } from '../charts/output-chart';
+import { objectId } from '../rules/objects';
 
 export interface KubeObject {
   readonly apiVersion: string;
@@ -50,7 +51,7 @@ export function renderObjects(app: App): RenderedObject[] {
         throw new Error(`${object.kind} ${object.metadata.name} in chart ${chart.node.id}: ${clusterScoped ? 'a cluster-scoped object must not have a namespace' : 'a namespaced object needs metadata.namespace'}`);
       }
       const path = `${clusterScoped ? chart.clusterFolder : chart.folder}/${fileName(object)}`;
-      const where = `${object.kind} ${object.metadata.namespace ?? '(cluster)'}/${object.metadata.name}`;
+      const where = objectId(object);
       const clash = seen.get(path);
       if (clash !== undefined) throw new Error(`two objects would be written to dist/${path}: ${clash} and ${where}`);
       seen.set(path, where);

@@ -5,9 +5,11 @@
  */
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
-import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { SECURITY_NAMESPACE } from '../../lib/config/namespaces';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
+import { apiGroupOf, objectId } from '../../lib/rules/objects';
 import { synthInMemory } from '../../lib/synth';
 
 interface GroupKind {
@@ -36,8 +38,8 @@ interface ProjectSpec {
 
 const { environments, objects } = synthInMemory();
 const finalizersOf = (o: KubeObject) => (o.metadata as { finalizers?: string[] }).finalizers;
-const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
-const groupOf = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+const id = (o: KubeObject) => objectId(o);
+const groupOf = (o: KubeObject) => apiGroupOf(o.apiVersion);
 const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
 
 const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${folder}/`));
@@ -102,12 +104,12 @@ describe('the Applications', () => {
     }
     const platform = app('exam-platform');
     expect(appSpec(platform).source).toMatchObject({ path: 'dist/platform', directory: { recurse: true } });
-    expect(appSpec(platform).destination.namespace).toBe(PLATFORM_NAMESPACE);
+    expect(appSpec(platform).destination.namespace).toBe(SECURITY_NAMESPACE);
     const synced = syncedBy(platform);
     expect(synced.some((o) => o.path.startsWith('platform/cluster/'))).toBe(true);
     for (const o of synced) {
       if (o.path.startsWith('platform/cluster/')) expect([o.path, o.object.metadata.namespace]).toEqual([o.path, undefined]);
-      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, PLATFORM_NAMESPACE]);
+      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, SECURITY_NAMESPACE]);
     }
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
@@ -161,7 +163,7 @@ describe('the Applications', () => {
       for (const o of synced) {
         if (o.kind === 'HorizontalPodAutoscaler') {
           const ref = (o.spec as { scaleTargetRef: { apiVersion: string; kind: string; name: string } }).scaleTargetRef;
-          expected.add(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.name} /spec/replicas`);
+          expected.add(`${apiGroupOf(ref.apiVersion)}/${ref.kind}/${ref.name} /spec/replicas`);
         }
         if (o.kind === 'Rollout') {
           const s = (o.spec as { strategy: Record<string, Record<string, unknown>> }).strategy;
@@ -200,7 +202,7 @@ describe('the exam-system project', () => {
 
   test('admits this repository only, and exactly the deployed namespaces plus security-system, with no wildcard', () => {
     expect(projectSpec.sourceRepos).toEqual([REPO_URL]);
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].sort());
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), SECURITY_NAMESPACE].sort());
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging', 'security-system']);
     for (const p of objects.filter((o) => o.object.kind === 'AppProject').map((o) => o.object.spec as ProjectSpec)) {
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');
