@@ -13,15 +13,12 @@
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
- * Revisions: every Application reads its folder from one branch. An environment's branch is
- * `gitops.targetRevision` in its file: production tracks main and staging tracks develop (seed
- * §1.2). Argo CD cannot follow a wildcard, so hotfix tracks the one branch `deploy/hotfix`, to
- * which the pipeline publishes the commit of the hotfix/* branch it last built; the hotfix
- * environment runs the last hotfix built. The platform, and the Argo CD wiring the root reads
- * (dist/argocd: this project and the Applications), come from main: changing who syncs what,
- * or a Namespace, is reviewed like a production change.
+ * Revisions: every Application reads its folder from `main` (docs/decisions.md): an environment
+ * is a folder, not a branch, so a change to any environment, the platform or the Argo CD wiring
+ * is a reviewed commit on main. `gitops.targetRevision` in an environment file says so, and the
+ * schema accepts nothing else.
  */
-import type { EnvironmentName } from './schema';
+import { TRACKED_REVISION, type EnvironmentName } from './schema';
 
 /** This repository: the only source any Application may use. */
 export const REPO_URL = 'https://github.com/exam-platform/exam-delivery.git';
@@ -57,8 +54,8 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** The branch the platform and the Argo CD wiring are read from. */
-export const WIRING_REVISION = 'main';
+/** The branch the platform and the Argo CD wiring are read from: the one every Application tracks. */
+export const WIRING_REVISION = TRACKED_REVISION;
 
 /** The Application that deploys an environment. */
 export function applicationName(environment: EnvironmentName): string {

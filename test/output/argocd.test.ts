@@ -126,11 +126,11 @@ describe('the Applications', () => {
     }
   });
 
-  test('each environment tracks the branch its file names; the platform tracks main', () => {
+  test('every Application tracks main (an environment is a folder), as its file says', () => {
     expect(Object.fromEntries(applications.map((a) => [a.metadata.name, appSpec(a).source.targetRevision]))).toEqual({
       'exam-production': 'main',
-      'exam-staging': 'develop',
-      'exam-hotfix': 'deploy/hotfix',
+      'exam-staging': 'main',
+      'exam-hotfix': 'main',
       'exam-platform': 'main',
     });
     for (const env of deployed) expect(appSpec(app(`exam-${env.name}`)).source.targetRevision).toBe(env.gitops!.targetRevision);
