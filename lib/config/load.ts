@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { REPO_ROOT } from '../paths';
-import { normalizeHost } from '../rules/names';
+import { isDnsLabel, normalizeHost } from '../rules/names';
 import { quantityValue } from '../rules/quantity';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
@@ -59,8 +59,11 @@ function normalizeDataValue(key: string, value: string): string {
 /** The API server's limit on a ConfigMap's data (keys and values). */
 export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 
-/** The files the loader reads: `<env>.yaml`, the name a DNS label. Everything else in the folder is ignored. */
-const ENVIRONMENT_FILE = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.yaml$/;
+/** The environment a file holds: `<env>.yaml` with `<env>` a DNS label; undefined for every other name (ignored). */
+function environmentOfFile(fileName: string): string | undefined {
+  const name = fileName.endsWith('.yaml') ? fileName.slice(0, -'.yaml'.length) : '';
+  return isDnsLabel(name) ? name : undefined;
+}
 
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
@@ -269,7 +272,7 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Enviro
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const name = ENVIRONMENT_FILE.exec(entry.name)?.[1];
+    const name = environmentOfFile(entry.name);
     if (name === undefined || (ENVIRONMENT_NAMES as readonly string[]).includes(name)) continue;
     problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected environment file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
   }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
+import { refNameProblem } from '../rules/git-ref';
 import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
@@ -95,7 +96,8 @@ export class ArgoCdApplication extends Construct {
     };
     if (!isDnsLabel(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
     if (props.project === '' || props.project === 'default') fail(`project "${props.project}"`, 'a project of our own, not Argo CD\'s open default');
-    if (/[*?[\]]/.test(props.targetRevision) || props.targetRevision === '') fail(`targetRevision "${props.targetRevision}" is empty or a pattern`, 'one branch name');
+    const revisionProblem = refNameProblem(props.targetRevision, { branch: true });
+    if (revisionProblem !== undefined) throw new Error(`ArgoCdApplication ${props.name}: targetRevision "${props.targetRevision}": ${revisionProblem}`);
     if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(props.path)) fail(`path "${props.path}"`, 'a relative folder such as dist/production');
     if (!isDnsLabel(props.destinationNamespace)) fail(`destination namespace "${props.destinationNamespace}"`, 'one namespace name');
     for (const option of props.syncOptions ?? []) {
