@@ -4,7 +4,7 @@
  * field paths and their old and new values. Pure: no files, no clock.
  */
 import type { KubeObject } from '../output/render';
-import { apiGroupOf } from '../rules/objects';
+import { apiGroupOf, formatObjectId } from '../rules/objects';
 
 /** One manifest: the object and the dist/-relative file it lives in. */
 export interface PlanInput {
@@ -52,9 +52,9 @@ function refOf(o: KubeObject): ObjectRef {
   return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
 }
 
-/** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+/** `Kind namespace/name` (`(cluster)` for cluster-scoped objects), as every message names an object. */
 export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace === undefined ? '' : `${ref.namespace}/`}${ref.name}`;
+  return formatObjectId(ref.kind, ref.namespace, ref.name);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -149,3 +149,17 @@ describe('get-image <env> <service>', () => {
     expect(missing.err).toMatch(/staging\.yaml: not found/);
   });
 });
+
+describe('set-image and get-image on a file that is not UTF-8', () => {
+  test('refuse it with its line, and write nothing', () => {
+    const dir = environmentsCopy();
+    const file = path.join(dir, 'staging.yaml');
+    const bytes = Buffer.concat([Buffer.from('# \xff\n', 'latin1'), fs.readFileSync(file)]);
+    fs.writeFileSync(file, bytes);
+    for (const args of [['set-image', 'staging', 'frontend', 'v9'], ['get-image', 'staging', 'frontend']]) {
+      const r = cli(...args, '--environments-dir', dir);
+      expect([r.code, r.err]).toEqual([2, expect.stringContaining('staging.yaml:1:3: not valid UTF-8 (byte 0xff)')]);
+    }
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+});
