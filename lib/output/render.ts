@@ -67,21 +67,23 @@ export function renderObjects(app: App): RenderedObject[] {
  * yes/no/on/off; PyYAML likewise), so `2024_06_01` would reach the API server as the integer
  * 20240601. js-yaml, a YAML 1.2 writer, already quotes what YAML 1.2 reads as non-strings.
  */
-const YAML11_NON_STRING = [
-  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
-  /^(?:~|null|Null|NULL|=|<<)$/,
-  /^[-+]?0b[0-1_]+$/,
-  /^[-+]?0o?[0-7_]+$/,
-  /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
-  /^[-+]?(?=\.?[0-9])[0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?$/,
-  /^[-+]?\.(?:inf|Inf|INF)$/,
-  /^\.(?:nan|NaN|NAN)$/,
-];
+const YAML11_NON_STRING = new RegExp(
+  `^(?:${[
+    'y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF',
+    '~|null|Null|NULL|=|<<',
+    '[-+]?0b[0-1_]+',
+    '[-+]?0o?[0-7_]+',
+    '[-+]?0x[0-9a-fA-F_]+',
+    '[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\\.[0-9_]*)?',
+    '[-+]?(?=\\.?[0-9])[0-9_]*(?:\\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?',
+    '[-+]?\\.(?:inf|Inf|INF)',
+    '\\.(?:nan|NaN|NAN)',
+  ].join('|')})$`,
+);
 
 /** Whether a YAML 1.1 reader would take the plain scalar `value` for a number, a bool or null. */
 export function isYaml11NonString(value: string): boolean {
-  return YAML11_NON_STRING.some((re) => re.test(value));
+  return YAML11_NON_STRING.test(value);
 }
 
 /**
