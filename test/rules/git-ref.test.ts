@@ -43,6 +43,16 @@ const BRANCHES: readonly [string, boolean][] = [
   ['a.lock', false],
   ['a/b.lock/c', false],
   ['a\x7fb', false],
+  ['a@', true],
+  ['x{y}', true],
+  ['.', false],
+  ['..', false],
+  ['a/..', false],
+  ['/', false],
+  ['a.lock/b', false],
+  ['\u00e9t\u00e9/2024', true],
+  ['trailing/', false],
+  ['@{-1}', false],
 ];
 
 const REFS: readonly [string, boolean][] = [
