@@ -12,6 +12,7 @@
  * {@link findCredentials} is the content detector they share; findings never repeat the
  * secret, only a redacted hint.
  */
+import { isEnvVarName } from '../rules/names';
 import { objectId } from '../rules/objects';
 
 /** One leak. */
@@ -237,7 +238,6 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
   return out;
 }
 
-const ENV_STYLE_KEY = /^[A-Z_][A-Z0-9_]*$/;
 
 /** ConfigMap values that look like keys or tokens, and env-style keys with secret-like names. */
 export function findConfigMapCredentials(obj: ScannableObject): SecretFinding[] {
@@ -250,7 +250,7 @@ export function findConfigMapCredentials(obj: ScannableObject): SecretFinding[] 
   for (const [k, v] of Object.entries(binary)) if (typeof v === 'string') entries.push([`binaryData.${k}`, Buffer.from(v, 'base64').toString('utf8')]);
   for (const [path, value] of entries) {
     const key = path.slice(path.indexOf('.') + 1);
-    if (ENV_STYLE_KEY.test(key) && isSecretLikeName(key) && value !== '') {
+    if (isEnvVarName(key) && isSecretLikeName(key) && value !== '') {
       out.push({ object: objectId(obj), path, rule: 'configmap-credential', message: `key ${key} has a secret-like name; secrets belong in a Secret made by an ExternalSecret` });
     }
     for (const m of findCredentials(value)) {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { imageVersionProblem, parseImageVersion } from '../rules/image-ref';
 import { refNameProblem } from '../rules/git-ref';
 import { quantityProblem } from '../rules/quantity';
-import { configMapKeyProblem, dnsLabelProblem, hostnameProblem, labelValueProblem } from '../rules/names';
+import { configMapKeyProblem, dnsLabelProblem, hostnameProblem, httpUrlProblem, isEnvVarName, labelValueProblem } from '../rules/names';
 import { SERVICE_NAMES } from './catalog';
 import { reservedNamespaceProblem } from './namespaces';
 
@@ -20,9 +20,6 @@ export const MAX_INT32 = 2_147_483_647;
 
 /** The branch every Argo CD Application tracks: an environment is a folder of dist/, not a branch (docs/decisions.md). */
 export const TRACKED_REVISION = 'main';
-
-/** An environment variable name (ConfigMap keys become env vars through envFrom). */
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 
 /** Adds the issue of a `...Problem` rule function (undefined: valid). */
 function rule<T>(problem: (value: T) => string | undefined) {
@@ -101,24 +98,12 @@ const configData = z.record(
   z
     .string()
     .superRefine(rule(configMapKeyProblem))
-    .regex(ENV_VAR, 'expected an environment variable name (A-Z, 0-9, _)'),
+    .refine(isEnvVarName, 'expected an environment variable name (A-Z, 0-9, _): ConfigMap keys become env vars through envFrom'),
   z.string({ error: 'expected a string (quote numbers and booleans: "20", "true")' }),
 );
 
 /** An http(s) URL: Argo Rollouts' Prometheus provider and the alerts speak HTTP only. */
-const httpUrl = z.string({ error: 'expected an http(s) URL' }).superRefine(
-  rule((value: string) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      return `expected an http(s) URL such as http://prometheus.monitoring.svc:9090, found "${value}"`;
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `expected an http:// or https:// URL, found ${url.protocol}//`;
-    if (url.hostname === '') return 'expected an http(s) URL with a host';
-    return undefined;
-  }),
-);
+const httpUrl = z.string({ error: 'expected an http(s) URL' }).superRefine(rule(httpUrlProblem));
 
 /** A git ref Argo CD can track: a valid branch name, and `main` (docs/decisions.md). */
 const trackedRevision = z

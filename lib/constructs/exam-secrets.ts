@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import * as eso from '../../imports/external-secrets.io';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/schema';
-import { isDnsLabel } from '../rules/names';
+import { isDnsLabel, isEnvVarName } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** One key of the Secret and where in AWS Secrets Manager its value lives. */
@@ -34,7 +34,6 @@ export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
 /** The operator's own ServiceAccount (IRSA-annotated by the platform's External Secrets install). */
 export const DEFAULT_OPERATOR_SERVICE_ACCOUNT = { name: 'external-secrets', namespace: 'external-secrets' } as const;
 
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 const PROPERTY = /^[a-z0-9_]+$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
@@ -96,7 +95,7 @@ export class ExamSecrets extends Construct {
     if (this.keys.length === 0) throw new Error(`${who}: no keys; expected at least one secret key`);
     const seen = new Set<string>();
     for (const k of this.keys) {
-      if (!ENV_VAR.test(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
+      if (!isEnvVarName(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
       if (seen.has(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is listed twice; expected each key once`);
       seen.add(k.secretKey);
       if (!isDnsLabel(k.remoteName)) throw new Error(`${who}: ${k.secretKey}: remoteName "${k.remoteName}" is invalid; expected lower-case kebab-case`);

@@ -74,3 +74,23 @@ export function labelValueProblem(value: string): string | undefined {
   if (!LABEL_VALUE.test(value)) return 'expected letters, digits, "-", "_" and ".", starting and ending alphanumeric (it becomes a label value)';
   return undefined;
 }
+
+const ENV_VAR_NAME = /^[A-Z_][A-Z0-9_]*$/;
+
+/** Whether `name` is the project's environment variable name: upper-case letters, digits and `_`, not starting with a digit. */
+export function isEnvVarName(name: string): boolean {
+  return ENV_VAR_NAME.test(name);
+}
+
+/** Undefined for an http:// or https:// URL with a host; otherwise what was expected. */
+export function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `expected an http(s) URL such as http://prometheus.monitoring.svc:9090, found "${value}"`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `expected an http:// or https:// URL, found ${url.protocol}//`;
+  if (url.hostname === '') return 'expected an http(s) URL with a host';
+  return undefined;
+}

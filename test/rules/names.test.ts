@@ -1,4 +1,4 @@
-import { configMapKeyProblem, dnsLabelProblem, hostnameProblem, isDnsLabel, isDnsSubdomain, labelValueProblem, normalizeHost } from '../../lib/rules/names';
+import { configMapKeyProblem, dnsLabelProblem, hostnameProblem, httpUrlProblem, isDnsLabel, isDnsSubdomain, isEnvVarName, labelValueProblem, normalizeHost } from '../../lib/rules/names';
 
 describe('DNS labels (IsDNS1123Label)', () => {
   test.each(['a', 'exam-system', 'a1', '0', 'x'.repeat(63)])('accepts %s', (v) => {
@@ -52,4 +52,17 @@ describe('label values (IsValidLabelValue)', () => {
     ['_v1', /starting and ending alphanumeric/],
     ['a@b', /starting and ending alphanumeric/],
   ])('refuses %s', (v, why) => expect(labelValueProblem(v)).toMatch(why));
+});
+
+describe('environment variable names and http(s) URLs', () => {
+  test.each([['LOG_LEVEL', true], ['_X', true], ['A1', true], ['1A', false], ['log_level', false], ['A-B', false], ['', false]])('isEnvVarName(%s) = %s', (name, ok) =>
+    expect(isEnvVarName(name)).toBe(ok),
+  );
+  test.each(['http://prometheus.monitoring.svc:9090', 'https://prom.example.com/prometheus'])('accepts %s', (url) => expect(httpUrlProblem(url)).toBeUndefined());
+  test.each([
+    ['ftp://prometheus:9090', /found ftp:\/\/$/],
+    ['prometheus:9090', /found prometheus:\/\/$/],
+    ['http://', /http\(s\) URL such as/],
+    ['', /http\(s\) URL such as/],
+  ])('refuses %s', (url, why) => expect(httpUrlProblem(url)).toMatch(why));
 });
