@@ -121,6 +121,14 @@ describe('set-image <env> <service> <tag>', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 
+  test('a tag pinned by digest is written and read back; a malformed digest is refused', () => {
+    const dir = environmentsCopy();
+    const version = `v2.0.0@sha256:${'d'.repeat(64)}`;
+    expect(cli('set-image', 'staging', 'frontend', version, '--environments-dir', dir).code).toBe(0);
+    expect(cli('get-image', 'staging', 'frontend', '--environments-dir', dir).out).toBe(`${version}\n`);
+    expect(tagProblem(`v2@sha256:${'D'.repeat(64)}`)).toMatch(/64 lowercase hex/);
+  });
+
   test('tagProblem reuses the schema rule', () => {
     expect(tagProblem(SHA)).toBeUndefined();
     expect(tagProblem('v1.2.3-rc.1_x')).toBeUndefined();

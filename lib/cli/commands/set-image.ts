@@ -102,7 +102,7 @@ export function registerSetImage(program: Command, ctx: CliContext): void {
       .description("Set a service's image tag in environments/<env>.yaml, keeping comments and formatting; validates before and after.")
       .addArgument(environmentArgument('env', 'environment'))
       .addArgument(serviceArgument())
-      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], at most 128 characters, not "latest")'))
+      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], a valid label value, not "latest"), optionally pinned by digest: <tag>@sha256:<64 hex>'))
       .addOption(environmentsDirOption())
       .action((env: EnvironmentName, service: ServiceName, tag: string, opts: { environmentsDir: string }) => {
         let result: SetImageResult;
