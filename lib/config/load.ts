@@ -45,7 +45,7 @@ export const DEFAULT_ENVIRONMENTS_DIR = path.join(REPO_ROOT, 'environments');
 
 /**
  * Keys whose values must differ between environments: no environment writes another's data.
- * Values are compared normalized (`normalize`), so `Postgres.Example.com.` and
+ * Values are compared normalized (`normalizeDataValue`), so `Postgres.Example.com.` and
  * `postgres.example.com` are one host, and Redis DB `01` is DB `1`.
  */
 const DATA_KEYS: readonly (readonly string[])[] = [['DATABASE_HOST', 'DATABASE_NAME'], ['S3_BUCKET'], ['REDIS_HOST', 'REDIS_DB']];
@@ -166,15 +166,19 @@ export function parseEnvironmentFile(file: string, text: string = readEnvironmen
   return parseFile(file, text).data;
 }
 
-/** The resources a service ends with, and where each value was set (its override, or the catalog). */
+/**
+ * Requests above limits, which the API server refuses. Blamed on the request when the file sets
+ * it, else on the limit the file sets, else on the service (the catalog's own values).
+ */
 function resourceProblems(f: ParsedFile, s: ResolvedService): string[] {
   const problems: string[] = [];
+  const own = f.data.services[s.name].resources;
   for (const resource of ['cpu', 'memory'] as const) {
     const request = s.requests[resource];
     const limit = s.limits[resource];
     if (quantityValue(request) > quantityValue(limit)) {
-      const overridden = f.data.services[s.name].resources?.requests?.[resource] !== undefined;
-      const field = overridden ? ['services', s.name, 'resources', 'requests', resource] : ['services', s.name, 'resources', 'limits', resource];
+      const base = ['services', s.name];
+      const field = own?.requests !== undefined ? [...base, 'resources', 'requests', resource] : own?.limits !== undefined ? [...base, 'resources', 'limits', resource] : base;
       problems.push(`${f.at(field)}: ${field.join('.')}: expected requests.${resource} (${request}) <= limits.${resource} (${limit}); the API server refuses a request above its limit`);
     }
   }

@@ -248,3 +248,11 @@ describe('the loader reads only <env>.yaml files', () => {
     expect(loadEnvironments(dir).map((e) => e.name)).toEqual(['development', 'staging', 'hotfix', 'production']);
   });
 });
+
+describe('requests above limits, blamed where the file set the value', () => {
+  test('a limit below the catalog request is blamed on the limit', () => {
+    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1, replicas: 2,\n    resources: { limits: { cpu: 1m, memory: 1Mi } } }'));
+    expectProblem(e, 'staging.yaml', 'cpu: 1m', 'services.frontend.resources.limits.cpu', /^expected requests\.cpu \(\d+m?\) <= limits\.cpu \(1m\)/);
+    expectProblem(e, 'staging.yaml', 'cpu: 1m', 'services.frontend.resources.limits.memory', /^expected requests\.memory \(\d+Mi\) <= limits\.memory \(1Mi\)/);
+  });
+});
