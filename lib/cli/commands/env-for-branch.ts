@@ -59,7 +59,7 @@ export function registerEnvForBranch(program: Command, ctx: CliContext): void {
       .addArgument(new Argument('<ref>', 'refs/heads/<branch>, a bare branch name, or any other ref (tags and pull requests are not deployed)'))
       .addOption(new Option('--github-output', 'print branch=, environment=, deploy=, target-branch=, commit-branch=, force-publish= lines for $GITHUB_OUTPUT'))
       .addOption(environmentsDirOption())
-      .addHelpText('after', '\nMapping: main → production; develop and release/* → staging; hotfix/* → hotfix; anything else → development (not deployed).')
+      .addHelpText('after', '\nMapping (refs of the service repositories): main → production; develop and release/* → staging; hotfix/* → hotfix; anything else → development (not deployed).\nEvery Argo CD Application tracks main: the bump is committed to main, into the environment\'s file. A ref git refuses (git check-ref-format) is a usage error.')
       .action((ref: string, opts: { githubOutput?: boolean; environmentsDir: string }) => {
         const target = resolveRef(ref, opts.environmentsDir);
         ctx.io.out(line(opts.githubOutput === true ? githubOutput(target) : describeTarget(ref, target)));
