@@ -46,7 +46,6 @@ export function describeTarget(ref: string, t: DeploymentTarget): string {
   lines.push(`  Argo CD tracks: ${t.targetBranch ?? '(no Application)'}`);
   if (t.deploy) {
     lines.push(`  the pipeline commits the image bump to: ${t.commitBranch}`);
-    if (t.forcePublish) lines.push(`  and force-publishes that commit to: ${t.targetBranch}`);
   }
   return lines.join('\n') + '\n';
 }
