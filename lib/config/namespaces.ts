@@ -2,7 +2,6 @@
  * The namespaces the platform owns. No environment may deploy into one of them: the add-ons
  * run there, and Argo CD would fight over their objects (docs/decisions.md).
  */
-import { isDnsLabel } from '../rules/names';
 
 /** Falco and falcosidekick. */
 export const SECURITY_NAMESPACE = 'security-system';
@@ -25,10 +24,10 @@ export const PLATFORM_NAMESPACES: readonly string[] = [
   'exam-gateway',
 ];
 
-/** Undefined when an environment may use `namespace`; otherwise why not. */
+/** Undefined unless `namespace` is the platform's; then why an environment may not use it (the DNS-label rule is lib/rules/names.ts's). */
 export function reservedNamespaceProblem(namespace: string): string | undefined {
   if (namespace.startsWith('kube-') || PLATFORM_NAMESPACES.includes(namespace)) {
     return `expected a namespace of the environment's own; "${namespace}" is reserved for the platform (kube-*, ${PLATFORM_NAMESPACES.filter((n) => !n.startsWith('kube-')).join(', ')})`;
   }
-  return isDnsLabel(namespace) ? undefined : `expected a Kubernetes name, found "${namespace}"`;
+  return undefined;
 }
