@@ -95,10 +95,13 @@ const services = z
   });
 
 const configData = z.record(
-  z
-    .string()
-    .superRefine(rule(configMapKeyProblem))
-    .refine(isEnvVarName, 'expected an environment variable name (A-Z, 0-9, _): ConfigMap keys become env vars through envFrom'),
+  z.string().superRefine(
+    rule(
+      (key: string) =>
+        configMapKeyProblem(key) ??
+        (isEnvVarName(key) ? undefined : 'expected an environment variable name (A-Z, 0-9, _): ConfigMap keys become env vars through envFrom'),
+    ),
+  ),
   z.string({ error: 'expected a string (quote numbers and booleans: "20", "true")' }),
 );
 
