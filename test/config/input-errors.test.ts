@@ -256,3 +256,10 @@ describe('requests above limits, blamed where the file set the value', () => {
     expectProblem(e, 'staging.yaml', 'cpu: 1m', 'services.frontend.resources.limits.memory', /^expected requests\.memory \(\d+Mi\) <= limits\.memory \(1Mi\)/);
   });
 });
+
+test('one message per problem: a bad namespace or ConfigMap key is reported once', () => {
+  const e = load(staging('namespace: exam-system-staging', 'namespace: Exam_System'));
+  expect(e.problems.filter((p) => p.includes(': namespace: '))).toHaveLength(1);
+  const k = load(staging('  LOG_LEVEL: DEBUG', '  LOG_LEVEL: DEBUG\n  bad/key: "x"'));
+  expect(k.problems.filter((p) => p.includes('config.bad/key'))).toEqual([expect.stringMatching(/: config\.bad\/key: expected a ConfigMap key/)]);
+});
