@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { z } from 'zod';
 import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { REPO_ROOT } from '../paths';
 import { isDnsLabel, normalizeHost } from '../rules/names';
@@ -113,6 +114,38 @@ export function readEnvironmentText(file: string): string {
   throw new ConfigError([`${displayPath(file)}:${line}:${col}: not valid UTF-8 (byte 0x${bytes[offset].toString(16).padStart(2, '0')}); expected a UTF-8 text file`]);
 }
 
+/** The keys a strict map of the schema allows at `fieldPath` (for "unknown key" messages). */
+function allowedKeys(fieldPath: readonly PropertyKey[]): string[] {
+  type Def = { type: string; shape?: Record<string, ZodTypeLike>; valueType?: ZodTypeLike; innerType?: ZodTypeLike; in?: ZodTypeLike };
+  type ZodTypeLike = { _zod: { def: Def } };
+  const unwrap = (t: ZodTypeLike): Def => {
+    const def = t._zod.def;
+    const inner = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    return inner === undefined ? def : unwrap(inner);
+  };
+  let def: Def | undefined = unwrap(environmentSchema as unknown as ZodTypeLike);
+  for (const segment of fieldPath) {
+    const next: ZodTypeLike | undefined = def?.type === 'object' ? def.shape?.[String(segment)] : def?.type === 'record' ? def.valueType : undefined;
+    def = next === undefined ? undefined : unwrap(next);
+  }
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+/** A schema issue as `what was expected`: zod's default wording rewritten, a missing field said so. */
+function describeIssue(issue: z.core.$ZodIssue, parentPath: readonly PropertyKey[], missing: boolean): string {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(parentPath);
+    return `unknown key (a typo?); expected ${allowed.length > 0 ? `one of ${allowed.join(', ')}` : 'none here'}`;
+  }
+  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
+  const message = issue.message
+    .replace(/^Invalid input: expected (.+), received (.+)$/, 'expected $1, found $2')
+    .replace(/^Invalid option: expected one of (.+)$/, (_m, options: string) => `expected one of ${options.replace(/"/g, '').split('|').join(', ')}`)
+    .replace(/^Too (?:small|big): expected (\w+) to be ([<>]=?)(.+)$/, 'expected a $1 $2 $3')
+    .replace(/^expected object\b/, 'expected a map');
+  return missing && issue.code === 'invalid_type' ? `missing; ${message.replace(/, found undefined$/, '')}` : message;
+}
+
 /** One parsed file, with the lines of its fields for later messages. */
 interface ParsedFile {
   readonly file: string;
@@ -144,13 +177,7 @@ function parseFile(file: string, text: string): ParsedFile {
       result.error.issues.map((issue) => {
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
         const fieldPath = keys.length === 1 ? [...issue.path, keys[0]] : issue.path;
-        const message =
-          issue.code === 'unrecognized_keys'
-            ? `unknown key (a typo?): ${issue.message}`
-            : issue.code === 'invalid_key'
-              ? issue.issues.map((i) => i.message).join('; ')
-              : issue.message;
-        return `${at(fieldPath)}: ${formatPath(fieldPath)}: ${message}`;
+        return `${at(fieldPath)}: ${formatPath(fieldPath)}: ${describeIssue(issue, issue.path, !doc.hasIn(fieldPath))}`;
       }),
     );
   }

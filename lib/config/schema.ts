@@ -89,7 +89,7 @@ const services = z
     }
     for (const name of SERVICE_NAMES) {
       if (!(name in value)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'missing service: every environment runs all seven services' });
+        ctx.addIssue({ code: 'custom', path: [name], message: 'missing service; expected every environment to run all seven services' });
       }
     }
   });

@@ -25,14 +25,23 @@ describe('environment files: bad input names the file, the field and what is exp
     expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replicas: expected a whole number of replicas/);
   });
 
-  test('an unknown key (a typo)', () => {
+  test('an unknown key (a typo) lists the keys allowed there', () => {
     const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replica: 2, replicas: 2 }'));
-    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replica: unknown key/);
+    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replica: unknown key \(a typo\?\); expected one of tag, replicas, strategy, resources, autoscaling$/);
+  });
+
+  test('zod\'s wording becomes what was expected', () => {
+    const strategy = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replicas: 2, strategy: blue }'));
+    expect(strategy).toMatch(/services\.auth-service\.strategy: expected one of rolling, canary, blueGreen$/);
+    const ingress = problemWith('staging.yaml', (t) => t.replace(/^ingress:\n( {2}.*\n)+/m, ''));
+    expect(ingress).toMatch(/staging\.yaml:1: ingress: missing; expected a map$/);
+    const automated = problemWith('staging.yaml', (t) => t.replace('  automated: true', '  automated: sometimes'));
+    expect(automated).toMatch(/gitops\.automated: expected boolean, found string$/);
   });
 
   test('a missing required field', () => {
     const msg = problemWith('production.yaml', (t) => t.replace(/^namespace: exam-system\n/m, ''));
-    expect(msg).toMatch(/environments\/production\.yaml:1: namespace: expected a string/);
+    expect(msg).toMatch(/environments\/production\.yaml:1: namespace: missing; expected a string/);
   });
 
   test('an invalid Kubernetes name', () => {
