@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ResourceSpec } from '../config/catalog';
+import { formatImageRef, imageVersionProblem, parseImageVersion } from '../rules/image-ref';
 import { BlueGreenRollout } from './blue-green-rollout';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { ExamHttpRoute, HeaderRule, RouteBackend, RouteParent } from './exam-http-route';
@@ -80,7 +81,7 @@ export interface ExamServiceProps {
   readonly component: string;
   /** Repository without tag, e.g. ghcr.io/org/exam-system/auth-service. */
   readonly imageRepository: string;
-  /** Never `latest` (the config schema rejects it). */
+  /** The image version: `<tag>` or `<tag>@sha256:<hex>` (lib/rules/image-ref.ts); never `latest`. The tag labels the pods. */
   readonly tag: string;
   readonly replicas: number;
   readonly requests: ResourceSpec;
@@ -129,10 +130,13 @@ export class ExamService extends Construct {
     }
     const release = props.release ?? { kind: 'rolling' };
     this.selector = selectorLabels(props.name);
-    const labels = workloadLabels({ name: props.name, component: props.component, version: props.tag });
+    const versionProblem = imageVersionProblem(props.tag);
+    if (versionProblem !== undefined) throw new Error(`ExamService ${props.name}: tag "${props.tag}": ${versionProblem}`);
+    const version = parseImageVersion(props.tag);
+    const labels = workloadLabels({ name: props.name, component: props.component, version: version.tag });
     const container: ContainerSpec = {
       name: props.name,
-      image: `${props.imageRepository}:${props.tag}`,
+      image: formatImageRef({ repository: props.imageRepository, ...version }),
       port: props.port,
       envFromConfigMaps: props.envFromConfigMaps,
       env: [

@@ -121,6 +121,14 @@ describe('set-image <env> <service> <tag>', () => {
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 
+  test('a tag pinned by digest is written and read back; a malformed digest is refused', () => {
+    const dir = environmentsCopy();
+    const version = `v2.0.0@sha256:${'d'.repeat(64)}`;
+    expect(cli('set-image', 'staging', 'frontend', version, '--environments-dir', dir).code).toBe(0);
+    expect(cli('get-image', 'staging', 'frontend', '--environments-dir', dir).out).toBe(`${version}\n`);
+    expect(tagProblem(`v2@sha256:${'D'.repeat(64)}`)).toMatch(/64 lowercase hex/);
+  });
+
   test('tagProblem reuses the schema rule', () => {
     expect(tagProblem(SHA)).toBeUndefined();
     expect(tagProblem('v1.2.3-rc.1_x')).toBeUndefined();
@@ -147,5 +155,19 @@ describe('get-image <env> <service>', () => {
     const missing = cli('get-image', 'staging', 'frontend', '--environments-dir', dir);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/staging\.yaml: not found/);
+  });
+});
+
+describe('set-image and get-image on a file that is not UTF-8', () => {
+  test('refuse it with its line, and write nothing', () => {
+    const dir = environmentsCopy();
+    const file = path.join(dir, 'staging.yaml');
+    const bytes = Buffer.concat([Buffer.from('# \xff\n', 'latin1'), fs.readFileSync(file)]);
+    fs.writeFileSync(file, bytes);
+    for (const args of [['set-image', 'staging', 'frontend', 'v9'], ['get-image', 'staging', 'frontend']]) {
+      const r = cli(...args, '--environments-dir', dir);
+      expect([r.code, r.err]).toEqual([2, expect.stringContaining('staging.yaml:1:3: not valid UTF-8 (byte 0xff)')]);
+    }
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
   });
 });

@@ -22,17 +22,26 @@ describe('environment files: bad input names the file, the field and what is exp
 
   test('a wrong type', () => {
     const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replicas: two }'));
-    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replicas: .*expected number/);
+    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replicas: expected a whole number of replicas/);
   });
 
-  test('an unknown key (a typo)', () => {
+  test('an unknown key (a typo) lists the keys allowed there', () => {
     const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replica: 2, replicas: 2 }'));
-    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replica: unknown key/);
+    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replica: unknown key \(a typo\?\); expected one of tag, replicas, strategy, resources, autoscaling$/);
+  });
+
+  test('zod\'s wording becomes what was expected', () => {
+    const strategy = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replicas: 2, strategy: blue }'));
+    expect(strategy).toMatch(/services\.auth-service\.strategy: expected one of rolling, canary, blueGreen$/);
+    const ingress = problemWith('staging.yaml', (t) => t.replace(/^ingress:\n( {2}.*\n)+/m, ''));
+    expect(ingress).toMatch(/staging\.yaml:1: ingress: missing; expected a map$/);
+    const automated = problemWith('staging.yaml', (t) => t.replace('  automated: true', '  automated: sometimes'));
+    expect(automated).toMatch(/gitops\.automated: expected boolean, found string$/);
   });
 
   test('a missing required field', () => {
     const msg = problemWith('production.yaml', (t) => t.replace(/^namespace: exam-system\n/m, ''));
-    expect(msg).toMatch(/environments\/production\.yaml: namespace: .*expected string/);
+    expect(msg).toMatch(/environments\/production\.yaml:1: namespace: missing; expected a string/);
   });
 
   test('an invalid Kubernetes name', () => {
@@ -83,27 +92,27 @@ describe('environment files: bad input names the file, the field and what is exp
 
   test('a name that does not match the file', () => {
     const msg = problemWith('hotfix.yaml', (t) => t.replace('name: hotfix', 'name: staging'));
-    expect(msg).toMatch(/environments\/hotfix\.yaml: name: expected "hotfix" \(the file name\), found "staging"/);
+    expect(msg).toMatch(/environments\/hotfix\.yaml:3: name: expected "hotfix" \(the file name\), found "staging"/);
   });
 
   test('two environments writing the same data', () => {
     const msg = problemWith('hotfix.yaml', (t) => t.replace('DATABASE_NAME: exam_system_hotfix', 'DATABASE_NAME: exam_system'));
-    expect(msg).toMatch(/environments\/(hotfix|production)\.yaml: config: DATABASE_HOST=postgres-prod\.cluster\.local,DATABASE_NAME=exam_system is also used by/);
+    expect(msg).toMatch(/environments\/production\.yaml:\d+: config: DATABASE_HOST=postgres-prod\.cluster\.local,DATABASE_NAME=exam_system is also used by \S*environments\/hotfix\.yaml:\d+ \(config\)/);
   });
 
   test('an environment secrets role that is not an IAM role ARN, or one another environment already uses', () => {
     const bad = problemWith('staging.yaml', (t) => t.replace('role: arn:aws:iam::123456789012:role/exam-secrets-staging', 'role: exam-secrets-staging'));
     expect(bad).toMatch(/environments\/staging\.yaml:\d+: secrets\.role: expected an IAM role ARN: arn:aws:iam::<12-digit account id>:role\/<name>/);
     const missing = problemWith('staging.yaml', (t) => t.replace(/^secrets:\n {2}role: .*\n/m, ''));
-    expect(missing).toMatch(/environments\/staging\.yaml: secrets: /);
+    expect(missing).toMatch(/environments\/staging\.yaml:\d+: secrets: missing; expected a map/);
     const shared = problemWith('hotfix.yaml', (t) => t.replace('role/exam-secrets-hotfix', 'role/exam-secrets-production'));
-    expect(shared).toMatch(/environments\/(hotfix|production)\.yaml: secrets\.role: secrets\.role arn:aws:iam::123456789012:role\/exam-secrets-production is also used by/);
+    expect(shared).toMatch(/environments\/(hotfix|production)\.yaml:\d+: secrets\.role: secrets\.role arn:aws:iam::123456789012:role\/exam-secrets-production is also used by \S+\/environments\/(hotfix|production)\.yaml:\d+ \(secrets\.role\)/);
   });
 
-  test('an unexpected file in environments/', () => {
+  test('a <name>.yaml that names no environment (a typo must not go unnoticed)', () => {
     const dir = environmentsCopy();
     fs.writeFileSync(path.join(dir, 'qa.yaml'), 'name: qa\n');
-    expect(() => loadEnvironments(dir)).toThrow(/qa\.yaml: unexpected file; expected only development\.yaml/);
+    expect(() => loadEnvironments(dir)).toThrow(/qa\.yaml: unexpected environment file; expected only development\.yaml/);
   });
 
   test('every problem in a file is reported at once', () => {

@@ -55,7 +55,7 @@ describe('docs/environments.md', () => {
     expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9` | https://staging.exam.yourdomain.com/ |');
     expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1` | internal (ClusterIP) |');
     expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: frontend \(canary `frontend-canary`/);
-    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `develop` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
+    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `main` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
   });
 
   test('traffic: route → service edges from the HTTPRoute objects, service → service edges from the catalog', () => {
@@ -73,12 +73,13 @@ describe('docs/environments.md', () => {
 
   test('release flows: canary steps, blue/green preview → analysis → promote, and how the branch reaches Argo CD', () => {
     const production = page.slice(page.indexOf('\n## production\n'));
-    expect(production).toContain('a push to `main` has its tags committed to `main`');
+    expect(production).toContain("Images built from the service repositories' `main` ref have their tags bumped in this environment's file, committed to `main`.");
     expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["header route: X-Canary: always reaches the canary"\]\n {2}step1 --> step2\["pause 2m"\]/);
     expect(production).toContain('pre-promotion analysis');
     expect(production).toContain('promote by hand');
     const hotfix = page.slice(page.indexOf('\n## hotfix\n'), page.indexOf('\n## production\n'));
-    expect(hotfix).toContain('force-published to `deploy/hotfix`');
+    expect(hotfix).toContain("the service repositories' `hotfix/*` ref");
+    expect(hotfix).not.toContain('force');
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).toContain('Not deployed by Argo CD');
   });

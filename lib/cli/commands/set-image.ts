@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Argument, Command } from 'commander';
 import { Scalar, isScalar, parse, parseDocument } from 'yaml';
 import type { ServiceName } from '../../config/catalog';
-import { ConfigError, loadEnvironments, parseEnvironmentFile } from '../../config/load';
+import { ConfigError, loadEnvironments, parseEnvironmentFile, readEnvironmentText } from '../../config/load';
 import { EnvironmentName, environmentSchema } from '../../config/schema';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
@@ -26,7 +26,12 @@ export function tagProblem(tag: string): string | undefined {
 export function environmentFile(dir: string, env: EnvironmentName): { file: string; text: string } {
   const file = path.join(dir, `${env}.yaml`);
   if (!fs.existsSync(file)) throw new UsageError(`${file}: not found; expected the ${env} environment file`);
-  return { file, text: fs.readFileSync(file, 'utf8') };
+  try {
+    return { file, text: readEnvironmentText(file) };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The tag scalar of a service, with its source range. */
@@ -97,7 +102,7 @@ export function registerSetImage(program: Command, ctx: CliContext): void {
       .description("Set a service's image tag in environments/<env>.yaml, keeping comments and formatting; validates before and after.")
       .addArgument(environmentArgument('env', 'environment'))
       .addArgument(serviceArgument())
-      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], at most 128 characters, not "latest")'))
+      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], a valid label value, not "latest"), optionally pinned by digest: <tag>@sha256:<64 hex>'))
       .addOption(environmentsDirOption())
       .action((env: EnvironmentName, service: ServiceName, tag: string, opts: { environmentsDir: string }) => {
         let result: SetImageResult;
