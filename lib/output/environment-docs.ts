@@ -138,8 +138,16 @@ function replicasOf(objects: readonly KubeObject[], workload: KubeObject): strin
   const hpa = inNamespace(objects, workload.metadata.namespace ?? '', 'HorizontalPodAutoscaler').find(
     (h) => get(h, 'spec', 'scaleTargetRef', 'kind') === workload.kind && get(h, 'spec', 'scaleTargetRef', 'name') === workload.metadata.name,
   );
-  if (hpa === undefined) return replicas;
-  return `${str(get(hpa, 'spec', 'minReplicas')) ?? replicas}–${str(get(hpa, 'spec', 'maxReplicas'))} (HPA)`;
+  if (hpa !== undefined) return `${str(get(hpa, 'spec', 'minReplicas')) ?? replicas}–${str(get(hpa, 'spec', 'maxReplicas'))} (HPA)`;
+  const scaled = inNamespace(objects, workload.metadata.namespace ?? '', 'ScaledObject').find(
+    (h) => get(h, 'spec', 'scaleTargetRef', 'kind') === workload.kind && get(h, 'spec', 'scaleTargetRef', 'name') === workload.metadata.name,
+  );
+  if (scaled === undefined) return replicas;
+  const floors = ((get(scaled, 'spec', 'triggers') ?? []) as { type: string; metadata: { desiredReplicas?: string } }[])
+    .filter((t) => t.type === 'cron')
+    .map((t) => Number(t.metadata.desiredReplicas));
+  const peak = floors.length > 0 ? `, ${Math.max(...floors)} in exam sessions` : '';
+  return `${str(get(scaled, 'spec', 'minReplicaCount')) ?? replicas}–${str(get(scaled, 'spec', 'maxReplicaCount'))} (KEDA${peak})`;
 }
 
 function tagOf(workload: KubeObject, service: string): string {

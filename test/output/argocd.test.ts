@@ -165,12 +165,13 @@ describe('the Applications', () => {
     expect(appSpec(app('exam-platform')).syncPolicy.automated).toEqual({ enabled: true, prune: false, selfHeal: true });
   });
 
-  test('ignore exactly the fields controllers own: HPA targets\' replicas, Rollouts\' Services\' selector hash', () => {
+  test('ignore exactly the fields controllers own: HPA and ScaledObject targets\' replicas, Rollouts\' Services\' selector hash', () => {
     for (const a of applications) {
       const synced = syncedBy(a).map((o) => o.object);
       const expected = new Set<string>();
       for (const o of synced) {
-        if (o.kind === 'HorizontalPodAutoscaler') {
+        // KEDA's HPA (keda-hpa-<name>) sets the replicas of a ScaledObject's target, like any HPA.
+        if (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject') {
           const ref = (o.spec as { scaleTargetRef: { apiVersion: string; kind: string; name: string } }).scaleTargetRef;
           expected.add(`${apiGroupOf(ref.apiVersion)}/${ref.kind}/${ref.name} /spec/replicas`);
         }

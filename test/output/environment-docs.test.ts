@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SERVICE_NAMES } from '../../lib/config/catalog';
+import { sessionFloors } from '../../lib/config/capacity';
 import { renderEnvironmentDocs, serviceRows } from '../../lib/output/environment-docs';
 import type { KubeObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
@@ -36,7 +37,9 @@ describe('docs/environments.md', () => {
     for (const s of production.services) {
       expect(rows[s.name].tag).toBe(s.tag);
       expect(rows[s.name].strategy).toBe(s.strategy);
-      expect(rows[s.name].replicas).toBe(s.autoscaling ? `${s.replicas}–${s.autoscaling.maxReplicas} (HPA)` : String(s.replicas));
+      const prescaled = sessionFloors(production.calendar, production.name, s.name);
+      const scaler = prescaled ? `KEDA, ${Math.max(...prescaled.map((f) => f.desiredReplicas))} in exam sessions` : 'HPA';
+      expect(rows[s.name].replicas).toBe(s.autoscaling ? `${s.replicas}–${s.autoscaling.maxReplicas} (${scaler})` : String(s.replicas));
     }
     expect(rows.frontend.exposure).toEqual([`https://${production.ingress.webHost}/`]);
     expect(rows['exam-service'].exposure).toEqual([`https://${production.ingress.apiHost}/`]);
@@ -62,7 +65,7 @@ describe('docs/environments.md', () => {
     expect(page).toMatch(/route_frontend -->\|"\/"\| svc_frontend/);
     expect(page).toMatch(/route_exam_service -->\|"\/"\| svc_exam_service/);
     expect(page).toContain('route_frontend -->|"/ (X-Preview: always)"| svc_frontend');
-    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
+    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (KEDA, 15 in exam sessions) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
     // development is on no Gateway: nothing exposed.
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).not.toContain('route_');
