@@ -18,7 +18,7 @@ import { buildApp } from '../lib/app';
 import { SERVICES } from '../lib/config/catalog';
 import { Environment, ResolvedService, loadEnvironments } from '../lib/config/load';
 import { renderObjects, toYaml } from '../lib/output/render';
-import { writeDistAtomically } from '../lib/output/write-dist';
+import { writeOutputSync } from '../lib/output/transaction';
 
 const root = path.resolve(__dirname, '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -78,7 +78,7 @@ let objectCount = 0;
 for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
   const t0 = performance.now();
   const objects = renderObjects(buildApp(generated));
-  writeDistAtomically(path.join(scratch, 'big'), objects.map((o) => ({ path: o.path, content: toYaml(o.object) })));
+  writeOutputSync(scratch, 'big', [{ dir: path.join(scratch, 'big'), files: objects.map((o) => ({ path: o.path, content: toYaml(o.object) })), exclusive: true }]);
   big.push(performance.now() - t0);
   objectCount = objects.length;
 }

@@ -148,11 +148,16 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
   return envs;
 }
 
-/** Loads and validates every environment file in `dir`, in the canonical order. */
-export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Environment[] {
+/**
+ * Loads and validates every environment file in `dir`, in the canonical order. `texts` replaces
+ * files' contents (by path), so a writer can validate an edit before it writes it.
+ */
+export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR, texts: ReadonlyMap<string, string> = new Map()): Environment[] {
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
   for (const f of fs.readdirSync(dir).sort()) {
+    // Hidden files: the writers' temporary and lock files (.<file>.<pid>.<random>.tmp, .<file>.lock).
+    if (f.startsWith('.')) continue;
     const name = f.replace(/\.ya?ml$/, '');
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name) || !f.endsWith('.yaml')) {
       problems.push(`${displayPath(path.join(dir, f))}: unexpected file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
@@ -166,7 +171,7 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Enviro
       continue;
     }
     try {
-      files.set(name, { file, data: parseEnvironmentFile(file) });
+      files.set(name, { file, data: parseEnvironmentFile(file, texts.get(file)) });
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;
