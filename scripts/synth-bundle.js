@@ -53,17 +53,18 @@ function buildOptions(root, entry) {
 }
 
 /**
- * The path of an up-to-date bundle of `entry` (absolute), built into `cacheDir` if needed. The
- * bundle sits in `cacheDir`, so its external `require`s resolve from there.
+ * An up-to-date bundle of `entry` (absolute), built into `cacheDir` if needed: its path, and the
+ * content key of its sources. The bundle sits in `cacheDir`, so its external `require`s resolve
+ * from there.
  */
-function bundle(root, entry, cacheDir) {
+function bundleWithKey(root, entry, cacheDir) {
   const manifestFile = path.join(cacheDir, 'manifest.json');
   const bundleFile = path.join(cacheDir, 'bundle.js');
   const esbuildVersion = require('esbuild/package.json').version;
   const settings = JSON.stringify({ esbuildVersion, options: buildOptions(root, path.relative(root, entry)) });
   try {
     const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-    if (manifest.key === contentKey(root, settings, manifest.inputs) && fs.existsSync(bundleFile)) return bundleFile;
+    if (manifest.key === contentKey(root, settings, manifest.inputs) && fs.existsSync(bundleFile)) return { file: bundleFile, key: manifest.key };
   } catch {
     // no cache yet, or unreadable: build
   }
@@ -72,8 +73,14 @@ function bundle(root, entry, cacheDir) {
   fs.mkdirSync(cacheDir, { recursive: true });
   writeAtomic(bundleFile, result.outputFiles[0].text);
   // Keyed on what was read for this build: a source edited during the build makes the key stale, never the bundle.
-  writeAtomic(manifestFile, JSON.stringify({ key: contentKey(root, settings, inputs), inputs }));
-  return bundleFile;
+  const key = contentKey(root, settings, inputs);
+  writeAtomic(manifestFile, JSON.stringify({ key, inputs }));
+  return { file: bundleFile, key };
 }
 
-module.exports = { bundle, contentKey };
+/** The path of an up-to-date bundle of `entry`. */
+function bundle(root, entry, cacheDir) {
+  return bundleWithKey(root, entry, cacheDir).file;
+}
+
+module.exports = { bundle, bundleWithKey, contentKey };

@@ -18,6 +18,9 @@ if (typeof Module.enableCompileCache === 'function') {
   process.env.V8_COMPILE_CACHE_CACHE_DIR ??= path.join(cache, 'v8-compile-cache');
   require('v8-compile-cache');
 }
-const { bundle } = require('./synth-bundle');
+const { bundleWithKey } = require('./synth-bundle');
 
-require(bundle(root, path.join(root, 'main.ts'), path.join(cache, 'exam-delivery-synth')));
+const { file, key } = bundleWithKey(root, path.join(root, 'main.ts'), path.join(cache, 'exam-delivery-synth'));
+// main.ts keys its up-to-date check on this (the code it runs) plus its other inputs.
+process.env.EXAM_SYNTH_CODE_KEY = key ?? '';
+require(file);

@@ -7,13 +7,18 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stampFile } from '../lib/output/up-to-date';
 import { REPO_ROOT } from '../lib/paths';
 import { tree } from './output/fixtures/write-fixture';
 
 const scratchRoot = path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-test-synth');
 fs.mkdirSync(scratchRoot, { recursive: true });
 const work = fs.mkdtempSync(path.join(scratchRoot, 'run-'));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+const outs: string[] = [];
+afterAll(() => {
+  fs.rmSync(work, { recursive: true, force: true });
+  for (const out of outs) fs.rmSync(stampFile(out), { force: true });
+});
 
 interface Run {
   readonly code: number | null;
@@ -23,6 +28,7 @@ interface Run {
 }
 
 function synth(outDir: string, { cwd = REPO_ROOT, hook = '' }: { cwd?: string; hook?: string } = {}): Promise<Run> {
+  outs.push(path.resolve(REPO_ROOT, outDir));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'synth.js')], { cwd, env: { ...process.env, CDK8S_OUTDIR: outDir, EXAM_SYNTH_TEST_HOOK: hook } });
     let out = '';
@@ -86,5 +92,7 @@ describe('npm run synth as a process', () => {
     const again = await synth(path.join(base('killed'), 'dist'));
     expect(again).toMatchObject({ code: 0, err: '' });
     expect(tree(base('killed'))).toEqual(expected);
+    // Nothing changed since: the next synth stops before loading the app.
+    expect((await synth(path.join(base('killed'), 'dist'))).out).toMatch(/killed\/dist\/ and .*\/docs\/environments\.md are up to date: nothing they depend on changed since the last synth\n$/);
   }, 60_000);
 });

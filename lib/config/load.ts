@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
-import { REPO_ROOT } from '../paths';
+import { ENVIRONMENTS_DIR } from '../paths';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
 
@@ -39,7 +39,7 @@ export interface Environment extends Omit<EnvironmentFile, 'services' | 'configF
 }
 
 /** The repository's environments folder. */
-export const DEFAULT_ENVIRONMENTS_DIR = path.join(REPO_ROOT, 'environments');
+export const DEFAULT_ENVIRONMENTS_DIR = ENVIRONMENTS_DIR;
 
 /** Keys whose values must differ between environments: no environment writes another's data. */
 const DATA_KEYS: readonly (readonly string[])[] = [['DATABASE_HOST', 'DATABASE_NAME'], ['S3_BUCKET'], ['REDIS_HOST', 'REDIS_DB']];

@@ -46,6 +46,8 @@ export interface WriteOutputOptions {
   readonly onStep?: StepHook;
   /** Lock wait, in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
+  /** Runs after a successful write, still under the lock (synth records its up-to-date stamp here). */
+  readonly afterWrite?: () => void;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function writeSynthOutput(outDir: string, files: readonly OutputFil
     sig = await interrupted();
     if (sig !== undefined) return sig;
     txn.commit(); // synchronous: a signal from here on is handled after it
+    options.afterWrite?.();
     return txn.summary;
   } finally {
     txn.close();
