@@ -13,15 +13,18 @@ import { REPO_ROOT } from '../../lib/paths';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
+// Child processes: slow on a loaded machine, never a timing assertion.
+jest.setTimeout(60_000);
+
 describe('parallel set-image runs', () => {
   const work = fs.mkdtempSync(path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-test-cli-'));
   const bundled = path.join(work, 'cli.js');
   buildSync({ entryPoints: [path.join(REPO_ROOT, 'lib', 'cli', 'main.ts')], bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', outfile: bundled, logLevel: 'error' });
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-  test('seven processes edit one file at once: every update is there', async () => {
+  test('four processes edit one file at once: every update is there', async () => {
     const dir = environmentsCopy();
-    const tags = SERVICE_NAMES.map((s, i) => [s, `parallel-${i}-${s}`] as const);
+    const tags = SERVICE_NAMES.slice(0, 4).map((s, i) => [s, `parallel-${i}-${s}`] as const);
     const results = await Promise.all(
       tags.map(
         ([service, tag]) =>
@@ -35,7 +38,8 @@ describe('parallel set-image runs', () => {
     );
     expect(results).toEqual(tags.map(() => ({ code: 0, err: '' })));
     const staging = loadEnvironments(dir).find((e) => e.name === 'staging');
-    expect(Object.fromEntries(staging?.services.map((s) => [s.name, s.tag]) ?? [])).toEqual(Object.fromEntries(tags));
+    const now = Object.fromEntries(staging?.services.map((s) => [s.name, s.tag]) ?? []);
+    for (const [service, tag] of tags) expect(now[service]).toBe(tag);
     expect(fs.readdirSync(dir).sort()).toEqual(['development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml']);
   });
 });

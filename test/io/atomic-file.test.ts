@@ -11,6 +11,9 @@ import { environmentsCopy } from '../helpers';
 import { cli } from '../cli/run-cli';
 import { healFs, inject } from './faults';
 
+// Child processes: slow on a loaded machine, never a timing assertion.
+jest.setTimeout(60_000);
+
 jest.mock('node:fs', () => (jest.requireActual('./faults') as typeof import('./faults')).mockFs());
 afterEach(healFs);
 

@@ -17,6 +17,14 @@ function scratch(): string {
 }
 
 describe('synth deletes only files it owns', () => {
+  test('the record is not a manifest to Argo CD', () => {
+    // argoproj/argo-cd reposerver/repository/repository.go: a directory source reads the files
+    // matching manifestFile; the record must never be parsed as an object.
+    const argoCdManifestFile = /^.*\.(yaml|yml|json|jsonnet)$/;
+    expect(argoCdManifestFile.test(OWNERSHIP_RECORD)).toBe(false);
+    expect(argoCdManifestFile.test('configmap-x.yaml')).toBe(true);
+  });
+
   test('files from the record that synth no longer makes are deleted; the record follows', async () => {
     const base = scratch();
     const out = path.join(base, 'out');

@@ -12,6 +12,10 @@ import { buildSync } from 'esbuild';
 import { REPO_ROOT } from '../../lib/paths';
 import { Version, docsFiles, outputFiles, tree } from './fixtures/write-fixture';
 import { OWNERSHIP_RECORD, recordText, recoverOutput } from '../../lib/output/transaction';
+import { writeSynthOutput } from '../../lib/output/write-output';
+
+// Child processes: slow on a loaded machine, never a timing assertion.
+jest.setTimeout(60_000);
 
 // Under the repository (the code finds the root by walking up from the bundle).
 const scratchRoot = path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-test-write');
@@ -39,11 +43,11 @@ function expected(version: Version): Record<string, string> {
 }
 
 let counter = 0;
-/** A base folder holding version a, written by the driver. */
-function baseWithA(): string {
+/** A base folder holding version a (written in-process: the same code, no child needed). */
+async function baseWithA(): Promise<string> {
   const base = path.join(work, `case-${counter++}`);
   fs.mkdirSync(base);
-  expect(run(base, 'a').status).toBe(0);
+  await writeSynthOutput(path.join(base, 'out'), outputFiles('a'), docsFiles('a'));
   expect(tree(base)).toEqual(expected('a'));
   return base;
 }
@@ -62,8 +66,8 @@ describe('a signal at any step leaves the output all old or all new, with no tem
     ['commit:7', 'SIGINT', 'b'],
     ['commit:15', 'SIGTERM', 'b'],
     ['committed', 'SIGINT', 'b'],
-  ] as const)('%s, %s: all %s', (step, signal, result) => {
-    const base = baseWithA();
+  ] as const)('%s, %s: all %s', async (step, signal, result) => {
+    const base = await baseWithA();
     const r = run(base, 'b', `${step}=${signal}`);
     expect(r.stderr).toContain(`synth: test step ${step}`);
     // The process ends by the signal (re-raised after the output is consistent).
@@ -72,7 +76,7 @@ describe('a signal at any step leaves the output all old or all new, with no tem
   });
 
   test('an external SIGTERM while the commit is in progress: the commit finishes, then the process exits', async () => {
-    const base = baseWithA();
+    const base = await baseWithA();
     const child = spawn(process.execPath, [driver, path.join(base, 'out'), 'b'], { env: { ...process.env, EXAM_SYNTH_TEST_HOOK: 'commit:3=sleep:300' } });
     let stderr = '';
     const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
@@ -90,7 +94,7 @@ describe('a signal at any step leaves the output all old or all new, with no tem
   });
 
   test('an external SIGINT while files are being staged: nothing changes', async () => {
-    const base = baseWithA();
+    const base = await baseWithA();
     const child = spawn(process.execPath, [driver, path.join(base, 'out'), 'b'], { env: { ...process.env, EXAM_SYNTH_TEST_HOOK: 'staged:2=sleep:300' } });
     const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
     child.stderr.once('data', () => child.kill('SIGINT'));
@@ -100,8 +104,8 @@ describe('a signal at any step leaves the output all old or all new, with no tem
 });
 
 describe('after SIGKILL the next run recovers', () => {
-  test('killed half-way through the commit: the folder is mixed, recovery restores the old output, the next run completes', () => {
-    const base = baseWithA();
+  test('killed half-way through the commit: the folder is mixed, recovery restores the old output, the next run completes', async () => {
+    const base = await baseWithA();
     const r = run(base, 'b', 'commit:6=SIGKILL');
     expect(r.signal).toBe('SIGKILL');
     const mixed = tree(base);
@@ -121,16 +125,16 @@ describe('after SIGKILL the next run recovers', () => {
     expect(tree(base)).toEqual(expected('b'));
   });
 
-  test('killed after the commit was marked done: the next run finishes the cleanup', () => {
-    const base = baseWithA();
+  test('killed after the commit was marked done: the next run finishes the cleanup', async () => {
+    const base = await baseWithA();
     expect(run(base, 'b', 'committed=SIGKILL').signal).toBe('SIGKILL');
     expect(Object.keys(tree(base)).some((p) => p.endsWith('.tmp/'))).toBe(true);
     expect(run(base, 'a').status).toBe(0);
     expect(tree(base)).toEqual(expected('a'));
   });
 
-  test('killed while staging: the next run discards the staged files', () => {
-    const base = baseWithA();
+  test('killed while staging: the next run discards the staged files', async () => {
+    const base = await baseWithA();
     expect(run(base, 'b', 'staged:3=SIGKILL').signal).toBe('SIGKILL');
     expect(run(base, 'a').status).toBe(0);
     expect(tree(base)).toEqual(expected('a'));
@@ -139,7 +143,7 @@ describe('after SIGKILL the next run recovers', () => {
 
 describe('concurrent runs are serialized by the lock', () => {
   test('six runs at once: each holds the lock alone, and the output is one complete version', async () => {
-    const base = baseWithA();
+    const base = await baseWithA();
     const runs = (['b', 'a', 'b', 'a', 'b', 'b'] as const).map(
       (version) =>
         new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
@@ -160,8 +164,8 @@ describe('concurrent runs are serialized by the lock', () => {
     expect([expected('a'), expected('b')]).toContainEqual(final);
   });
 
-  test('a lock left by a dead process is taken over', () => {
-    const base = baseWithA();
+  test('a lock left by a dead process is taken over', async () => {
+    const base = await baseWithA();
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
     fs.writeFileSync(path.join(base, '.out.lock'), `${dead} ${os.hostname()} 0123\n`);
     expect(run(base, 'b').status).toBe(0);
