@@ -115,6 +115,16 @@ export function removeStaleTemps(target: string): string[] {
 export interface LockOptions {
   /** How long to wait for another holder before giving up, in ms. @default 120000 */
   readonly timeoutMs?: number;
+  /** Checked while waiting (async wait only): true stops the wait with LockWaitCancelled. */
+  readonly cancelled?: () => boolean;
+}
+
+/** The wait for a lock was cancelled (a signal arrived); nothing was locked. */
+export class LockWaitCancelled extends Error {
+  constructor(file: string) {
+    super(`${file}: stopped waiting for the lock`);
+    this.name = 'LockWaitCancelled';
+  }
 }
 
 /** A lock held by this process; `release()` removes its file (only if it is still ours). */
@@ -234,6 +244,7 @@ export async function acquireFileLockAsync(target: string, options: LockOptions 
     if ('release' in got) return got;
     if (Date.now() - start > timeoutMs) throw lockTimeoutError(file, got, timeoutMs);
     await new Promise((resolve) => setTimeout(resolve, delay));
+    if (options.cancelled?.()) throw new LockWaitCancelled(file);
   }
 }
 

@@ -284,6 +284,8 @@ export interface TransactionOptions {
   readonly onStep?: StepHook;
   /** Lock wait, in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
+  /** Checked while waiting for the lock: true stops the wait (LockWaitCancelled). */
+  readonly cancelled?: () => boolean;
 }
 
 /**
@@ -295,7 +297,7 @@ export interface TransactionOptions {
 export class OutputTransaction {
   /** `base` holds every folder; `name` (the output folder's name) names the lock and staging folder. */
   static async open(base: string, name: string, folders: readonly OutputFolder[], options: TransactionOptions = {}): Promise<OutputTransaction> {
-    const lock = await acquireFileLockAsync(path.join(base, name), { timeoutMs: options.lockTimeoutMs });
+    const lock = await acquireFileLockAsync(path.join(base, name), { timeoutMs: options.lockTimeoutMs, cancelled: options.cancelled });
     return OutputTransaction.start(base, name, folders, options, lock);
   }
 

@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LockWaitCancelled } from '../io/atomic-file';
 import { InterruptTrap } from '../io/interrupts';
 import { REPO_ROOT } from '../paths';
 import { OutputFile, OutputTransaction, OwnershipError, StepHook, WriteSummary } from './transaction';
@@ -62,15 +63,22 @@ export async function writeSynthOutput(outDir: string, files: readonly OutputFil
   let sig = await interrupted();
   if (sig !== undefined) return sig;
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  const txn = await OutputTransaction.open(
-    path.dirname(out),
-    path.basename(out),
-    [
-      { dir: out, files, exclusive: true },
-      { dir: docsDirFor(out), files: docs, exclusive: false },
-    ],
-    { onStep: options.onStep, lockTimeoutMs: options.lockTimeoutMs },
-  );
+  let txn: OutputTransaction;
+  try {
+    txn = await OutputTransaction.open(
+      path.dirname(out),
+      path.basename(out),
+      [
+        { dir: out, files, exclusive: true },
+        { dir: docsDirFor(out), files: docs, exclusive: false },
+      ],
+      // A signal while another run holds the lock ends the wait at once.
+      { onStep: options.onStep, lockTimeoutMs: options.lockTimeoutMs, cancelled: () => options.trap?.signal !== undefined },
+    );
+  } catch (err) {
+    if (err instanceof LockWaitCancelled && options.trap?.signal !== undefined) return options.trap.signal;
+    throw err;
+  }
   try {
     sig = await interrupted();
     if (sig !== undefined) return sig;

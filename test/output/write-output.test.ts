@@ -103,6 +103,22 @@ describe('a signal at any step leaves the output all old or all new, with no tem
   });
 });
 
+describe('waiting for the lock', () => {
+  test('a signal while another run holds the lock ends the wait at once; the holder\'s lock stays', async () => {
+    const base = await baseWithA();
+    const lock = path.join(base, '.out.lock');
+    fs.writeFileSync(lock, `${process.pid} ${os.hostname()} held-by-the-test\n`); // a live holder
+    const child = spawn(process.execPath, [driver, path.join(base, 'out'), 'b']);
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    child.kill('SIGINT');
+    expect(await ended).toBe('SIGINT');
+    expect(fs.readFileSync(lock, 'utf8')).toContain('held-by-the-test');
+    fs.rmSync(lock);
+    expect(tree(base)).toEqual(expected('a'));
+  });
+});
+
 describe('after SIGKILL the next run recovers', () => {
   test('killed half-way through the commit: the folder is mixed, recovery restores the old output, the next run completes', async () => {
     const base = await baseWithA();
