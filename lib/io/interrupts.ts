@@ -46,11 +46,3 @@ export function trapInterrupts(signals: readonly NodeJS.Signals[] = TRAPPED_SIGN
     },
   };
 }
-
-/** Thrown at a checkpoint when a signal was caught; the writer has undone or not begun its changes. */
-export class Interrupted extends Error {
-  constructor(readonly signal: NodeJS.Signals) {
-    super(`interrupted by ${signal}`);
-    this.name = 'Interrupted';
-  }
-}

@@ -335,10 +335,6 @@ export class OutputTransaction {
     return this.plan.summary;
   }
 
-  get changes(): number {
-    return this.plan.ops.length;
-  }
-
   private step(name: string): void {
     this.options.onStep?.(name);
   }
