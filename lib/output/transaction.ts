@@ -84,14 +84,35 @@ function exists(p: string): boolean {
   return fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
 }
 
+/** A path a record may list: relative, `/`-separated, inside the folder. */
+function isSafeRelative(p: string): boolean {
+  return !p.includes('\\') && p.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+}
+
 function readRecord(dir: string): Set<string> {
+  const file = path.join(dir, OWNERSHIP_RECORD);
   let text: string;
   try {
-    text = fs.readFileSync(path.join(dir, OWNERSHIP_RECORD), 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
     return new Set();
   }
-  return new Set(text.split('\n').filter((l) => l !== '' && !l.startsWith('#')));
+  const paths = new Set<string>();
+  text.split('\n').forEach((l, i) => {
+    if (l === '' || l.startsWith('#')) return;
+    if (!isSafeRelative(l)) throw new OwnershipError(`${file}:${i + 1}: "${l}" is not a path inside the folder; the record was edited by hand? Nothing was changed.`);
+    paths.add(l);
+  });
+  return paths;
+}
+
+/** True when every folder between `dir` and `rel` exists as a real folder (not a symlink). */
+function underRealFolders(dir: string, rel: string): boolean {
+  const parts = rel.split('/');
+  for (let i = 1; i < parts.length; i++) {
+    if (!fs.lstatSync(path.join(dir, ...parts.slice(0, i)), { throwIfNoEntry: false })?.isDirectory()) return false;
+  }
+  return true;
 }
 
 export function recordText(paths: Iterable<string>): string {
@@ -156,7 +177,9 @@ function plan(base: string, folders: readonly OutputFolder[]): Plan {
     const foreign: string[] = [];
     for (const p of candidates) {
       const target = abs(folder.dir, p);
-      if (!exists(target)) continue;
+      // Not there, or only through a symlink (never followed: in the exclusive folder the link
+      // itself is foreign) or through a file (deleted first if synth's, else foreign).
+      if (!underRealFolders(folder.dir, p) || !exists(target)) continue;
       const content = readIfFile(target);
       present.set(p, content);
       if (record.has(p) && content !== undefined) continue;

@@ -61,6 +61,30 @@ describe('synth deletes only files it owns', () => {
     expect(tree(base)).toEqual(before);
   });
 
+  test('a record that names a path outside its folder is refused, and nothing is deleted', async () => {
+    const base = scratch();
+    const out = path.join(base, 'out');
+    await writeSynthOutput(out, outputFiles('a'), docsFiles('a'));
+    fs.writeFileSync(path.join(base, 'precious.txt'), 'keep\n');
+    fs.appendFileSync(path.join(out, OWNERSHIP_RECORD), '../precious.txt\n');
+    const before = tree(base);
+    await expect(writeSynthOutput(out, outputFiles('b'), docsFiles('b'))).rejects.toThrow(/\.synth-manifest:\d+: "\.\.\/precious\.txt" is not a path inside the folder/);
+    expect(tree(base)).toEqual(before);
+  });
+
+  test('a symlink in the output folder is foreign and never followed', async () => {
+    const base = scratch();
+    const out = path.join(base, 'out');
+    await writeSynthOutput(out, outputFiles('a'), docsFiles('a'));
+    const elsewhere = path.join(base, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.writeFileSync(path.join(elsewhere, 'configmap-0.yaml'), 'not synth\'s\n');
+    fs.rmSync(path.join(out, 'production'), { recursive: true });
+    fs.symlinkSync(elsewhere, path.join(out, 'production'));
+    await expect(writeSynthOutput(out, outputFiles('b'), docsFiles('b'))).rejects.toThrow(/holds 1 file\(s\) synth did not write \(production\)/);
+    expect(fs.readFileSync(path.join(elsewhere, 'configmap-0.yaml'), 'utf8')).toBe('not synth\'s\n');
+  });
+
   test('files already holding exactly what synth writes are adopted (a dist/ from before the record)', async () => {
     const base = scratch();
     const out = path.join(base, 'out');
