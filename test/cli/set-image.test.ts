@@ -110,14 +110,14 @@ describe('set-image <env> <service> <tag>', () => {
     expect(fs.readFileSync(path.join(dir, 'staging.yaml'), 'utf8')).toBe(before);
   });
 
-  test('when the environments are invalid after the edit, the file is restored (exit 1)', () => {
+  test('when the environments would be invalid after the edit: the file is not written (exit 1)', () => {
     // production.yaml is broken; the staging edit itself is fine, but the re-validation fails.
     const dir = environmentsCopy({ 'production.yaml': (t) => t.replace('replicas: 10', 'replicas: -10') });
     const file = path.join(dir, 'staging.yaml');
     const before = fs.readFileSync(file, 'utf8');
     const r = cli('set-image', 'staging', 'auth-service', SHA, '--environments-dir', dir);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/staging\.yaml was restored[\s\S]*production\.yaml:\d+: services\.exam-service\.replicas/);
+    expect(r.err).toMatch(/staging\.yaml was not changed[\s\S]*production\.yaml:\d+: services\.exam-service\.replicas/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 

@@ -2,15 +2,21 @@
  * `set-image <env> <service> <tag>`: bumps one service's image tag in environments/<env>.yaml.
  * Only the tag's characters change: the file is edited at the tag's source position (found with
  * the yaml Document API), so comments, blank lines, key order and flow-style maps stay exactly as
- * they were. The result is schema-checked before it is written and the whole set of environments
- * is re-validated after; a failure leaves the file as it was.
+ * they were. The edit is a read-modify-write under the file's lock (lib/io/atomic-file.ts): the
+ * new text is schema-checked and the whole set of environments re-validated with it in memory,
+ * then it replaces the file atomically (temporary file, fsync, rename). A failure at any point
+ * leaves the file as it was, and parallel runs wait for each other, so no update is lost.
+ *
+ * A file that uses YAML anchors or aliases is refused (file:line): through an alias, one edit
+ * would silently change every other user of the value (docs/decisions.md).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Argument, Command } from 'commander';
-import { Scalar, isScalar, parse, parseDocument } from 'yaml';
+import { LineCounter, Scalar, isAlias, isScalar, parse, parseDocument, visit } from 'yaml';
 import type { ServiceName } from '../../config/catalog';
 import { ConfigError, loadEnvironments, parseEnvironmentFile, readEnvironmentText } from '../../config/load';
+import { updateFileAtomic } from '../../io/atomic-file';
 import { EnvironmentName, environmentSchema } from '../../config/schema';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
@@ -34,10 +40,28 @@ export function environmentFile(dir: string, env: EnvironmentName): { file: stri
   }
 }
 
+/** Undefined when the document has no anchor or alias; otherwise `file:line: ...` naming the first one. */
+export function aliasProblem(text: string, file: string): string | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  let found: { line: number; what: string } | undefined;
+  visit(doc, (_key, node) => {
+    const anchor = isAlias(node) ? `alias *${node.source}` : (node as { anchor?: string }).anchor ? `anchor &${(node as { anchor?: string }).anchor}` : undefined;
+    if (anchor === undefined) return undefined;
+    const range = (node as { range?: [number, number, number] }).range;
+    found = { line: range ? lineCounter.linePos(range[0]).line : 0, what: anchor };
+    return visit.BREAK;
+  });
+  if (found === undefined) return undefined;
+  return `${file}:${found.line}: ${found.what}: YAML anchors and aliases are not supported in environment files (an edit through an alias would change every other user of the value); write each value out`;
+}
+
 /** The tag scalar of a service, with its source range. */
 function tagNode(text: string, file: string, service: ServiceName): Scalar {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  const alias = aliasProblem(text, file);
+  if (alias !== undefined) throw new UsageError(alias);
   const node = doc.getIn(['services', service, 'tag'], true);
   if (!isScalar(node) || node.range === undefined || node.range === null) {
     throw new UsageError(`${file}: services.${service}.tag: not found; expected a scalar tag under services.${service}`);
@@ -71,28 +95,33 @@ export interface SetImageResult {
   readonly changed: boolean;
 }
 
-/** Validates the arguments, edits the file, and re-validates every environment. */
+/**
+ * Validates the arguments, and edits the file under its lock if every environment is still valid
+ * with the edit. Throws UsageError (bad arguments or file) or ConfigError (the edit would make the
+ * environments invalid); either way the file is unchanged.
+ */
 export function setImage(dir: string, env: EnvironmentName, service: ServiceName, tag: string): SetImageResult {
   const problem = tagProblem(tag);
   if (problem !== undefined) throw new UsageError(`invalid tag "${tag}": ${problem}`);
-  const { file, text } = environmentFile(dir, env);
-  const previous = String(tagNode(text, file, service).value);
-  if (previous === tag) return { file, previous, changed: false };
-  const next = replaceTag(text, file, service, tag);
-  try {
-    parseEnvironmentFile(file, next);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`${file} would be invalid after the edit; not written:\n${err.message}`);
-    throw err;
-  }
-  fs.writeFileSync(file, next);
-  try {
-    loadEnvironments(dir);
-  } catch (err) {
-    fs.writeFileSync(file, text);
-    throw err;
-  }
-  return { file, previous, changed: true };
+  const { file } = environmentFile(dir, env);
+  let previous = '';
+  let changed = false;
+  updateFileAtomic(file, (text) => {
+    if (text === undefined) throw new UsageError(`${file}: not found; expected the ${env} environment file`);
+    previous = String(tagNode(text, file, service).value);
+    if (previous === tag) return undefined;
+    const next = replaceTag(text, file, service, tag);
+    try {
+      parseEnvironmentFile(file, next);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(`${file} would be invalid after the edit; not written:\n${err.message}`);
+      throw err;
+    }
+    loadEnvironments(dir, new Map([[file, next]]));
+    changed = true;
+    return next;
+  });
+  return { file, previous, changed };
 }
 
 export function registerSetImage(program: Command, ctx: CliContext): void {
@@ -110,7 +139,7 @@ export function registerSetImage(program: Command, ctx: CliContext): void {
           result = setImage(opts.environmentsDir, env, service, tag);
         } catch (err) {
           if (err instanceof ConfigError) {
-            ctx.io.err(line(`error: the environments are invalid after the edit; ${env}.yaml was restored:\n${err.message}`));
+            ctx.io.err(line(`error: the environments would be invalid after the edit; ${env}.yaml was not changed:\n${err.message}`));
             ctx.exitCode = EXIT_CHECK_FAILED;
             return;
           }
