@@ -31,6 +31,7 @@ import {
 import { applicationNotificationAnnotations } from '../config/notifications';
 import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import { Environment } from '../config/load';
+import type { EnvironmentName } from '../config/schema';
 import { SECURITY_NAMESPACE } from '../config/namespaces';
 import type { NotificationTarget } from '../config/notifications';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
@@ -243,8 +244,8 @@ export class ArgoCdChart extends OutputChart {
     // environment's Application is frozen during its sessions, and every Application of the
     // other projects (each can change every environment) during the sessions of any of them.
     const calendar = props.environments[0]?.calendar;
-    const freeze = (envs: readonly Environment[], applications: readonly string[]) =>
-      calendar === undefined ? [] : examSessionWindows(calendar, envs.map((e) => e.name), applications, props.longestReleaseSeconds);
+    const freeze = (applications: readonly string[] | ((envs: readonly EnvironmentName[]) => readonly string[])) =>
+      calendar === undefined ? [] : examSessionWindows(calendar, deployed.map((e) => e.name), applications, props.longestReleaseSeconds);
     const projects: ArgoCdProject[] = [];
     if (environments !== undefined) {
       projects.push(
@@ -257,7 +258,7 @@ export class ArgoCdChart extends OutputChart {
           clusterResources: whitelist(PROJECT_NAME, environments.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
           namespacedResources: whitelist(PROJECT_NAME, environments.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
           roles: PROJECT_ROLES,
-          syncWindows: deployed.flatMap((e) => freeze([e], [applicationName(e.name)])),
+          syncWindows: freeze((envs) => envs.map(applicationName)),
           warnOnOrphans: true,
         }),
       );
@@ -272,7 +273,7 @@ export class ArgoCdChart extends OutputChart {
         clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
         namespacedResources: whitelist(PLATFORM_PROJECT_NAME, platform.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
         roles: PROJECT_ROLES,
-        syncWindows: freeze(deployed, EVERY_APPLICATION),
+        syncWindows: freeze(EVERY_APPLICATION),
         warnOnOrphans: true,
       }),
     );
@@ -289,7 +290,7 @@ export class ArgoCdChart extends OutputChart {
           { group: 'argoproj.io', kind: 'AppProject' },
         ],
         roles: PROJECT_ROLES,
-        syncWindows: freeze(deployed, EVERY_APPLICATION),
+        syncWindows: freeze(EVERY_APPLICATION),
       }),
     );
     this.projects = projects;

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/load';
 import { CliContext, CliIo, EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PROCESS_IO, UsageError, line } from './context';
+import { registerCalendar } from './commands/calendar';
 import { registerDiff } from './commands/diff';
 import { registerEnvForBranch } from './commands/env-for-branch';
 import { registerGetImage } from './commands/get-image';
@@ -32,6 +33,7 @@ export function buildProgram(ctx: CliContext): Command {
   registerGetImage(program, ctx);
   registerEnvForBranch(program, ctx);
   registerRollouts(program, ctx);
+  registerCalendar(program, ctx);
   registerPolarisConfig(program, ctx);
   return program;
 }

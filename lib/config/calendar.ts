@@ -330,3 +330,32 @@ export function resolveCalendar(file: CalendarFile, where: (path: readonly (stri
   }
   return { calendar, problems };
 }
+
+/** An Argo CD sync window as an AppProject holds it (the fields this file reads). */
+export interface WindowLike {
+  readonly schedule: string;
+  readonly duration: string;
+  readonly timeZone?: string;
+  readonly applications?: readonly string[];
+  readonly description?: string;
+}
+
+/** The spans [open, close) of a window that overlap [from, until), as Argo CD evaluates it (robfig/cron in its zone). */
+export function windowSpans(window: WindowLike, from: Date, until: Date): { open: Date; close: Date }[] {
+  const minutes = durationMinutes(window.duration);
+  if (minutes === undefined) throw new Error(`sync window "${window.schedule}": duration "${window.duration}" is not in hours and minutes`);
+  const ms = minutes * 60_000;
+  return parseCron(window.schedule, window.timeZone ?? 'UTC')
+    .runsBetween(new Date(from.getTime() - ms), until)
+    .map((open) => ({ open, close: new Date(open.getTime() + ms) }))
+    .filter((s) => s.close > from);
+}
+
+/** The first of `windows` open at `at`, or undefined. */
+export function openWindowAt<W extends WindowLike>(windows: readonly W[], at: Date): { window: W; open: Date; close: Date } | undefined {
+  for (const window of windows) {
+    const span = windowSpans(window, at, new Date(at.getTime() + 1)).find((s) => s.open <= at && at < s.close);
+    if (span !== undefined) return { window, ...span };
+  }
+  return undefined;
+}

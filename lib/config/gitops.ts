@@ -233,9 +233,10 @@ export function freezeLeadMinutes(calendar: Pick<ExamCalendar, 'warmUpMinutes'>,
  * The deny windows that keep automatic syncs away from the exam sessions of `environments`, derived
  * from the exam calendar (environments/calendar.yaml; there is no other copy): one window per
  * session start cron (a dated session has one per date), opening `freezeLeadMinutes` before the
- * start and closing the calendar's cool-down after the end, in the session's time zone. EVERY
+ * start and closing the calendar's cool-down after the end, in the session's time zone (one
+ * window per session: Argo CD refuses two with the same schedule and duration). EVERY
  * AppProject uses it (a window belongs to a project and covers only its Applications): with
- * the production Applications' names in `exam-system`, and with EVERY_APPLICATION in each
+ * the names of the Applications of the session's environments in `exam-system`, and with EVERY_APPLICATION in each
  * project whose Applications can change production (the platform, the root's bootstrap
  * project, the add-ons). `manualSync: true`: the emergency path stays open, a person with the
  * project's `delivery` role may still sync (a kill-switch flip, a fix) and abort a Rollout.
@@ -243,7 +244,7 @@ export function freezeLeadMinutes(calendar: Pick<ExamCalendar, 'warmUpMinutes'>,
 export function examSessionWindows(
   calendar: ExamCalendar,
   environments: readonly EnvironmentName[],
-  applications: readonly string[],
+  applications: readonly string[] | ((environments: readonly EnvironmentName[]) => readonly string[]),
   longestReleaseSeconds: number,
 ): SyncWindowSpec[] {
   const lead = freezeLeadMinutes(calendar, longestReleaseSeconds);
@@ -253,14 +254,15 @@ export function examSessionWindows(
       const minutes = lead + s.durationMinutes + calendar.coolDownMinutes;
       // The close must stay on the start's day too: Argo CD adds the duration to the opening.
       sessionCrons(s, s.durationMinutes + calendar.coolDownMinutes - 1);
+      const frozen = s.environments.filter((e) => environments.includes(e));
       return sessionCrons(s, -lead).map((schedule, i) => ({
         kind: 'deny' as const,
         schedule,
         duration: goDuration(minutes),
         timeZone: s.timeZone,
-        applications,
+        applications: typeof applications === 'function' ? applications(frozen) : applications,
         manualSync: true,
-        description: `exam session ${s.name} (${s.startTexts[i]}, ${goDuration(s.durationMinutes)}, ${s.timeZone}): no automatic sync of ${s.environments.filter((e) => environments.includes(e)).join(', ')} from ${lead} min before to ${calendar.coolDownMinutes} min after`,
+        description: `exam session ${s.name} (${s.startTexts[i]}, ${goDuration(s.durationMinutes)}, ${s.timeZone}): no automatic sync of ${frozen.join(', ')} from ${lead} min before to ${calendar.coolDownMinutes} min after`,
       }));
     });
 }

@@ -61,6 +61,27 @@ describe('plan', () => {
     expect(r.out).toContain('| `data.LOG_LEVEL` | `"INFO"` | `"WARN"` |');
   });
 
+  test('a production change planned inside an exam-session freeze says so; outside one, or for staging, it does not', () => {
+    const envs = environmentsCopy({ 'production.yaml': (t) => t.replace('  LOG_LEVEL: INFO', '  LOG_LEVEL: WARN') });
+    // Monday 2026-09-07, 08:15 in Shanghai: the morning session (08:00-12:00, frozen from 07:30 to 12:30).
+    const during = cli('plan', '--format', 'markdown', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-07T00:15Z');
+    expect(during.out).toMatch(/^> \*\*Exam-session freeze at 2026-09-07 00:15 UTC: Argo CD will not sync these changes automatically/);
+    expect(during.out).toContain('- exam-production (dist/production): exam session morning (cron "0 8 * * 1-6", 4h, Asia/Shanghai)');
+    expect(during.out).toContain('frozen 2026-09-06 23:30 UTC to 2026-09-07 04:30 UTC');
+    expect(during.out).toContain('## Manifest plan');
+    const text = cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-07T04:29Z');
+    expect(text.out).toMatch(/^Exam-session freeze at 2026-09-07 04:29 UTC/);
+    // 12:31 in Shanghai: the cool-down is over.
+    expect(cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-07T04:31Z').out).not.toContain('freeze');
+    // Sunday: no session.
+    expect(cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-06T01:00Z').out).not.toContain('freeze');
+    const staging = environmentsCopy({ 'staging.yaml': (t) => t.replace('  LOG_LEVEL: DEBUG', '  LOG_LEVEL: INFO') });
+    const stagingPlan = cli('plan', '--dist-dir', dist, '--environments-dir', staging, '--at', '2026-09-07T00:15Z');
+    expect(stagingPlan.out).toMatch(/to change/);
+    expect(stagingPlan.out).not.toContain('freeze');
+    expect(cli('plan', '--dist-dir', dist, '--at', 'monday').err).toMatch(/--at monday: expected an ISO 8601 time with a zone/);
+  });
+
   test('bad input: a missing folder, a file that is not a manifest, an unknown format, invalid environments', () => {
     const missing = cli('plan', '--dist-dir', path.join(dist, 'nope'));
     expect(missing.code).toBe(2);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { parseAllDocuments } from 'yaml';
+import { formatFreezeNotice, freezesOfPlan } from '../../analysis/freeze';
 import { PlanInput, formatPlanMarkdown, formatPlanText, isEmptyPlan, planObjects } from '../../analysis/plan';
 import { ConfigError } from '../../config/load';
 import type { KubeObject } from '../../output/render';
@@ -56,6 +57,8 @@ export interface PlanOptions {
   readonly format: PlanFormat;
   /** How the compared folder is named in the output. @default the folder's base name */
   readonly label?: string;
+  /** When the change would merge: a change landing in an exam-session freeze says so. @default no freeze check */
+  readonly at?: Date;
 }
 
 /** Synthesizes in memory, compares with `distDir`, and returns the report and whether anything differs. */
@@ -70,8 +73,23 @@ export function runPlan(options: PlanOptions): { readonly report: string; readon
   }
   const plan = planObjects(committed, fresh);
   const label = options.label ?? `${path.basename(options.distDir)}/`;
-  const report = options.format === 'markdown' ? formatPlanMarkdown(plan, label) : formatPlanText(plan, label);
+  const body = options.format === 'markdown' ? formatPlanMarkdown(plan, label) : formatPlanText(plan, label);
+  const freezes = options.at === undefined ? [] : freezesOfPlan(plan, fresh.map((f) => f.object), options.at);
+  const report = formatFreezeNotice(freezes, options.at ?? new Date(0), options.format === 'markdown') + body;
   return { report, differs: !isEmptyPlan(plan) };
+}
+
+/** An ISO 8601 instant with a zone (`Z` or an offset); anything else is a usage error. */
+export function parseInstant(text: string): Date {
+  const d = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) ? new Date(text) : undefined;
+  if (d === undefined || Number.isNaN(d.getTime())) throw new UsageError(`--at ${text}: expected an ISO 8601 time with a zone, e.g. 2026-09-07T00:30Z`);
+  return d;
+}
+
+/** The CLI's default `--at`: the clock (the plan of a pull request opened now). */
+function now(): Date {
+  // eslint-disable-next-line no-restricted-syntax -- the freeze notice is about the moment the plan is made; synth never reads the clock
+  return new Date();
 }
 
 export function registerPlan(program: Command, ctx: CliContext): void {
@@ -83,9 +101,11 @@ export function registerPlan(program: Command, ctx: CliContext): void {
       .addOption(new Option('--exit-code', 'exit with 1 when there are differences'))
       .addOption(new Option('--dist-dir <dir>', 'the manifests to compare with, e.g. the base branch\'s dist/').default(DEFAULT_DIST_DIR, 'the repository\'s dist/'))
       .addOption(new Option('--label <text>', 'how the compared manifests are named in the output'))
+      .addOption(new Option('--at <time>', 'when the change would merge (ISO 8601, e.g. 2026-09-07T00:30Z): changes landing in an exam-session freeze say so').default(undefined, 'now'))
       .addOption(environmentsDirOption())
-      .action((opts: { format: PlanFormat; exitCode?: boolean; distDir: string; label?: string; environmentsDir: string }) => {
-        const { report, differs } = runPlan({ environmentsDir: opts.environmentsDir, distDir: opts.distDir, format: opts.format, label: opts.label });
+      .action((opts: { format: PlanFormat; exitCode?: boolean; distDir: string; label?: string; at?: string; environmentsDir: string }) => {
+        const at = opts.at === undefined ? now() : parseInstant(opts.at);
+        const { report, differs } = runPlan({ environmentsDir: opts.environmentsDir, distDir: opts.distDir, format: opts.format, label: opts.label, at });
         ctx.io.out(report);
         ctx.exitCode = differs && opts.exitCode === true ? EXIT_CHECK_FAILED : EXIT_OK;
       }),
