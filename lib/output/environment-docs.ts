@@ -8,10 +8,16 @@ import { BRANCH_RULES } from '../config/branches';
 import { SERVICES, ServiceName } from '../config/catalog';
 import type { Environment } from '../config/load';
 import { formatImageRef, parseImageRef } from '../rules/image-ref';
+import { ExamCalendar, calendarOccurrences, localTime, openWindowAt, WindowLike } from '../config/calendar';
+import { PRESCALED_ENVIRONMENTS, sessionCapacities } from '../config/capacity';
+import { applicationName } from '../config/gitops';
 import type { KubeObject } from './render';
 
 /** The environment fields the page uses. */
-export type DocumentedEnvironment = Pick<Environment, 'name' | 'namespace' | 'gitops' | 'services'>;
+export type DocumentedEnvironment = Pick<Environment, 'name' | 'namespace' | 'gitops' | 'services'> & {
+  /** The exam calendar (the same on every environment); the page gains its section when given. */
+  readonly calendar?: ExamCalendar;
+};
 
 type Obj = Record<string, unknown>;
 
@@ -376,5 +382,81 @@ export function renderEnvironmentDocs(envs: readonly DocumentedEnvironment[], ob
   }
   out.push('');
   for (const env of envs) out.push(...environmentSection(env, objects));
+  const calendar = envs.find((e) => e.calendar !== undefined)?.calendar;
+  if (calendar !== undefined) out.push(...calendarSection(calendar, envs, objects));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** The deny windows of the AppProjects that name an environment's Application. */
+function denyWindowsOf(objects: readonly KubeObject[], environment: string): (WindowLike & { kind: string })[] {
+  const app = applicationName(environment as Environment['name']);
+  return objects
+    .filter((o) => o.kind === 'AppProject')
+    .flatMap((p) => ((get(p, 'spec', 'syncWindows') ?? []) as (WindowLike & { kind: string })[]).filter((w) => w.kind === 'deny' && (w.applications ?? []).includes(app)));
+}
+
+function minutesText(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} h` : minutes > 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+}
+
+/**
+ * The exam calendar: its sessions, the replicas production holds for each, the deny windows as
+ * synthesized, and a Mermaid gantt of the reference week written in the calendar (never "next
+ * week": the page must not change with the date).
+ */
+function calendarSection(calendar: ExamCalendar, envs: readonly DocumentedEnvironment[], objects: readonly KubeObject[]): string[] {
+  const prescaled = envs.filter((e) => PRESCALED_ENVIRONMENTS.includes(e.name));
+  const out = [
+    '## Exam calendar',
+    '',
+    `From \`${calendar.file}\`, checked from ${calendar.horizon.from} to ${calendar.horizon.until} (renew it before then). ` +
+      `Production's exam-traffic services are held at the required replicas from ${calendar.warmUpMinutes} min before each session to ${calendar.coolDownMinutes} min after it ` +
+      `(KEDA cron triggers; required = ceil(peak / candidates per replica × ${1 + calendar.headroom}), the per-replica figures are placeholders in the catalog), ` +
+      'and Argo CD syncs nothing automatically from the freeze before each session (the longer of the warm-up and the longest release) to the cool-down after it.',
+    '',
+    `| Session | Time zone | Start | Duration | Peak candidates | Environments | Replicas${prescaled.length > 0 ? ` in ${prescaled.map((e) => e.name).join(', ')}` : ''} |`,
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const s of calendar.sessions) {
+    const replicas = prescaled.flatMap((e) => sessionCapacities(calendar, e.name).filter((c) => c.session.name === s.name).map((c) => `${c.service} ${c.required}`));
+    out.push(`| ${s.name} | ${s.timeZone} | ${s.startText} | ${minutesText(s.durationMinutes)} | ${s.peakCandidates} | ${s.environments.join(', ')} | ${replicas.length > 0 ? replicas.join(', ') : '-'} |`);
+  }
+  out.push('', 'Deny windows (as synthesized into the AppProjects; every project whose Applications can change these environments carries them):', '');
+  out.push('| Applications | Schedule | Duration | Time zone | Manual sync |', '| --- | --- | --- | --- | --- |');
+  const seen = new Set<string>();
+  for (const p of objects.filter((o) => o.kind === 'AppProject')) {
+    for (const w of ((get(p, 'spec', 'syncWindows') ?? []) as (WindowLike & { kind: string; manualSync?: boolean })[]).filter((x) => x.kind === 'deny')) {
+      const row = `| ${code((w.applications ?? []).join(', '))} in ${code(p.metadata.name)} | ${code(w.schedule)} | ${w.duration} | ${w.timeZone ?? 'UTC'} | ${w.manualSync === true ? 'yes' : 'no'} |`;
+      if (!seen.has(row)) out.push(row);
+      seen.add(row);
+    }
+  }
+  out.push(
+    '',
+    'The emergency path stays open during a freeze: a person with the `delivery` role may sync by hand (a kill-switch flag flip, a fix) and abort a Rollout (`manualSync: true`).',
+    '',
+  );
+  const from = new Date(`${calendar.referenceWeek}T00:00:00Z`);
+  const until = new Date(from.getTime() + 7 * 86_400_000);
+  const env = prescaled[0]?.name ?? envs.find((e) => e.gitops !== undefined)?.name;
+  if (env === undefined) return out;
+  const windows = denyWindowsOf(objects, env);
+  const iso = (d: Date) => localTime(d, 'UTC');
+  out.push(`Reference week ${calendar.referenceWeek} in ${env} (UTC):`, '', '```mermaid', 'gantt', `  title Exam sessions in ${env}, week of ${calendar.referenceWeek} (UTC)`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %a %H:%M');
+  for (const s of calendar.sessions.filter((x) => x.environments.includes(env as Environment['name']))) {
+    const runs = calendarOccurrences(calendar, from, until, env as Environment['name']).filter((o) => o.session === s.name);
+    if (runs.length === 0) continue;
+    out.push(`  section ${s.name}`);
+    for (const o of runs) {
+      const day = localTime(o.start, s.timeZone).slice(0, 10);
+      const frozen = openWindowAt(windows, o.start);
+      if (frozen !== undefined) out.push(`  no automatic sync ${day} :crit, ${iso(frozen.open)}, ${iso(frozen.close)}`);
+      if (PRESCALED_ENVIRONMENTS.includes(env as Environment['name'])) {
+        out.push(`  pre-scaled ${day} :active, ${iso(new Date(o.start.getTime() - calendar.warmUpMinutes * 60_000))}, ${iso(new Date(o.end.getTime() + calendar.coolDownMinutes * 60_000))}`);
+      }
+      out.push(`  session ${day} :${iso(o.start)}, ${iso(o.end)}`);
+    }
+  }
+  out.push('```', '');
+  return out;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SERVICE_NAMES } from '../../lib/config/catalog';
+import { calendarOccurrences, localTime } from '../../lib/config/calendar';
 import { sessionFloors } from '../../lib/config/capacity';
 import { renderEnvironmentDocs, serviceRows } from '../../lib/output/environment-docs';
 import type { KubeObject } from '../../lib/output/render';
@@ -95,5 +96,21 @@ describe('docs/environments.md', () => {
 
   test('deterministic: the same input renders the same bytes', () => {
     expect(renderEnvironmentDocs(environments, kubeObjects)).toBe(page);
+  });
+
+  test('the exam calendar: its sessions, the deny windows as synthesized, and a gantt of the reference week written in the calendar', () => {
+    const calendar = environments[0].calendar;
+    expect(page).toContain('## Exam calendar');
+    expect(page).toContain('| morning | Asia/Shanghai | cron "0 8 * * 1-6" | 4 h | 6000 | production | auth-service 5, exam-service 15, question-service 8 |');
+    expect(page).toContain('| `exam-production` in `exam-system` | `30 7 * * 1-6` | 5h | Asia/Shanghai | yes |');
+    const gantt = /```mermaid\ngantt\n([\s\S]*?)```/.exec(page)![1];
+    expect(gantt).toContain(`title Exam sessions in production, week of ${calendar.referenceWeek} (UTC)`);
+    // One session bar per occurrence of the reference week, at its UTC time; each inside its freeze.
+    const from = new Date(`${calendar.referenceWeek}T00:00:00Z`);
+    const runs = calendarOccurrences(calendar, from, new Date(from.getTime() + 7 * 86_400_000), 'production');
+    const bars = [...gantt.matchAll(/^ {2}session \S+ :(\S+ \S+), (\S+ \S+)$/gm)].map((m) => m[1]);
+    expect(bars.sort()).toEqual(runs.map((o) => localTime(o.start, 'UTC')).sort());
+    expect(bars).toHaveLength(12); // Monday to Saturday, morning and afternoon
+    expect([...gantt.matchAll(/:crit, /g)]).toHaveLength(12);
   });
 });
