@@ -6,7 +6,7 @@ import { commonLabels } from './labels';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 /** Sync options Argo CD knows (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/). */
-const KNOWN_SYNC_OPTIONS = new Set([
+export const KNOWN_SYNC_OPTIONS = new Set([
   'Validate',
   'CreateNamespace',
   'PruneLast',
@@ -25,7 +25,8 @@ export interface IgnoredFields {
   readonly group: string;
   readonly kind: string;
   readonly name: string;
-  readonly namespace: string;
+  /** Omitted for a cluster-scoped object. */
+  readonly namespace?: string;
   /** JSON pointers (RFC 6901) of the ignored fields. */
   readonly jsonPointers: readonly string[];
 }
@@ -45,16 +46,44 @@ export interface SyncRetry {
   readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
 }
 
+/** A Helm chart as an Application's source (instead of a folder of plain manifests). */
+export interface HelmChartSource {
+  /** The chart's name in the repository. */
+  readonly chart: string;
+  /** The Helm release name. */
+  readonly releaseName: string;
+  /** The values, written into the Application as `helm.valuesObject`. */
+  readonly values: object;
+}
+
+/** Labels and annotations of the namespace Argo CD creates (with CreateNamespace=true). */
+export interface ManagedNamespaceMetadata {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 export interface ArgoCdApplicationProps {
   readonly name: string;
   /** Argo CD's namespace. */
   readonly namespace: string;
   readonly project: string;
   readonly repoUrl: string;
-  /** A branch name (never a pattern: Argo CD follows one branch). */
+  /** A branch name, a tag, or with `helm` the exact chart version (never a pattern or range). */
   readonly targetRevision: string;
-  /** The folder of plain manifests, e.g. `dist/production`. */
-  readonly path: string;
+  /** The folder of plain manifests, e.g. `dist/production`. Required unless `helm` is set. */
+  readonly path?: string;
+  /**
+   * Deploy a Helm chart from `repoUrl` (a chart repository, or an OCI registry written without
+   * `oci://`) instead of a folder.
+   * @default none: the source is the folder `path`
+   */
+  readonly helm?: HelmChartSource;
+  /**
+   * Labels and annotations of the destination namespace, which the Application then creates
+   * (pair with the sync option CreateNamespace=true).
+   * @default none
+   */
+  readonly managedNamespaceMetadata?: ManagedNamespaceMetadata;
   /** Read sub-folders too. @default false */
   readonly recurse?: boolean;
   /** The in-cluster API server URL. */
@@ -86,7 +115,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** An Argo CD Application over one folder of plain manifests in git, with an explicit sync policy. */
 export class ArgoCdApplication extends Construct {
   public readonly name: string;
-  public readonly path: string;
+  /** The folder it syncs, or undefined for a Helm chart. */
+  public readonly path: string | undefined;
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
@@ -95,8 +125,19 @@ export class ArgoCdApplication extends Construct {
     };
     if (!DNS_LABEL.test(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
     if (props.project === '' || props.project === 'default') fail(`project "${props.project}"`, 'a project of our own, not Argo CD\'s open default');
-    if (/[*?[\]]/.test(props.targetRevision) || props.targetRevision === '') fail(`targetRevision "${props.targetRevision}" is empty or a pattern`, 'one branch name');
-    if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(props.path)) fail(`path "${props.path}"`, 'a relative folder such as dist/production');
+    if (/[*?[\]^~><=|, ]/.test(props.targetRevision) || props.targetRevision === '') {
+      fail(`targetRevision "${props.targetRevision}" is empty, a pattern or a range`, props.helm ? 'one exact chart version' : 'one branch or tag name');
+    }
+    if (props.helm !== undefined) {
+      if (props.path !== undefined) fail('both a path and a Helm chart', 'one source');
+      if (!DNS_LABEL.test(props.helm.chart)) fail(`chart "${props.helm.chart}"`, 'a chart name');
+      if (!DNS_LABEL.test(props.helm.releaseName)) fail(`release name "${props.helm.releaseName}"`, 'a Kubernetes name');
+    } else if (props.path === undefined || !/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(props.path)) {
+      fail(`path "${props.path ?? ''}"`, 'a relative folder such as dist/production');
+    }
+    if (props.managedNamespaceMetadata !== undefined && !(props.syncOptions ?? []).includes('CreateNamespace=true')) {
+      fail('managedNamespaceMetadata without the sync option CreateNamespace=true', 'CreateNamespace=true (Argo CD applies the metadata only to a namespace it creates)');
+    }
     if (!DNS_LABEL.test(props.destinationNamespace)) fail(`destination namespace "${props.destinationNamespace}"`, 'one namespace name');
     for (const option of props.syncOptions ?? []) {
       const [key, value, extra] = option.split('=');
@@ -121,18 +162,29 @@ export class ArgoCdApplication extends Construct {
       },
       spec: {
         project: props.project,
-        source: {
-          repoUrl: props.repoUrl,
-          targetRevision: props.targetRevision,
-          path: props.path,
-          directory: { recurse: props.recurse ?? false },
-        },
+        source: props.helm
+          ? {
+              repoUrl: props.repoUrl,
+              chart: props.helm.chart,
+              targetRevision: props.targetRevision,
+              // Helm test hooks have no Argo CD equivalent (docs/user-guide/helm.md, "Helm --skip-tests").
+              helm: { releaseName: props.helm.releaseName, valuesObject: props.helm.values, skipTests: true },
+            }
+          : {
+              repoUrl: props.repoUrl,
+              targetRevision: props.targetRevision,
+              path: props.path,
+              directory: { recurse: props.recurse ?? false },
+            },
         destination: { server: props.server, namespace: props.destinationNamespace },
         syncPolicy: {
           automated: { enabled: props.automated.enabled, prune: props.automated.prune, selfHeal: props.automated.selfHeal },
           syncOptions: props.syncOptions && props.syncOptions.length > 0 ? [...props.syncOptions] : undefined,
           retry: props.retry
             ? { limit: props.retry.limit, backoff: { duration: props.retry.backoff.duration, factor: props.retry.backoff.factor, maxDuration: props.retry.backoff.maxDuration } }
+            : undefined,
+          managedNamespaceMetadata: props.managedNamespaceMetadata
+            ? { labels: props.managedNamespaceMetadata.labels && { ...props.managedNamespaceMetadata.labels }, annotations: props.managedNamespaceMetadata.annotations && { ...props.managedNamespaceMetadata.annotations } }
             : undefined,
         },
         ignoreDifferences:
