@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { AddonsChart } from './charts/addons-chart';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
 import { PlatformChart } from './charts/platform-chart';
@@ -15,6 +16,7 @@ export function buildApp(envs: readonly Environment[]): App {
   new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
+  new AddonsChart(app);
   new ArgoCdBootstrapChart(app, { apps: argocd });
   applySyncWaves(app);
   return app;

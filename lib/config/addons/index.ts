@@ -198,3 +198,27 @@ export function applicationWave(application: string): number {
   }
   return found.wave;
 }
+
+export interface AddonSyncOption {
+  readonly option: string;
+  readonly reason: string;
+}
+
+/** The sync options of every add-on Application, each on purpose. */
+export const ADDON_SYNC_OPTIONS: readonly AddonSyncOption[] = [
+  {
+    option: 'ServerSideApply=true',
+    reason:
+      "large CRDs (Prometheus, Alertmanager, Kyverno's policies, Envoy Gateway's) exceed the 256 KiB last-applied annotation of client-side apply; server-side apply has no such annotation and leaves fields other managers own (webhook CA bundles) alone",
+  },
+  { option: 'PruneLast=true', reason: 'objects removed from a chart are deleted after the new ones are healthy' },
+  { option: 'ApplyOutOfSyncOnly=true', reason: 'a values change applies the objects it changes, not the whole chart' },
+  { option: 'RespectIgnoreDifferences=true', reason: 'a sync keeps the fields ignoreDifferences names (e.g. the generated Grafana admin password)' },
+  { option: 'FailOnSharedResource=true', reason: 'a sync fails instead of taking over an object another Application manages' },
+];
+
+/**
+ * Add-ons sync and heal automatically but never prune: a chart upgrade that drops a CRD
+ * would delete every object of that kind in the cluster, so a person prunes add-ons by hand.
+ */
+export const ADDON_AUTOMATED = { enabled: true, prune: false, selfHeal: true } as const;
