@@ -5,7 +5,8 @@
  */
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
-import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { ENVIRONMENTS_WAVE_KEY, applicationWave } from '../../lib/config/addons';
+import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_APPLICATION_NAME, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
@@ -41,8 +42,11 @@ const groupOf = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.sp
 const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
 
 const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${folder}/`));
-const applications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
 const appSpec = (a: KubeObject) => a.spec as ApplicationSpec;
+/** Every Application the root syncs: the exam system's and the add-ons' (test/output/addons.test.ts). */
+const allApplications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
+/** The exam system's Applications (project exam-system), which sync folders of dist/. */
+const applications = allApplications.filter((a) => appSpec(a).project === 'exam-system');
 const app = (name: string) => applications.find((a) => a.metadata.name === name)!;
 const project = inFolder('argocd').find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'exam-system')!.object;
 const projectSpec = project.spec as ProjectSpec;
@@ -274,7 +278,7 @@ describe('the root Application', () => {
   test('bootstraps the rest: it syncs the folder that holds the project and the Applications, with the resources finalizer', () => {
     expect(finalizersOf(root)).toEqual([RESOURCES_FINALIZER]);
     expect(rootSpec.source).toMatchObject({ repoURL: REPO_URL, path: 'dist/argocd', targetRevision: 'main' });
-    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual(['AppProject', ...applications.map(() => 'Application')].sort());
+    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual(['AppProject', 'AppProject', ...allApplications.map(() => 'Application')].sort());
     expect(rootSpec.syncPolicy.automated).toMatchObject({ enabled: true, prune: true, selfHeal: true });
   });
 
@@ -290,8 +294,14 @@ describe('the root Application', () => {
 });
 
 describe('sync waves', () => {
-  test('every object carries the wave of its kind', () => {
-    for (const o of objects) expect([id(o.object), o.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([id(o.object), String(syncWaveOf(o.object.kind))]);
+  test('every object carries the wave of its kind; an Application the root syncs, its wave among Applications', () => {
+    for (const o of objects) {
+      const expected =
+        o.path.startsWith('argocd/') && o.object.kind === 'Application'
+          ? applicationWave(appSpec(o.object).project === 'exam-system' && o.object.metadata.name !== PLATFORM_APPLICATION_NAME ? ENVIRONMENTS_WAVE_KEY : o.object.metadata.name)
+          : syncWaveOf(o.object.kind);
+      expect([id(o.object), o.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([id(o.object), String(expected)]);
+    }
   });
 
   test('in each Application, Namespaces, ConfigMaps, ExternalSecrets and AnalysisTemplates come before every workload', () => {
