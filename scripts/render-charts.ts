@@ -78,8 +78,8 @@ export function gitFolder(cache: string, addon: AddonSpec): string {
 export function pullCommands(cache: string): string[] {
   return ADDONS.map((a) => {
     if (a.source.type === 'git') {
-      const dir = path.dirname(path.dirname(gitFolder(cache, a).replace(a.source.git.path, 'x')));
-      return `git clone --depth 1 --branch ${a.source.git.revision} ${a.source.git.repoURL} ${path.join(dir, path.basename(path.dirname(gitFolder(cache, a).replace(a.source.git.path, 'x/y'))))}`;
+      const { repoURL, revision } = a.source.git;
+      return `git clone --depth 1 --branch ${revision} ${repoURL} ${path.join(cache, `${path.basename(repoURL).replace(/\.git$/, '')}-${revision}`)}`;
     }
     const { repoURL, chart, version } = a.source.chart;
     return repoURL.startsWith('https://')
