@@ -13,7 +13,12 @@ export function buildApp(envs: readonly Environment[]): App {
     // An environment without gitops is not synced: its folder carries its own Namespace.
     new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   }
-  new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
+  const production = envs.find((e) => e.name === 'production');
+  new PlatformChart(app, {
+    watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace),
+    // The platform's secrets live in production's AWS region.
+    secretsRegion: production?.config.AWS_REGION,
+  });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
   new AddonsChart(app);

@@ -9,7 +9,7 @@
  *    lists its properties rejects any other property, as the API server's strict field
  *    validation and CRD pruning do) and stripped of descriptions.
  *
- *  - imports/schemas/k8s-api.json: every apiVersion/kind of the Kubernetes 1.28 API (the core
+ *  - imports/schemas/api-surface/k8s-1.28.json: every apiVersion/kind of the Kubernetes 1.28 API (the core
  *    surface the API closure test admits without an add-on);
  *  - imports/schemas/values/<chart>.json: the values.schema.json an add-on chart publishes at
  *    its pinned version (CHARTS in lib/config/versions.ts), which test/ validates our values against.
@@ -274,7 +274,8 @@ async function main(): Promise<void> {
       served.add(`${gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`}/${gvk.kind}`);
     }
   }
-  writeJson(path.join(schemaDir, 'k8s-api.json'), { kubernetesVersion: '1.28.0', kinds: [...served].sort() });
+  fs.mkdirSync(path.join(schemaDir, 'api-surface'), { recursive: true });
+  writeJson(path.join(schemaDir, 'api-surface', 'k8s-1.28.json'), { kubernetesVersion: '1.28.0', kinds: [...served].sort() });
 
   // The add-on charts' published values schemas.
   const valuesDir = arg('--values-schemas');

@@ -29,7 +29,7 @@ export interface AppliedKind {
 }
 
 export interface ClosureInput {
-  /** `apps/v1/Deployment` strings of the 1.28 API (imports/schemas/k8s-api.json). */
+  /** `apps/v1/Deployment` strings of the 1.28 API (imports/schemas/api-surface/k8s-1.28.json). */
   readonly coreKinds: ReadonlySet<string>;
   /** Core kinds the target minor serves beyond 1.28 (e.g. admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy, GA in 1.30). */
   readonly targetCoreKinds: ReadonlySet<string>;

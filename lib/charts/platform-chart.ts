@@ -3,6 +3,8 @@ import { policyExceptionReason } from '../config/policy-exceptions';
 import { FALCO_IMAGE } from '../config/versions';
 import { AppNamespace } from '../constructs/app-namespace';
 import { Falco } from '../constructs/falco';
+import { NamespaceExternalSecret } from '../constructs/namespace-external-secret';
+import { FALCOSIDEKICK_SLACK_REMOTE, FALCOSIDEKICK_SLACK_SECRET } from '../config/addons/falcosidekick';
 import { OutputChart } from './output-chart';
 
 /** The namespace of the runtime security platform (seed §6.2). */
@@ -31,6 +33,11 @@ export interface PlatformChartProps {
    */
   readonly httpOutputUrl?: string;
   /**
+   * AWS region of the platform's Secrets Manager, for falcosidekick's Slack webhook Secret.
+   * @default none: no Secret is made (falcosidekick then has no Slack output)
+   */
+  readonly secretsRegion?: string;
+  /**
    * Folder under dist/ for the Namespace.
    * @default platform/cluster
    */
@@ -54,5 +61,15 @@ export class PlatformChart extends OutputChart {
       alertmanagerUrl: props.alertmanagerUrl,
       httpOutputUrl: props.httpOutputUrl,
     });
+    if (props.secretsRegion !== undefined) {
+      // falcosidekick (an add-on, lib/config/addons/falcosidekick.ts) reads its Slack webhook from this Secret.
+      new NamespaceExternalSecret(this, 'falcosidekick-slack', {
+        namespace: SECURITY_NAMESPACE,
+        secretName: FALCOSIDEKICK_SLACK_SECRET.name,
+        keys: [{ secretKey: FALCOSIDEKICK_SLACK_SECRET.key, remoteKey: FALCOSIDEKICK_SLACK_REMOTE.key, property: FALCOSIDEKICK_SLACK_REMOTE.property }],
+        region: props.secretsRegion,
+        component: 'runtime-security',
+      });
+    }
   }
 }

@@ -43,7 +43,7 @@ const app = (name: string) => applications.find((a) => a.metadata.name === name)
 const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
-const CORE_1_28 = new Set((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'imports', 'schemas', 'k8s-api.json'), 'utf8')) as { kinds: string[] }).kinds);
+const CORE_1_28 = new Set((JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'imports', 'schemas', 'api-surface', 'k8s-1.28.json'), 'utf8')) as { kinds: string[] }).kinds);
 /**
  * Core kinds the target minor serves that 1.28 does not: ValidatingAdmissionPolicy and its
  * binding reached admissionregistration.k8s.io/v1 in Kubernetes 1.30 (the Gateway API's

@@ -101,7 +101,16 @@ describe('secrets come from External Secrets', () => {
       expect(store!.spec.provider.aws!.region).toBe(env.config.AWS_REGION);
       expect(Object.keys(store!.spec.provider.aws!.auth ?? {})).toEqual(['jwt']);
     }
-    expect(stores).toHaveLength(environments.length);
+    expect(stores.filter((s) => s.metadata.labels?.['exam-system.io/environment'] !== undefined)).toHaveLength(environments.length);
+  });
+
+  test("a platform namespace's store serves that namespace only: falcosidekick's Slack webhook in security-system", () => {
+    const platform = stores.filter((s) => s.metadata.labels?.['exam-system.io/environment'] === undefined);
+    expect(platform.map((s) => [s.metadata.name, (s as unknown as StoreJson).spec.conditions])).toEqual([['aws-secrets-manager-security-system', [{ namespaces: ['security-system'] }]]]);
+    expect(Object.keys((platform[0] as unknown as StoreJson).spec.provider.aws!.auth ?? {})).toEqual(['jwt']);
+    const es = externalSecrets.find((e) => e.metadata.name === 'falcosidekick-slack')! as unknown as ExternalSecretJson;
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager-security-system' });
+    expect(es.spec.target).toMatchObject({ name: 'falcosidekick-slack', creationPolicy: 'Owner' });
   });
 
   test('an ExternalSecret can only use a store whose conditions admit its namespace', () => {
