@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildApp } from './app';
+import { ADDON_INVENTORY } from './config/addon-inventory';
+import { renderAddonDocs, renderBootstrapValues } from './output/addon-docs';
 import { renderEnvironmentDocs } from './output/environment-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
@@ -20,6 +22,8 @@ export interface SynthResult {
   readonly files: readonly OutputFile[];
   /** docs/environments.md, rendered from the same objects. */
   readonly docs: string;
+  /** Further generated files under docs/ (path relative to docs/): the add-on order, the bootstrap values. */
+  readonly extraDocs: readonly OutputFile[];
 }
 
 /** Where synth writes the docs page for an output folder: `<outDir>/../docs/environments.md`. */
@@ -33,17 +37,23 @@ export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const objects = renderObjects(buildApp(environments));
   const files = objects.map((o) => ({ path: o.path, content: toYaml(o.object) }));
   const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object));
-  return { environments, objects, files, docs };
+  const extraDocs = [
+    { path: 'addons.md', content: renderAddonDocs(objects, ADDON_INVENTORY) },
+    { path: 'bootstrap/argo-cd-values.yaml', content: renderBootstrapValues() },
+  ];
+  return { environments, objects, files, docs, extraDocs };
 }
 
 /** Synthesizes into `outDir`; on any error nothing in `outDir` changes. Returns the exit code. */
 export function synthToDisk(outDir: string, options: SynthOptions = {}): number {
   try {
-    const { files, docs } = synthInMemory(options);
+    const { files, docs, extraDocs } = synthInMemory(options);
     const summary = writeDistAtomically(outDir, files);
     const docsFile = docsFileFor(outDir);
-    fs.mkdirSync(path.dirname(docsFile), { recursive: true });
-    if (!fs.existsSync(docsFile) || fs.readFileSync(docsFile, 'utf8') !== docs) fs.writeFileSync(docsFile, docs);
+    for (const [file, content] of [[docsFile, docs], ...extraDocs.map((d) => [path.join(path.dirname(docsFile), d.path), d.content])]) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      if (!fs.existsSync(file) || fs.readFileSync(file, 'utf8') !== content) fs.writeFileSync(file, content);
+    }
     console.log(
       `synthesized ${files.length} manifests into ${outDir}/ (${summary.written} written, ${summary.deleted} deleted, ${summary.unchanged} unchanged)`,
     );
