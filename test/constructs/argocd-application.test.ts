@@ -67,15 +67,38 @@ describe('ArgoCdApplication', () => {
 
   test.each<[string, Partial<ArgoCdApplicationProps>, RegExp]>([
     ["Argo CD's open default project", { project: 'default' }, /project "default"/],
-    ['a wildcard revision', { targetRevision: 'hotfix/*' }, /targetRevision "hotfix\/\*" is empty or a pattern/],
+    ['a wildcard revision', { targetRevision: 'hotfix/*' }, /targetRevision "hotfix\/\*" is empty, a pattern or a range/],
     ['an absolute path', { path: '/dist/production' }, /path "\/dist\/production"/],
     ['a misspelt sync option', { syncOptions: ['PruneLst=true'] }, /unknown sync option "PruneLst=true"/],
     ['a sync option without value', { syncOptions: ['PruneLast'] }, /unknown sync option "PruneLast"/],
     ['a retry limit of 0', { retry: { limit: 0, backoff: { duration: '5s', factor: 2, maxDuration: '1m' } } }, /retry limit or factor below 1/],
     ['an ignored field that is not a JSON pointer', { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', name: 'web', namespace: 'shop', jsonPointers: ['spec.replicas'] }] }, /malformed JSON pointer/],
     ['a bad destination namespace', { destinationNamespace: 'Shop' }, /destination namespace "Shop"/],
+    ['a chart version range', { path: undefined, targetRevision: '>=1.2.0', helm: { chart: 'web', releaseName: 'web', values: {} } }, /is empty, a pattern or a range; expected one exact chart version/],
+    ['a path and a chart', { helm: { chart: 'web', releaseName: 'web', values: {} } }, /both a path and a Helm chart/],
+    ['neither a path nor a chart', { path: undefined }, /path ""/],
+    ['namespace metadata without CreateNamespace=true', { managedNamespaceMetadata: { labels: { a: 'b' } } }, /managedNamespaceMetadata without the sync option CreateNamespace=true/],
   ])('rejects %s, naming the Application', (_what, props, message) => {
     expect(() => render(props)).toThrow(/^ArgoCdApplication shop-production: /);
     expect(() => render(props)).toThrow(message);
+  });
+
+  test('deploys a pinned Helm chart with typed values, without Helm test hooks, creating its labelled namespace', () => {
+    const app = render({
+      path: undefined,
+      repoUrl: 'quay.io/example/charts',
+      targetRevision: 'v1.2.3',
+      helm: { chart: 'web', releaseName: 'web', values: { replicas: 2, nested: { on: true } } },
+      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      managedNamespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    });
+    expect(app.spec.source).toEqual({
+      repoURL: 'quay.io/example/charts',
+      chart: 'web',
+      targetRevision: 'v1.2.3',
+      helm: { releaseName: 'web', skipTests: true, valuesObject: { replicas: 2, nested: { on: true } } },
+    });
+    expect(app.spec.syncPolicy.managedNamespaceMetadata).toEqual({ labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } });
+    expect(registry.validate(app)).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ describe('the generated add-on docs', () => {
   });
 
   test('the bootstrap values are exactly those the argo-cd Application syncs, so Argo CD takes its install over unchanged', () => {
-    const app = objects.find((o) => o.path === 'argocd/application-argo-cd.yaml')!.object as { spec: { source: { helm: { valuesObject: unknown } } } };
+    const app = objects.find((o) => o.path === 'argocd/application-argo-cd.yaml')!.object as unknown as { spec: { source: { helm: { valuesObject: unknown } } } };
     const bootstrap = parse(extraDocs.find((d) => d.path === 'bootstrap/argo-cd-values.yaml')!.content) as unknown;
     expect(bootstrap).toEqual(app.spec.source.helm.valuesObject);
   });
