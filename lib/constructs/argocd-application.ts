@@ -6,7 +6,7 @@ import { commonLabels } from './labels';
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 
 /** Sync options Argo CD knows (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/). */
-export const KNOWN_SYNC_OPTIONS = new Set([
+const KNOWN_SYNC_OPTIONS = new Set([
   'Validate',
   'CreateNamespace',
   'PruneLast',
