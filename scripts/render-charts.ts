@@ -20,7 +20,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ADDONS, AddonSpec, applicationWave } from '../lib/config/addons';
-import { AddonInventory, AddonInventoryEntry, InventoryCrd, InventoryKind, addonInputDigest, addonSourceId } from '../lib/config/addon-inventory';
+import { CHECKS, CheckId, PolicyObject, runCheck } from '../lib/analysis/workload-policy';
+import { AddonInventory, AddonInventoryEntry, InventoryCrd, InventoryKind, InventoryPodSecurity, addonInputDigest, addonSourceId } from '../lib/config/addon-inventory';
 import { KUBERNETES_VERSION } from '../lib/config/versions';
 import { helmBinary } from './helm';
 
@@ -58,7 +59,7 @@ interface Manifest {
   apiVersion?: string;
   kind?: string;
   metadata?: { name?: string; namespace?: string };
-  spec?: { group?: string; scope?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[] };
+  spec?: { group?: string; scope?: string; names?: { kind?: string }; versions?: { name: string; served?: boolean }[]; [field: string]: unknown };
 }
 
 /** The file `helm pull` writes for a chart: `<chart>-<version>.tgz`. */
@@ -141,6 +142,47 @@ function crdsOf(manifests: readonly Manifest[]): InventoryCrd[] {
     .sort((a, b) => `${a.group}/${a.kind}`.localeCompare(`${b.group}/${b.kind}`, 'en'));
 }
 
+/** The Pod Security Standards checks of lib/analysis/workload-policy.ts ("restricted" includes baseline). */
+const RESTRICTED_CHECKS = (Object.keys(CHECKS) as CheckId[]).filter((id) => CHECKS[id].source === 'Pod Security Standards (restricted)');
+/** The host-access checks that "baseline" makes too (hostPath volumes are checked below). */
+const BASELINE_CHECKS: readonly CheckId[] = ['hostProcess', 'hostNetworkSet', 'hostPIDSet', 'hostIPCSet', 'runAsPrivileged', 'hostPortSet'];
+
+interface PodTemplateJson {
+  spec?: { volumes?: { name: string; hostPath?: unknown }[] };
+}
+
+/** Pod templates of a rendered workload (Deployment, DaemonSet, Job, CronJob...). */
+function podTemplates(m: Manifest): PodTemplateJson[] {
+  const spec = (m as { spec?: { template?: PodTemplateJson; jobTemplate?: { spec?: { template?: PodTemplateJson } } } }).spec;
+  return [spec?.template, spec?.jobTemplate?.spec?.template].filter((t): t is PodTemplateJson => t !== undefined);
+}
+
+/**
+ * Per namespace, what the chart's pods need from Pod Security admission: the restricted checks
+ * they fail, and the baseline (host access) checks they fail, hostPath volumes included.
+ */
+export function podSecurityOf(addon: AddonSpec, manifests: readonly Manifest[]): InventoryPodSecurity[] {
+  const withNamespace = manifests
+    .filter((m) => m.kind !== undefined && m.apiVersion !== undefined)
+    .map((m) => ({ ...m, metadata: { name: m.metadata?.name ?? '', namespace: m.metadata?.namespace ?? addon.namespace } })) as unknown as PolicyObject[];
+  const byNamespace = new Map<string, { restricted: Set<string>; baseline: Set<string> }>();
+  const at = (ns: string) => byNamespace.get(ns) ?? byNamespace.set(ns, { restricted: new Set(), baseline: new Set() }).get(ns)!;
+  for (const m of withNamespace) if (podTemplates(m as unknown as Manifest).length > 0) at(m.metadata.namespace!);
+  for (const id of RESTRICTED_CHECKS) {
+    for (const f of runCheck(id, withNamespace, { productionNamespaces: [], exceptions: [] })) {
+      const ns = f.object.split(' ')[1].split('/')[0];
+      at(ns).restricted.add(id);
+      if (BASELINE_CHECKS.includes(id)) at(ns).baseline.add(id);
+    }
+  }
+  for (const m of withNamespace) {
+    if (podTemplates(m as unknown as Manifest).some((t) => (t.spec?.volumes ?? []).some((v) => v.hostPath !== undefined))) at(m.metadata.namespace!).baseline.add('hostPathVolume');
+  }
+  return [...byNamespace.entries()]
+    .map(([namespace, v]) => ({ namespace, restrictedFindings: [...v.restricted].sort(), baselineFindings: [...v.baseline].sort() }))
+    .sort((a, b) => (a.namespace < b.namespace ? -1 : 1));
+}
+
 /** The inventory entry of one render: pure, so the test can check it on any render. */
 export function inventoryEntry(addon: AddonSpec, manifests: readonly Manifest[], allCrds: readonly InventoryCrd[]): AddonInventoryEntry {
   const crds = crdsOf(manifests);
@@ -163,7 +205,7 @@ export function inventoryEntry(addon: AddonSpec, manifests: readonly Manifest[],
   const objects: InventoryKind[] = [...kinds.values()]
     .map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, namespaced: k.namespaced, count: k.count, namespaces: [...k.namespaces].sort() }))
     .sort((a, b) => `${a.apiVersion} ${a.kind}`.localeCompare(`${b.apiVersion} ${b.kind}`, 'en'));
-  return { source: addonSourceId(addon), kubernetesVersion: KUBERNETES_VERSION, inputDigest: addonInputDigest(addon), crds, objects };
+  return { source: addonSourceId(addon), kubernetesVersion: KUBERNETES_VERSION, inputDigest: addonInputDigest(addon), crds, objects, podSecurity: podSecurityOf(addon, manifests) };
 }
 
 function apiVersionsOf(crds: readonly InventoryCrd[]): string[] {

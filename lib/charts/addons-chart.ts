@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { ADDON_INVENTORY, AddonInventory, inventoryOf } from '../config/addon-inventory';
-import { ADDONS, ADDONS_PROJECT_NAME, ADDON_AUTOMATED, ADDON_SYNC_OPTIONS, AddonSpec, applicationWave } from '../config/addons';
+import { ADDONS, ADDONS_PROJECT_NAME, ADDON_AUTOMATED, ADDON_SYNC_OPTIONS, AddonPodSecurity, AddonSpec, applicationWave } from '../config/addons';
 import { ARGOCD_FOLDER, ARGOCD_NAMESPACE, GroupKind, IN_CLUSTER, SYNC_RETRY, applicationNotificationAnnotations, examSessionWindows } from '../config/gitops';
 import { KUBERNETES_VERSION } from '../config/versions';
 import { ArgoCdApplication } from '../constructs/argocd-application';
@@ -19,6 +19,14 @@ export interface AddonsChartProps {
 function podSecurityVersion(): string {
   const [major, minor] = KUBERNETES_VERSION.split('.');
   return `v${major}.${minor}`;
+}
+
+/** The strictest Pod Security level every add-on pod in the namespace passes, per the render inventory. */
+export function requiredPodSecurity(namespace: string, inventory: AddonInventory): AddonPodSecurity {
+  const found = Object.values(inventory).flatMap((e) => e.podSecurity.filter((p) => p.namespace === namespace));
+  if (found.some((p) => p.baselineFindings.length > 0)) return 'privileged';
+  if (found.some((p) => p.restrictedFindings.length > 0)) return 'baseline';
+  return 'restricted';
 }
 
 function groupOf(apiVersion: string): string {
@@ -79,6 +87,12 @@ export class AddonsChart extends OutputChart {
       repos.add(source.type === 'helm' ? source.chart.repoURL : source.git.repoURL);
       const psa: Record<string, string> = {};
       if (addon.createNamespace !== undefined) {
+        const required = requiredPodSecurity(addon.namespace, inventory);
+        if (addon.createNamespace.enforce !== required) {
+          throw new Error(
+            `AddonsChart: add-on ${addon.name} would create namespace ${addon.namespace} enforcing Pod Security "${addon.createNamespace.enforce}", but its pods (lib/config/addon-inventory.json, podSecurity) pass "${required}" and no stricter level; expected createNamespace.enforce: '${required}'${required === 'restricted' ? '' : ' with its reason'} in lib/config/addons/index.ts`,
+          );
+        }
         const levels = { enforce: addon.createNamespace.enforce, audit: 'restricted', warn: 'restricted' };
         for (const [mode, level] of Object.entries(levels)) {
           psa[`pod-security.kubernetes.io/${mode}`] = level;

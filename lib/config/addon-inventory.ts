@@ -30,6 +30,18 @@ export interface InventoryKind {
   readonly namespaces: readonly string[];
 }
 
+/**
+ * What the add-on's pods need from Pod Security admission in one namespace: the checks of
+ * "restricted" they fail (lib/analysis/workload-policy.ts), and those of them that "baseline"
+ * also makes (host namespaces, privileged, host ports, hostPath volumes). None: "restricted" is
+ * enough; only restricted ones: "baseline"; any baseline one: "privileged".
+ */
+export interface InventoryPodSecurity {
+  readonly namespace: string;
+  readonly restrictedFindings: readonly string[];
+  readonly baselineFindings: readonly string[];
+}
+
 export interface AddonInventoryEntry {
   /** `<chart>@<version>` or `<repo>@<revision>:<path>`. */
   readonly source: string;
@@ -38,6 +50,8 @@ export interface AddonInventoryEntry {
   readonly inputDigest: string;
   readonly crds: readonly InventoryCrd[];
   readonly objects: readonly InventoryKind[];
+  /** Per namespace its pods run in. */
+  readonly podSecurity: readonly InventoryPodSecurity[];
 }
 
 export type AddonInventory = Readonly<Record<string, AddonInventoryEntry>>;

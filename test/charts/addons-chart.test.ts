@@ -32,4 +32,13 @@ describe('AddonsChart', () => {
     expect(project.destinations.map((d) => d.namespace)).toEqual(['kube-system']);
     expect(project.sourceRepos).toEqual(['https://kubernetes-sigs.github.io/metrics-server/']);
   });
+
+  test('refuses a namespace Pod Security level other than the strictest its pods pass', () => {
+    const rollouts = ADDONS.find((a) => a.name === 'argo-rollouts')!;
+    const loose = { ...rollouts, createNamespace: { enforce: 'baseline' as const, reason: 'just in case' } };
+    expect(() => new AddonsChart(Testing.app(), { addons: [loose] })).toThrow(/namespace argo-rollouts enforcing Pod Security "baseline", but its pods .* pass "restricted"/);
+    const kps = ADDONS.find((a) => a.name === 'kube-prometheus-stack')!;
+    const strict = { ...kps, createNamespace: { enforce: 'restricted' as const } };
+    expect(() => new AddonsChart(Testing.app(), { addons: [strict] })).toThrow(/pass "privileged" and no stricter level/);
+  });
 });

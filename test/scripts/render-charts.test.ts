@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { ADDONS } from '../../lib/config/addons';
 import { REPO_ROOT } from '../../lib/paths';
 import { HELM_VERSION, helmBinary } from '../../scripts/helm';
-import { INVENTORY_FILE, chartArchive, inventoryEntry, inventoryText, pullCommands, renderInventory } from '../../scripts/render-charts';
+import { INVENTORY_FILE, chartArchive, inventoryEntry, inventoryText, podSecurityOf, pullCommands, renderInventory } from '../../scripts/render-charts';
 
 const CACHE = process.env.CHART_CACHE ?? path.join(REPO_ROOT, '.chart-cache');
 const cachePresent = ADDONS.every((a) => a.source.type !== 'helm' || fs.existsSync(chartArchive(CACHE, a)));
@@ -58,6 +58,19 @@ describe('the inventory', () => {
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false, count: 1, namespaces: [] },
       { apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true, count: 2, namespaces: ['cert-manager', 'kube-system'] },
     ]);
+  });
+
+  test('records which Pod Security checks the pods of a render fail, per namespace', () => {
+    const a = ADDONS.find((x) => x.name === 'kube-prometheus-stack')!;
+    const ok = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } };
+    const c = { name: 'c', image: 'x:1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } };
+    const workload = (name: string, podSpec: object) => ({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name }, spec: { selector: {}, template: { metadata: {}, spec: podSpec } } });
+    const result = podSecurityOf(a, [
+      workload('fine', { securityContext: ok, containers: [c] }),
+      workload('host', { securityContext: ok, hostNetwork: true, containers: [c], volumes: [{ name: 'root', hostPath: { path: '/' } }] }),
+    ]);
+    expect(result).toEqual([{ namespace: 'monitoring', restrictedFindings: ['hostNetworkSet', 'restrictedVolumes'], baselineFindings: ['hostNetworkSet', 'hostPathVolume'] }]);
+    expect(podSecurityOf(a, [workload('fine', { securityContext: ok, containers: [c] })])).toEqual([{ namespace: 'monitoring', restrictedFindings: [], baselineFindings: [] }]);
   });
 
   test('the pull commands fetch exactly the pinned versions', () => {

@@ -19,6 +19,18 @@ type Priority = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'noti
 
 export interface FalcosidekickValues {
   readonly replicaCount: number;
+  /** The chart's default (UID 1234) made Pod Security "restricted": non-root, RuntimeDefault seccomp. */
+  readonly podSecurityContext: {
+    readonly runAsNonRoot: true;
+    readonly runAsUser: number;
+    readonly fsGroup: number;
+    readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+  };
+  readonly securityContext: {
+    readonly allowPrivilegeEscalation: false;
+    readonly capabilities: { readonly drop: readonly ['ALL'] };
+    readonly readOnlyRootFilesystem: true;
+  };
   readonly config: {
     readonly existingSecret: string;
     readonly alertmanager: { readonly hostport: string; readonly minimumpriority: Priority };
@@ -29,6 +41,8 @@ export interface FalcosidekickValues {
 
 export const falcosidekickValues: FalcosidekickValues = {
   replicaCount: 2,
+  podSecurityContext: { runAsNonRoot: true, runAsUser: 1234, fsGroup: 1234, seccompProfile: { type: 'RuntimeDefault' } },
+  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
   config: {
     existingSecret: FALCOSIDEKICK_SLACK_SECRET.name,
     alertmanager: { hostport: ALERTMANAGER_URL, minimumpriority: 'warning' },

@@ -30,13 +30,19 @@ export const ADDONS_PROJECT_NAME = 'exam-addons';
 /** Pod Security Standards level of a namespace an add-on Application creates. */
 export type AddonPodSecurity = 'restricted' | 'baseline' | 'privileged';
 
-/** The namespace an add-on Application creates (CreateNamespace=true with managedNamespaceMetadata). */
-export interface AddonNamespace {
-  /** Enforced level; audit and warn are always `restricted`, so a gap shows in events and the audit log. */
-  readonly enforce: AddonPodSecurity;
-  /** Why the namespace enforces less than `restricted`. */
-  readonly reason: string;
-}
+/**
+ * The namespace an add-on Application creates (CreateNamespace=true with
+ * managedNamespaceMetadata), with the Pod Security level it enforces: the strictest its pods
+ * pass, as the render inventory records (a test holds the two equal). Audit and warn are always
+ * `restricted`, so a gap shows in events and the audit log.
+ */
+export type AddonNamespace =
+  | { readonly enforce: 'restricted' }
+  | {
+      readonly enforce: Exclude<AddonPodSecurity, 'restricted'>;
+      /** Why the namespace enforces less than `restricted`. */
+      readonly reason: string;
+    };
 
 export type AddonSource =
   | { readonly type: 'helm'; readonly chart: HelmChartPin; readonly releaseName: string; readonly values: object }
@@ -60,14 +66,14 @@ export interface AddonSpec {
   /** The release namespace (the Application's destination). */
   readonly namespace: string;
   readonly source: AddonSource;
-  /** Created by the Application, or undefined when another owner makes the namespace first. */
+  /**
+   * Created by the Application; undefined when another owner makes the namespace first, or when
+   * the add-on installs only cluster-scoped objects.
+   */
   readonly createNamespace?: AddonNamespace;
   /** @default none */
   readonly ignoreDifferences?: readonly AddonIgnoredField[];
 }
-
-const BASELINE_REASON =
-  'third-party controller pods whose compliance with "restricted" this repository does not control; baseline forbids host access and privilege, restricted is audited and warned';
 
 export const ADDONS: readonly AddonSpec[] = [
   {
@@ -113,42 +119,41 @@ export const ADDONS: readonly AddonSpec[] = [
     purpose: 'certificates for the Gateway listeners (ACME, lib/config/tls.ts)',
     namespace: 'cert-manager',
     source: { type: 'helm', chart: CHARTS.certManager, releaseName: 'cert-manager', values: certManagerValues },
-    createNamespace: { enforce: 'baseline', reason: BASELINE_REASON },
+    createNamespace: { enforce: 'restricted' },
   },
   {
     name: 'external-secrets',
     purpose: 'Secrets from AWS Secrets Manager (ExternalSecret, ClusterSecretStore)',
     namespace: 'external-secrets',
     source: { type: 'helm', chart: CHARTS.externalSecrets, releaseName: 'external-secrets', values: externalSecretsValues },
-    createNamespace: { enforce: 'baseline', reason: BASELINE_REASON },
+    createNamespace: { enforce: 'restricted' },
   },
   {
     name: 'kyverno',
     purpose: 'admission policies (the release loop verifies image signatures with it)',
     namespace: 'kyverno',
     source: { type: 'helm', chart: CHARTS.kyverno, releaseName: 'kyverno', values: kyvernoValues },
-    createNamespace: { enforce: 'baseline', reason: BASELINE_REASON },
+    createNamespace: { enforce: 'restricted' },
   },
   {
     name: 'envoy-gateway-crds',
     purpose: "Envoy Gateway's own CRDs (gateway.envoyproxy.io), without the chart's Gateway API copy",
     namespace: 'envoy-gateway-system',
     source: { type: 'helm', chart: CHARTS.envoyGatewayCrds, releaseName: 'envoy-gateway-crds', values: envoyGatewayCrdsValues },
-    createNamespace: { enforce: 'baseline', reason: BASELINE_REASON },
   },
   {
     name: 'argo-rollouts',
     purpose: 'canary and blue/green releases, with the Gateway API traffic-router plugin',
     namespace: 'argo-rollouts',
     source: { type: 'helm', chart: CHARTS.argoRollouts, releaseName: 'argo-rollouts', values: argoRolloutsValues },
-    createNamespace: { enforce: 'baseline', reason: BASELINE_REASON },
+    createNamespace: { enforce: 'restricted' },
   },
   {
     name: 'envoy-gateway',
     purpose: 'the Gateway API implementation: the controller and the Envoy data plane it deploys',
     namespace: 'envoy-gateway-system',
     source: { type: 'helm', chart: CHARTS.envoyGateway, releaseName: 'envoy-gateway', values: envoyGatewayValues },
-    createNamespace: { enforce: 'baseline', reason: BASELINE_REASON },
+    createNamespace: { enforce: 'restricted' },
   },
   {
     name: 'falcosidekick',
