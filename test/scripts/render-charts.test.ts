@@ -36,6 +36,7 @@ describe('helm', () => {
     expect(cm.data).toEqual({ replicas: '2', kube: 'v1.35.0' });
     expect(() => run({ replicas: 'two' })).toThrow(/replicas/);
     expect(() => run({ replicas: 2 }, '1.28.0')).toThrow(/kubeVersion/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 
