@@ -4,6 +4,7 @@ import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
+import { ALERTMANAGER_URL } from './config/addons/monitoring-labels';
 import { Environment } from './config/load';
 
 /** The whole system: one chart per dist/ folder. Composition only; decisions live in config and charts. */
@@ -18,6 +19,8 @@ export function buildApp(envs: readonly Environment[]): App {
     watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace),
     // The platform's secrets live in production's AWS region.
     secretsRegion: production?.config.AWS_REGION,
+    // The monitoring add-on's Alertmanager (release kube-prometheus-stack in monitoring).
+    alertmanagerUrl: ALERTMANAGER_URL,
   });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
