@@ -57,7 +57,8 @@ export const GATEWAY_API_VERSION = 'v1.6.1';
 /**
  * A Helm chart pinned to one exact version. `repoURL` is what an Argo CD Application names:
  * an https chart repository, or an OCI registry path written without `oci://` (Argo CD treats a
- * repoURL without a scheme as OCI: argoproj/argo-cd util/helm/client.go, IsHelmOciRepo).
+ * repoURL without a scheme as OCI: argoproj/argo-cd util/helm/client.go, IsHelmOciRepo). Docker
+ * Hub is written as its registry host, registry-1.docker.io, as Argo CD's Helm docs show it.
  */
 export interface HelmChartPin {
   readonly repoURL: string;
@@ -85,8 +86,8 @@ export const CHARTS = {
     version: 'v1.21.1',
     valuesSchemaUrl: 'https://raw.githubusercontent.com/cert-manager/cert-manager/v1.21.1/deploy/charts/cert-manager/values.schema.json',
   },
-  envoyGateway: { repoURL: 'docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.0' },
-  envoyGatewayCrds: { repoURL: 'docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.0' },
+  envoyGateway: { repoURL: 'registry-1.docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.0' },
+  envoyGatewayCrds: { repoURL: 'registry-1.docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.0' },
   kyverno: { repoURL: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', version: '3.9.0' },
   falcosidekick: { repoURL: 'https://falcosecurity.github.io/charts', chart: 'falcosidekick', version: '0.14.0' },
   metricsServer: { repoURL: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1' },

@@ -1,6 +1,6 @@
 /**
  * Envoy Gateway, the Gateway API implementation (OCI charts gateway-helm and gateway-crds-helm
- * v1.9.0, docker.io/envoyproxy). Values: envoyproxy/gateway tag v1.9.0,
+ * v1.9.0, registry-1.docker.io/envoyproxy). Values: envoyproxy/gateway tag v1.9.0,
  * charts/gateway-helm/values.tmpl.yaml and charts/gateway-crds-helm/values.tmpl.yaml.
  *
  * gateway-helm bundles the experimental-channel Gateway API CRDs; the cluster installs the
