@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ADDONS, AddonSpec, applicationWave } from '../lib/config/addons';
 import { CHECKS, CheckId, PolicyObject, runCheck } from '../lib/analysis/workload-policy';
-import { AddonInventory, AddonInventoryEntry, InventoryCrd, InventoryKind, InventoryPodSecurity, addonInputDigest, addonSourceId } from '../lib/config/addon-inventory';
+import { AddonInventory, AddonInventoryEntry, InventoryCrd, InventoryKind, InventoryPodSecurity, InventoryUnstableField, addonInputDigest, addonSourceId } from '../lib/config/addon-inventory';
 import { KUBERNETES_VERSION } from '../lib/config/versions';
 import { helmBinary } from './helm';
 
@@ -184,7 +184,39 @@ export function podSecurityOf(addon: AddonSpec, manifests: readonly Manifest[]):
 }
 
 /** The inventory entry of one render: pure, so the test can check it on any render. */
-export function inventoryEntry(addon: AddonSpec, manifests: readonly Manifest[], allCrds: readonly InventoryCrd[]): AddonInventoryEntry {
+function objectKey(m: Manifest): string {
+  return `${m.apiVersion} ${m.kind} ${m.metadata?.namespace ?? ''} ${m.metadata?.name ?? ''}`;
+}
+
+/** JSON pointers (RFC 6901) of the leaves that differ between two values. */
+function differingPointers(a: unknown, b: unknown, at = ''): string[] {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (isObj(a) && isObj(b) && Array.isArray(a) === Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    return keys.flatMap((k) => differingPointers(a[k], b[k], `${at}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [at];
+}
+
+/** The fields two renders of the same chart and values disagree on, per object. */
+export function unstableFields(first: readonly Manifest[], second: readonly Manifest[]): InventoryUnstableField[] {
+  const other = new Map(second.map((m) => [objectKey(m), m]));
+  const out: InventoryUnstableField[] = [];
+  for (const m of first) {
+    const pointers = differingPointers(m, other.get(objectKey(m)));
+    if (pointers.length === 0) continue;
+    const group = m.apiVersion!.includes('/') ? m.apiVersion!.split('/')[0] : '';
+    out.push({ group, kind: m.kind!, namespace: m.metadata?.namespace, name: m.metadata?.name ?? '', jsonPointers: pointers });
+  }
+  return out.sort((a, b) => (`${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1));
+}
+
+export function inventoryEntry(
+  addon: AddonSpec,
+  manifests: readonly Manifest[],
+  allCrds: readonly InventoryCrd[],
+  unstable: readonly InventoryUnstableField[] = [],
+): AddonInventoryEntry {
   const crds = crdsOf(manifests);
   const scopeOf = (apiVersion: string, kind: string): boolean => {
     const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
@@ -205,7 +237,7 @@ export function inventoryEntry(addon: AddonSpec, manifests: readonly Manifest[],
   const objects: InventoryKind[] = [...kinds.values()]
     .map((k) => ({ apiVersion: k.apiVersion, kind: k.kind, namespaced: k.namespaced, count: k.count, namespaces: [...k.namespaces].sort() }))
     .sort((a, b) => `${a.apiVersion} ${a.kind}`.localeCompare(`${b.apiVersion} ${b.kind}`, 'en'));
-  return { source: addonSourceId(addon), kubernetesVersion: KUBERNETES_VERSION, inputDigest: addonInputDigest(addon), crds, objects, podSecurity: podSecurityOf(addon, manifests) };
+  return { source: addonSourceId(addon), kubernetesVersion: KUBERNETES_VERSION, inputDigest: addonInputDigest(addon), crds, objects, podSecurity: podSecurityOf(addon, manifests), unstable };
 }
 
 function apiVersionsOf(crds: readonly InventoryCrd[]): string[] {
@@ -230,7 +262,12 @@ export function renderInventory(cache: string): AddonInventory {
     }
     const apiVersions = apiVersionsOf(allCrds);
     const out: Record<string, AddonInventoryEntry> = {};
-    for (const addon of ADDONS) out[addon.name] = inventoryEntry(addon, renderAddon(addon, cache, apiVersions, tmp), allCrds);
+    for (const addon of ADDONS) {
+      const render = renderAddon(addon, cache, apiVersions, tmp);
+      // A second render finds what the chart randomizes: Argo CD would see it change on every refresh.
+      const again = renderAddon(addon, cache, apiVersions, tmp);
+      out[addon.name] = inventoryEntry(addon, render, allCrds, unstableFields(render, again));
+    }
     return out;
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -72,6 +72,15 @@ export class AddonsChart extends OutputChart {
     const applications: ArgoCdApplication[] = [];
     for (const addon of addons) {
       const entry = inventoryOf(addon, inventory);
+      for (const u of entry.unstable) {
+        const ignored = (addon.ignoreDifferences ?? []).find((d) => d.group === u.group && d.kind === u.kind && d.name === u.name && d.namespace === u.namespace);
+        const missing = u.jsonPointers.filter((p) => !(ignored?.jsonPointers ?? []).includes(p));
+        if (missing.length > 0) {
+          throw new Error(
+            `AddonsChart: the ${addon.name} chart renders ${u.kind} ${u.namespace ?? '(cluster)'}/${u.name} differently every time at ${missing.join(', ')} (lib/config/addon-inventory.json, unstable); Argo CD would report and re-apply it on every refresh; expected those pointers in the add-on's ignoreDifferences (lib/config/addons/index.ts) or values that make the render stable`,
+          );
+        }
+      }
       namespaces.add(addon.namespace);
       for (const o of entry.objects) {
         const gk = { group: groupOf(o.apiVersion), kind: o.kind };

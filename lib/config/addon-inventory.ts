@@ -42,6 +42,19 @@ export interface InventoryPodSecurity {
   readonly baselineFindings: readonly string[];
 }
 
+/**
+ * Fields a chart renders differently every time (a generated password and the checksum of it):
+ * Argo CD re-renders on every refresh and would report, and with self-heal re-apply, them forever.
+ * Each must be ignored by the add-on's Application (ignoreDifferences).
+ */
+export interface InventoryUnstableField {
+  readonly group: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly jsonPointers: readonly string[];
+}
+
 export interface AddonInventoryEntry {
   /** `<chart>@<version>` or `<repo>@<revision>:<path>`. */
   readonly source: string;
@@ -52,6 +65,8 @@ export interface AddonInventoryEntry {
   readonly objects: readonly InventoryKind[];
   /** Per namespace its pods run in. */
   readonly podSecurity: readonly InventoryPodSecurity[];
+  /** What two renders disagree on. */
+  readonly unstable: readonly InventoryUnstableField[];
 }
 
 export type AddonInventory = Readonly<Record<string, AddonInventoryEntry>>;

@@ -41,4 +41,13 @@ describe('AddonsChart', () => {
     const strict = { ...kps, createNamespace: { enforce: 'restricted' as const } };
     expect(() => new AddonsChart(Testing.app(), { addons: [strict] })).toThrow(/pass "privileged" and no stricter level/);
   });
+
+  test("refuses a chart field that changes on every render unless the add-on's Application ignores it", () => {
+    const kps = ADDONS.find((a) => a.name === 'kube-prometheus-stack')!;
+    expect(ADDON_INVENTORY['kube-prometheus-stack'].unstable.length).toBeGreaterThan(0);
+    const unguarded = { ...kps, ignoreDifferences: kps.ignoreDifferences!.filter((d) => d.kind !== 'Deployment') };
+    expect(() => new AddonsChart(Testing.app(), { addons: [unguarded] })).toThrow(
+      /renders Deployment monitoring\/kube-prometheus-stack-grafana differently every time at \/spec\/template\/metadata\/annotations\/checksum~1secret/,
+    );
+  });
 });

@@ -11,7 +11,7 @@ import { parseAllDocuments } from 'yaml';
 import { ADDONS } from '../../lib/config/addons';
 import { REPO_ROOT } from '../../lib/paths';
 import { HELM_VERSION, helmBinary } from '../../scripts/helm';
-import { INVENTORY_FILE, chartArchive, inventoryEntry, inventoryText, podSecurityOf, pullCommands, renderInventory } from '../../scripts/render-charts';
+import { INVENTORY_FILE, chartArchive, inventoryEntry, inventoryText, podSecurityOf, pullCommands, renderInventory, unstableFields } from '../../scripts/render-charts';
 
 const CACHE = process.env.CHART_CACHE ?? path.join(REPO_ROOT, '.chart-cache');
 const cachePresent = ADDONS.every((a) => a.source.type !== 'helm' || fs.existsSync(chartArchive(CACHE, a)));
@@ -72,6 +72,12 @@ describe('the inventory', () => {
     ]);
     expect(result).toEqual([{ namespace: 'monitoring', restrictedFindings: ['hostNetworkSet', 'restrictedVolumes'], baselineFindings: ['hostNetworkSet', 'hostPathVolume'] }]);
     expect(podSecurityOf(a, [workload('fine', { securityContext: ok, containers: [c] })])).toEqual([{ namespace: 'monitoring', restrictedFindings: [], baselineFindings: [] }]);
+  });
+
+  test('finds the fields two renders disagree on, as JSON pointers', () => {
+    const secret = (password: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'g', namespace: 'm', annotations: { 'checksum/secret': password } }, data: { user: 'YQ==', password } });
+    expect(unstableFields([secret('x')], [secret('y')])).toEqual([{ group: '', kind: 'Secret', namespace: 'm', name: 'g', jsonPointers: ['/data/password', '/metadata/annotations/checksum~1secret'] }]);
+    expect(unstableFields([secret('x')], [secret('x')])).toEqual([]);
   });
 
   test('the pull commands fetch exactly the pinned versions', () => {

@@ -112,6 +112,14 @@ export const ADDONS: readonly AddonSpec[] = [
         jsonPointers: ['/data/admin-password'],
         reason: 'the grafana chart generates a random admin password on every render; the first one synced is kept',
       },
+      {
+        group: 'apps',
+        kind: 'Deployment',
+        name: `${MONITORING_RELEASE}-grafana`,
+        namespace: MONITORING_NAMESPACE,
+        jsonPointers: ['/spec/template/metadata/annotations/checksum~1secret'],
+        reason: "the checksum of that password: without this, every refresh would see a new pod template and self-heal would restart Grafana",
+      },
     ],
   },
   {
