@@ -70,8 +70,8 @@ function closureInput(overrideWaves: Record<string, number> = {}, extra: Applied
   const waves = new Map(addonApps.map((a) => [a.metadata.name, overrideWaves[a.metadata.name] ?? wave(a)]));
   const applied: AppliedKind[] = [];
   for (const o of objects) {
-    if (o.path.startsWith('development/')) continue; // not deployed: applied by hand to a local cluster
-    const who = appliedBy(o.path)!;
+    // development is not deployed: a person applies it to a local cluster that runs the add-ons.
+    const who = o.path.startsWith('development/') ? { by: 'a person (development bundle)', wave: Number.POSITIVE_INFINITY } : appliedBy(o.path)!;
     applied.push({ apiVersion: o.object.apiVersion, kind: o.object.kind, where: `dist/${o.path}`, appliedBy: who.by, wave: overrideWaves[who.by] ?? who.wave, targetCoreApi: false });
   }
   for (const addon of ADDONS) {
