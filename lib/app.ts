@@ -1,13 +1,16 @@
 import { App } from 'cdk8s';
+import { AddonsChart } from './charts/addons-chart';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
 import { GatewayChart } from './charts/gateway-chart';
 import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
+import { examSessionWindows } from './config/gitops';
 import { Environment } from './config/load';
 import { analyzeRollouts } from './analysis/rollout-timing';
 import type { KubeObject } from './output/render';
+import { SECURITY_NAMESPACE } from './config/namespaces';
 import {
   APPLICATION_SUBSCRIPTIONS,
   ARGOCD_NOTIFICATIONS,
@@ -34,11 +37,16 @@ export function buildApp(envs: readonly Environment[]): App {
   // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
   new NotificationsChart(app, { controller: ARGOCD_NOTIFICATIONS, subscriptions: APPLICATION_SUBSCRIPTIONS, templates: ARGOCD_TEMPLATES, triggers: ARGOCD_TRIGGERS });
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
-  new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace] });
+  // The platform namespaces' one store: notification tokens, and falcosidekick's Slack webhook.
+  new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace, SECURITY_NAMESPACE] });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   // The exam-session freeze opens early enough for the longest release to finish.
   const longestReleaseSeconds = Math.max(0, ...analyzeRollouts(releases).map((r) => r.releaseSeconds).filter(Number.isFinite));
   const argocd = new ArgoCdChart(app, { environments: envs, longestReleaseSeconds });
+  // The add-ons can change every environment: frozen during the sessions of any deployed one.
+  const calendar = envs[0]?.calendar;
+  const frozen = deployed.map((e) => e.name);
+  new AddonsChart(app, { freeze: (applications) => (calendar === undefined ? [] : examSessionWindows(calendar, frozen, applications, longestReleaseSeconds)) });
   new ArgoCdBootstrapChart(app, { apps: argocd });
   applySyncWaves(app);
   return app;
