@@ -7,6 +7,7 @@
  *   npm run charts:render -- --print-pull-commands [--cache DIR]
  *   npm run charts:render -- --cache DIR            # render and write the inventory
  *   npm run charts:render -- --cache DIR --check    # render and compare (exit 1 on a difference)
+ *   npm run charts:render -- --cache DIR --only keda  # render one add-on, keep the others' entries
  *
  * Every chart is rendered as Argo CD renders it (`helm template --include-crds`) with our
  * values, `--kube-version` KUBERNETES_VERSION, and `--api-versions` for every API the add-ons
@@ -274,6 +275,29 @@ export function renderInventory(cache: string): AddonInventory {
   }
 }
 
+/**
+ * Renders one add-on and replaces its entry in `inventory` (the others stay as recorded): for a
+ * new or changed add-on when only its chart is in the cache. The same two passes as
+ * renderInventory, with the other add-ons' APIs read from the inventory.
+ */
+export function renderOneAddon(cache: string, name: string, inventory: AddonInventory): AddonInventory {
+  const addon = ADDONS.find((a) => a.name === name);
+  if (addon === undefined) throw new Error(`--only ${name}: no such add-on; expected one of ${ADDONS.map((a) => a.name).join(', ')}`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-delivery-charts-'));
+  try {
+    const others = ADDONS.filter((a) => a.name !== name && inventory[a.name] !== undefined);
+    const earlier = others.filter((a) => applicationWave(a.name) < applicationWave(name)).flatMap((a) => inventory[a.name].crds);
+    const own = crdsOf(renderAddon(addon, cache, apiVersionsOf(earlier), tmp));
+    const allCrds = [...others.flatMap((a) => inventory[a.name].crds), ...own];
+    const render = renderAddon(addon, cache, apiVersionsOf(allCrds), tmp);
+    const again = renderAddon(addon, cache, apiVersionsOf(allCrds), tmp);
+    const entry = inventoryEntry(addon, render, allCrds, unstableFields(render, again));
+    return Object.fromEntries(ADDONS.filter((a) => a.name === name || inventory[a.name] !== undefined).map((a) => [a.name, a.name === name ? entry : inventory[a.name]]));
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export function inventoryText(inventory: AddonInventory): string {
   return `${JSON.stringify(inventory, null, 2)}\n`;
 }
@@ -288,7 +312,8 @@ function main(argv: readonly string[]): number {
     console.log(pullCommands(path.relative(process.cwd(), cache) || '.').join('\n'));
     return 0;
   }
-  const text = inventoryText(renderInventory(cache));
+  const only = arg('--only');
+  const text = inventoryText(only === undefined ? renderInventory(cache) : renderOneAddon(cache, only, JSON.parse(fs.readFileSync(INVENTORY_FILE, 'utf8')) as AddonInventory));
   const rel = path.relative(root, INVENTORY_FILE);
   if (argv.includes('--check')) {
     if (fs.readFileSync(INVENTORY_FILE, 'utf8') !== text) {

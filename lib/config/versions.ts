@@ -101,6 +101,7 @@ export const CHARTS = {
   kyverno: { repoURL: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', version: '3.9.0' },
   falcosidekick: { repoURL: 'https://falcosecurity.github.io/charts', chart: 'falcosidekick', version: '0.14.0' },
   metricsServer: { repoURL: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1' },
+  keda: { repoURL: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2' },
 } as const satisfies Record<string, HelmChartPin>;
 
 /** A git source pinned to a tag: the standard Gateway API CRDs are not packaged as a chart. */

@@ -101,8 +101,10 @@ describe('the API closure of dist/', () => {
     expect(late.join('\n')).toMatch(/add-on cert-manager: monitoring\.coreos\.com\/v1\/ServiceMonitor .* wave 8/);
     // The same wave is not earlier.
     expect(closureViolations(closureInput({ 'external-secrets': 5 })).join('\n')).toMatch(/external-secrets\.io\/v1\/ClusterSecretStore is installed by add-on external-secrets in wave 5, not before exam-platform \(wave 5\)/);
-    const unknown: AppliedKind = { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', where: 'dist/production/scaledobject-x.yaml', appliedBy: 'exam-production', wave: 7, targetCoreApi: false };
-    expect(closureViolations(closureInput({}, [unknown]))).toEqual([expect.stringContaining('keda.sh/v1alpha1/ScaledObject is neither core Kubernetes nor installed by any add-on')]);
+    const unknown: AppliedKind = { apiVersion: 'example.com/v1', kind: 'Widget', where: 'dist/production/widget-x.yaml', appliedBy: 'exam-production', wave: 7, targetCoreApi: false };
+    expect(closureViolations(closureInput({}, [unknown]))).toEqual([expect.stringContaining('example.com/v1/Widget is neither core Kubernetes nor installed by any add-on')]);
+    // Production's ScaledObjects need KEDA before the environments: a KEDA synced with them is refused.
+    expect(closureViolations(closureInput({ keda: 7 })).join('\n')).toMatch(/keda\.sh\/v1alpha1\/ScaledObject is installed by add-on keda in wave 7, not before exam-production \(wave 7\)/);
     // A core kind of a later minor is not admitted in dist/ (the 1.28 surface), only in a chart.
     const vap: AppliedKind = { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', where: 'dist/platform/cluster/x.yaml', appliedBy: 'exam-platform', wave: 5, targetCoreApi: false };
     expect(closureViolations(closureInput({}, [vap]))).toHaveLength(1);
@@ -127,7 +129,7 @@ describe('the add-on Applications', () => {
   test('one per add-on, each in project exam-addons, in namespace argocd, on the in-cluster API', () => {
     expect(addonApps.map((a) => a.metadata.name).sort()).toEqual(ADDONS.map((a) => a.name).sort());
     expect(addonApps.map((a) => a.metadata.name).sort()).toEqual(
-      ['argo-cd', 'argo-rollouts', 'cert-manager', 'envoy-gateway', 'envoy-gateway-crds', 'external-secrets', 'falcosidekick', 'gateway-api-crds', 'kube-prometheus-stack', 'kyverno', 'metrics-server'].sort(),
+      ['argo-cd', 'argo-rollouts', 'cert-manager', 'envoy-gateway', 'envoy-gateway-crds', 'external-secrets', 'falcosidekick', 'gateway-api-crds', 'keda', 'kube-prometheus-stack', 'kyverno', 'metrics-server'].sort(),
     );
     for (const a of addonApps) expect([a.metadata.name, a.metadata.namespace, spec(a).destination.server]).toEqual([a.metadata.name, ARGOCD_NAMESPACE, IN_CLUSTER]);
   });
@@ -184,7 +186,7 @@ describe('the add-on Applications', () => {
     // internal/infrastructure/kubernetes/proxy/testdata/deployments/default.yaml (non-root 65532,
     // no privilege escalation, ALL capabilities dropped, RuntimeDefault seccomp).
     const enforced = Object.fromEntries(addonApps.filter((a) => spec(a).syncPolicy.managedNamespaceMetadata).map((a) => [spec(a).destination.namespace, spec(a).syncPolicy.managedNamespaceMetadata!.labels!['pod-security.kubernetes.io/enforce']]));
-    expect(enforced).toEqual({ monitoring: 'privileged', 'cert-manager': 'restricted', 'external-secrets': 'restricted', kyverno: 'restricted', 'argo-rollouts': 'restricted', 'envoy-gateway-system': 'restricted' });
+    expect(enforced).toEqual({ monitoring: 'privileged', 'cert-manager': 'restricted', 'external-secrets': 'restricted', kyverno: 'restricted', 'argo-rollouts': 'restricted', 'envoy-gateway-system': 'restricted', keda: 'restricted' });
     // falcosidekick's values make it pass restricted, though security-system allows Falco more.
     expect(ADDON_INVENTORY.falcosidekick.podSecurity).toEqual([{ namespace: 'security-system', restrictedFindings: [], baselineFindings: [] }]);
     // security-system is exam-platform's (wave 5); falcosidekick syncs after it.

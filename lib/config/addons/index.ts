@@ -20,6 +20,7 @@ import { envoyGatewayCrdsValues, envoyGatewayValues } from './envoy-gateway';
 import { externalSecretsValues } from './external-secrets';
 import { falcosidekickValues } from './falcosidekick';
 import { kubePrometheusStackValues } from './kube-prometheus-stack';
+import { kedaValues } from './keda';
 import { kyvernoValues } from './kyverno';
 import { metricsServerValues } from './metrics-server';
 import { MONITORING_NAMESPACE, MONITORING_RELEASE } from '../monitoring';
@@ -164,6 +165,13 @@ export const ADDONS: readonly AddonSpec[] = [
     createNamespace: { enforce: 'restricted' },
   },
   {
+    name: 'keda',
+    purpose: "KEDA: production's exam-traffic services scale on CPU and pre-scale from the exam calendar (ScaledObject cron triggers)",
+    namespace: 'keda',
+    source: { type: 'helm', chart: CHARTS.keda, releaseName: 'keda', values: kedaValues },
+    createNamespace: { enforce: 'restricted' },
+  },
+  {
     name: 'falcosidekick',
     purpose: "Falco's alert fan-out to Alertmanager and Slack",
     namespace: 'security-system',
@@ -193,7 +201,7 @@ export const APPLICATION_WAVES: readonly ApplicationWave[] = [
   {
     wave: 3,
     what: 'controllers whose APIs the platform and the environments use',
-    applications: ['cert-manager', 'external-secrets', 'kyverno', 'envoy-gateway-crds', 'argo-rollouts'],
+    applications: ['cert-manager', 'external-secrets', 'kyverno', 'envoy-gateway-crds', 'argo-rollouts', 'keda'],
   },
   { wave: 4, what: 'the Gateway API implementation (needs its CRDs and the Gateway API)', applications: ['envoy-gateway'] },
   { wave: 5, what: 'the platform: namespaces, secret stores, Falco, notification configuration', applications: [PLATFORM_APPLICATION_NAME] },
