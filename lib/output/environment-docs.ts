@@ -8,7 +8,7 @@ import { BRANCH_RULES } from '../config/branches';
 import { SERVICES, ServiceName } from '../config/catalog';
 import type { Environment } from '../config/load';
 import { formatImageRef, parseImageRef } from '../rules/image-ref';
-import { ExamCalendar, calendarOccurrences, localTime, openWindowAt, WindowLike } from '../config/calendar';
+import { CALENDAR_FILE_NAME, ExamCalendar, calendarOccurrences, localTime, openWindowAt, WindowLike } from '../config/calendar';
 import { PRESCALED_ENVIRONMENTS, sessionCapacities } from '../config/capacity';
 import { applicationName } from '../config/gitops';
 import type { KubeObject } from './render';
@@ -409,7 +409,7 @@ function calendarSection(calendar: ExamCalendar, envs: readonly DocumentedEnviro
   const out = [
     '## Exam calendar',
     '',
-    `From \`${calendar.file}\`, checked from ${calendar.horizon.from} to ${calendar.horizon.until} (renew it before then). ` +
+    `From \`environments/${CALENDAR_FILE_NAME}\`, checked from ${calendar.horizon.from} to ${calendar.horizon.until} (renew it before then). ` +
       `Production's exam-traffic services are held at the required replicas from ${calendar.warmUpMinutes} min before each session to ${calendar.coolDownMinutes} min after it ` +
       `(KEDA cron triggers; required = ceil(peak / candidates per replica × ${1 + calendar.headroom}), the per-replica figures are placeholders in the catalog), ` +
       'and Argo CD syncs nothing automatically from the freeze before each session (the longer of the warm-up and the longest release) to the cool-down after it.',

@@ -51,6 +51,7 @@ describe('the Argo CD folders', () => {
       'argocd/application-external-secrets.yaml',
       'argocd/application-falcosidekick.yaml',
       'argocd/application-gateway-api-crds.yaml',
+      'argocd/application-keda.yaml',
       'argocd/application-kube-prometheus-stack.yaml',
       'argocd/application-kyverno.yaml',
       'argocd/application-metrics-server.yaml',

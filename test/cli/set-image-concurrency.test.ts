@@ -40,7 +40,7 @@ describe('parallel set-image runs', () => {
     const staging = loadEnvironments(dir).find((e) => e.name === 'staging');
     const now = Object.fromEntries(staging?.services.map((s) => [s.name, s.tag]) ?? []);
     for (const [service, tag] of tags) expect(now[service]).toBe(tag);
-    expect(fs.readdirSync(dir).sort()).toEqual(['development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['calendar.yaml', 'development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml']);
   });
 });
 

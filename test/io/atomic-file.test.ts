@@ -120,6 +120,6 @@ describe('set-image under a write fault', () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/EIO/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
-    expect(fs.readdirSync(dir).sort()).toEqual(['development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['calendar.yaml', 'development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml']);
   });
 });
