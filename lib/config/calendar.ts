@@ -8,6 +8,7 @@
  * (lib/config/cron.ts), the library Argo CD and KEDA use.
  */
 import { z } from 'zod';
+import { isDnsLabel } from '../rules/names';
 import { parseCron } from './cron';
 import { ENVIRONMENT_NAMES, EnvironmentName } from './schema';
 
@@ -48,7 +49,10 @@ const localDateTime = z
 
 const sessionSchema = z.strictObject({
   /** A stable name: it appears in window descriptions, ScaledObject triggers and errors. */
-  name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a lower-case name: letters, digits and "-"').max(40, 'expected at most 40 characters'),
+  name: z
+    .string()
+    .max(40, 'expected at most 40 characters (it names cron triggers and windows)')
+    .refine(isDnsLabel, 'expected a lower-case name: letters, digits and "-", starting and ending alphanumeric'),
   /** IANA zone the start is written in (Asia/Shanghai, Europe/London, ...). */
   timeZone: z.string({ error: 'expected an IANA time zone name such as Asia/Shanghai' }),
   /** A recurring cron (robfig/cron, five fields) or dated instances; exactly one. */

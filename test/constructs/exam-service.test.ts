@@ -296,3 +296,23 @@ describe('ExamService image versions', () => {
     expect(() => synth({ tag })).toThrow(why);
   });
 });
+
+describe('ExamService with scheduled floors', () => {
+  const floor = { name: 'morning', start: '30 7 * * 1-6', end: '30 12 * * 1-6', timeZone: 'Asia/Shanghai', desiredReplicas: 5 };
+
+  test('a KEDA ScaledObject on the workload replaces the HPA; the PDB keeps its maxUnavailable', () => {
+    const objs = synth({ autoscaling: { maxReplicas: 6, targetCPUUtilizationPercentage: 70, floors: [floor] }, pdbMaxUnavailable: 1 });
+    expect(find(objs, 'HorizontalPodAutoscaler')).toBeUndefined();
+    const so = find(objs, 'ScaledObject', 'auth-service');
+    expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'auth-service' });
+    expect(so.spec.minReplicaCount).toBe(2);
+    expect(so.spec.triggers.map((t: Obj) => t.type)).toEqual(['cpu', 'cron']);
+    expect(find(objs, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+  });
+
+  test('without floors, the HPA as before', () => {
+    const objs = synth({ autoscaling: { maxReplicas: 6, targetCPUUtilizationPercentage: 70 } });
+    expect(find(objs, 'ScaledObject')).toBeUndefined();
+    expect(find(objs, 'HorizontalPodAutoscaler', 'auth-service')).toBeDefined();
+  });
+});
