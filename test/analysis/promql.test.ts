@@ -12,7 +12,7 @@ import {
   topLevelComparison,
 } from '../../lib/analysis/promql';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 const SEED_SUCCESS_RATE =
   'sum(rate(http_requests_total{service="{{args.service-name}}",status!~"5.."}[2m])) /\nsum(rate(http_requests_total{service="{{args.service-name}}"}[2m]))';
@@ -130,8 +130,8 @@ describe('Argo Rollouts conditions', () => {
 });
 
 describe('every query in the whole output', () => {
-  const synthesized = synthInMemory();
-  const objects: KubeObject[] = synthesized.objects.map((o) => o.object);
+  const output = synthesized();
+  const objects: KubeObject[] = output.objects.map((o) => o.object);
   const templates = objects.filter((o) => o.kind === 'AnalysisTemplate');
   const rules = objects.filter((o) => o.kind === 'PrometheusRule');
 
@@ -155,7 +155,7 @@ describe('every query in the whole output', () => {
   );
 
   test('there are queries in every app namespace', () => {
-    for (const ns of synthesized.environments.map((e) => e.namespace)) {
+    for (const ns of output.environments.map((e) => e.namespace)) {
       expect([ns, templateQueries.some((q) => q.where.includes(` ${ns}/`))]).toEqual([ns, true]);
       expect([ns, ruleQueries.some((q) => q.where.includes(` ${ns}/`))]).toEqual([ns, true]);
     }

@@ -1,8 +1,8 @@
 import { analyzeRollouts, formatRolloutTable, parseDuration } from '../../lib/analysis/rollout-timing';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const objects: KubeObject[] = synthInMemory().objects.map((o) => o.object);
+const objects: KubeObject[] = synthesized().objects.map((o) => o.object);
 const rows = analyzeRollouts(objects);
 
 describe('the 5-minute promise', () => {

@@ -1,5 +1,5 @@
 import { analyzeRollouts, formatRolloutTable } from '../../lib/analysis/rollout-timing';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
@@ -7,7 +7,7 @@ describe('rollouts', () => {
   test('prints the timing table of the synthesized Rollouts', () => {
     const r = cli('rollouts');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(formatRolloutTable(analyzeRollouts(synthInMemory().objects.map((o) => o.object))));
+    expect(r.out).toBe(formatRolloutTable(analyzeRollouts(synthesized().objects.map((o) => o.object))));
     expect(r.out).toMatch(/^ROLLOUT +STRATEGY/);
   });
 

@@ -14,7 +14,7 @@ import {
   SUCCESS_RATE_TEMPLATE,
 } from '../../lib/constructs/analysis-templates';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Metric {
   name: string;
@@ -149,7 +149,7 @@ describe('AnalysisTemplates', () => {
 });
 
 describe('AnalysisTemplates in the whole output', () => {
-  const { environments, objects } = synthInMemory();
+  const { environments, objects } = synthesized();
 
   test('every environment has the four templates in its namespace, addressed at its Prometheus', () => {
     for (const env of environments) {

@@ -4,7 +4,7 @@ import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { POST_DEPLOY_SLO } from '../../lib/config/slo';
 import { ALERT_NAMES, ExamAlerts, ExamAlertsProps } from '../../lib/constructs/exam-alerts';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Rule {
   alert: string;
@@ -84,7 +84,7 @@ describe('ExamAlerts', () => {
 });
 
 describe('ExamAlerts in the whole output', () => {
-  const { environments, objects } = synthInMemory();
+  const { environments, objects } = synthesized();
 
   test("every environment alerts on all its services, through each one's live Service", () => {
     for (const env of environments) {

@@ -8,7 +8,7 @@ import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
 import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface GroupKind {
   group: string;
@@ -34,7 +34,7 @@ interface ProjectSpec {
   syncWindows?: { kind: string; schedule: string; duration: string; timeZone: string; applications: string[]; manualSync: boolean }[];
 }
 
-const { environments, objects } = synthInMemory();
+const { environments, objects } = synthesized();
 const finalizersOf = (o: KubeObject) => (o.metadata as { finalizers?: string[] }).finalizers;
 const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
 const groupOf = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');

@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SERVICE_NAMES, ServiceName } from '../../lib/config/catalog';
 import { CLUSTER_SCOPED_KINDS, KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 const root = path.resolve(__dirname, '..', '..');
-const { objects, files } = synthInMemory();
+const { objects, files } = synthesized();
 const all: KubeObject[] = objects.map((o) => o.object);
 const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
 

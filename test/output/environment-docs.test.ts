@@ -4,12 +4,13 @@ import { SERVICE_NAMES } from '../../lib/config/catalog';
 import { renderEnvironmentDocs, serviceRows } from '../../lib/output/environment-docs';
 import type { KubeObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { environmentsCopy } from '../helpers';
 
 const DOCS = path.resolve(__dirname, '..', '..', 'docs', 'environments.md');
 
 describe('docs/environments.md', () => {
-  const { environments, objects } = synthInMemory();
+  const { environments, objects } = synthesized();
   const kubeObjects = objects.map((o) => o.object);
   const page = renderEnvironmentDocs(environments, kubeObjects);
 

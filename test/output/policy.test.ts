@@ -19,9 +19,9 @@ import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { CHECKS, checkPolicies, formatFindings } from '../../lib/analysis/workload-policy';
 import { CONTAINER_PORT, SERVICES, SERVICE_NAMES } from '../../lib/config/catalog';
 import { POLICY_EXCEPTIONS } from '../../lib/config/policy-exceptions';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const result = synthInMemory();
+const result = synthesized();
 const objects = result.objects.map((o) => o.object);
 const productionNamespaces = result.environments.filter((e) => e.name === 'production').map((e) => e.namespace);
 const report = checkPolicies(objects, { productionNamespaces, exceptions: POLICY_EXCEPTIONS });

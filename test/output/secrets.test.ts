@@ -6,9 +6,9 @@
 import { scanForSecrets, findCredentials } from '../../lib/analysis/secret-scan';
 import { FEATURE_FLAGS, featuresDocument } from '../../lib/config/feature-flags';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const { environments, objects, files } = synthInMemory();
+const { environments, objects, files } = synthesized();
 const all: KubeObject[] = objects.map((o) => o.object);
 const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
 
