@@ -233,3 +233,47 @@ describe('ExamService (blue/green)', () => {
     expect(objs.flatMap((o) => registry.validate(o))).toEqual([]);
   });
 });
+
+/**
+ * The whole family per release strategy, with and without an HPA. dist/ shows each strategy
+ * only as the environments use it today; these snapshots show every combination, so a change
+ * to one strategy's objects is a reviewable diff even where no environment runs it.
+ */
+describe('snapshots across release strategies', () => {
+  const exposed = { name: 'exam-service', component: 'api', ingress: { host: 'api.example.com', tlsSecretName: 'exam-tls' } };
+  const releases: Record<string, Partial<ExamServiceProps>> = {
+    rolling: {},
+    canary: {
+      ...exposed,
+      release: {
+        kind: 'canary',
+        rolloutName: 'exam-service-rollout',
+        steps: [{ setWeight: 10, pause: '2m' }, { setWeight: 50 }],
+        analysisTemplates: ['success-rate', 'response-time'],
+        serviceNameArg: 'service-name',
+        ingressAnnotations: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'always' },
+      },
+    },
+    blueGreen: {
+      ...exposed,
+      release: {
+        kind: 'blueGreen',
+        rolloutName: 'exam-service-rollout',
+        activeServiceName: 'exam-service-active',
+        autoPromotion: false,
+        prePromotionTemplates: ['preview-health'],
+        postPromotionTemplates: ['post-promotion'],
+        serviceNameArg: 'service-name',
+        scaleDownDelaySeconds: 600,
+      },
+    },
+  };
+  const cases = Object.entries(releases).flatMap(([strategy, props]) => [
+    [`${strategy}, fixed replicas`, props],
+    [`${strategy}, autoscaled`, { ...props, spreadPods: true, autoscaling: { maxReplicas: 6, targetCPUUtilizationPercentage: 70 } }],
+  ]) as [string, Partial<ExamServiceProps>][];
+
+  test.each(cases)('%s', (_label, props) => {
+    expect(synth(props)).toMatchSnapshot();
+  });
+});

@@ -337,3 +337,18 @@ describe('PlatformChart', () => {
     expect(lists.find((l) => l.list === 'exam_system_namespaces')?.items).toEqual(WATCHED);
   });
 });
+
+/**
+ * The rendered falco.yaml for props dist/ does not use (dist/ shows the defaults): another
+ * container runtime next to containerd, a higher minimum priority, other receivers.
+ */
+describe('falco.yaml snapshots across props', () => {
+  const falcoYamlOf = (props: Partial<FalcoProps>): string => (find(synth(props), 'ConfigMap', FALCO_CONFIG_MAP).data as Record<string, string>)[FALCO_CONFIG_KEY];
+
+  test.each([
+    ['CRI-O and containerd nodes', { containerEngineSockets: [{ engine: 'containerd', socket: '/run/containerd/containerd.sock' }, { engine: 'cri', socket: '/run/crio/crio.sock' }] }],
+    ['WARNING and above, to other receivers', { minimumPriority: 'WARNING', alertmanagerUrl: 'http://alertmanager.ops.svc:9093', httpOutputUrl: 'http://receiver.ops.svc:2801/' }],
+  ] as [string, Partial<FalcoProps>][])('%s', (_label, props) => {
+    expect(falcoYamlOf(props)).toMatchSnapshot();
+  });
+});
