@@ -1,14 +1,18 @@
-import { analyzeRollouts, formatRolloutTable } from '../../lib/analysis/rollout-timing';
-import { synthesized } from '../support/synthesized';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
 describe('rollouts', () => {
-  test('prints the timing table of the synthesized Rollouts', () => {
+  test("prints the timing table of the repository's Rollouts", () => {
     const r = cli('rollouts');
     expect(r.code).toBe(0);
-    expect(r.out).toBe(formatRolloutTable(analyzeRollouts(synthesized().objects.map((o) => o.object))));
-    expect(r.out).toMatch(/^ROLLOUT +STRATEGY/);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ROLLOUT +STRATEGY +STEPS +RELEASE TIME +WORST-CASE ABORT +COVERS RELEASE$/);
+    // Production's three Rollouts, each aborting within 240 s and watched for the whole release.
+    expect(lines.slice(1).map((l) => l.split(/ {2,}/))).toEqual([
+      ['exam-system/auth-service-rollout', 'blueGreen', expect.stringMatching(/^preview → analysis/), '7m', '240s', 'yes'],
+      ['exam-system/exam-service-rollout', 'canary', '10%/2m → 25%/5m → 50%/10m → 75%/10m → 100%', '27m', '240s', 'yes'],
+      ['exam-system/frontend-rollout', 'blueGreen', expect.stringMatching(/^preview → analysis/), '7m', '240s', 'yes'],
+    ]);
   });
 
   test('follows the environment files', () => {

@@ -10,12 +10,8 @@ import {
   conditionReferences,
   DEFAULT_RULESET_LISTS,
   DEFAULT_RULESET_MACROS,
-  EXAM_ALLOWED_PROCESSES,
   EXAM_RULES_FILE,
-  EXAM_SENSITIVE_FILES,
-  examSystemRules,
   isFalcoPriority,
-  renderRulesFile,
   SEED_PRIORITY_MAPPING,
   tokenizeCondition,
 } from '../../lib/config/falco-rules';
@@ -87,7 +83,8 @@ describe('kept in meaning', () => {
     expect(refs.macros).toEqual(['spawned_process', 'container']);
     expect(refs.fields).toEqual(['k8s.ns.name', 'proc.name']);
     expect(rules[0].condition).toMatch(/not proc\.name in \(exam_system_allowed_processes\)/);
-    expect(listItems('exam_system_allowed_processes')).toEqual([...EXAM_ALLOWED_PROCESSES]);
+    // The design's values, written out: the rendered list must hold exactly these.
+    expect(listItems('exam_system_allowed_processes')).toEqual(['node', 'python', 'java', 'nginx', 'curl', 'wget', 'ps', 'top', 'netstat']);
     expect(listItems('exam_system_namespaces')).toEqual(WATCHED);
     expect(rules[0].priority).toBe('WARNING');
   });
@@ -96,20 +93,15 @@ describe('kept in meaning', () => {
     const refs = byName('Sensitive File Access in Exam System');
     expect(refs.macros).toEqual(['open_read']);
     expect(refs.fields).toEqual(['k8s.ns.name', 'fd.name']);
-    expect(listItems('exam_system_sensitive_files')).toEqual([...EXAM_SENSITIVE_FILES]);
+    expect(listItems('exam_system_sensitive_files')).toEqual(['/etc/passwd', '/etc/shadow', '/etc/hosts', '/root/.ssh/id_rsa']);
   });
 
   test('HIGH is not a Falco priority; the seed HIGH maps to ERROR, one level above the other rule WARNING', () => {
     expect(isFalcoPriority('HIGH')).toBe(false);
-    expect(VALID_PRIORITIES).not.toContain('HIGH');
     expect(SEED_PRIORITY_MAPPING.HIGH).toBe('ERROR');
     expect(rules[1].priority).toBe('ERROR');
     const rank = (p: unknown) => VALID_PRIORITIES.indexOf(String(p));
     expect(rank(rules[1].priority)).toBe(rank(rules[0].priority) - 1);
-  });
-
-  test('rendering is deterministic', () => {
-    expect(renderRulesFile(examSystemRules(WATCHED))).toBe(renderRulesFile(examSystemRules(WATCHED)));
   });
 });
 
