@@ -39,7 +39,7 @@ export class EnvironmentChart extends OutputChart {
     super(scope, env.name, { folder: env.name, clusterFolder: props.clusterFolder });
     new AppNamespace(this, 'namespace', { name: env.namespace, component: 'environment', labels: { 'exam-system.io/environment': env.name } });
     const config = new EnvironmentConfig(this, 'config', { name: env.configMapName, namespace: env.namespace, data: env.config });
-    // Secrets come from AWS Secrets Manager through External Secrets; feature flags (seed §4.2).
+    // Secrets come from AWS Secrets Manager through External Secrets; feature flags (see docs/decisions.md, 'Feature flags').
     const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION });
     new FeatureFlags(this, 'feature-flags', { environment: env.name, namespace: env.namespace });
     const flagController = new FeatureFlagController(this, 'feature-flag-controller', { namespace: env.namespace, image: FLAGSMITH_IMAGE, secretName: secrets.secretName });
@@ -83,7 +83,7 @@ export class EnvironmentChart extends OutputChart {
         { app: flagController.name, port: FLAGSMITH_PORT, database: true },
       ],
     });
-    // Monitoring (seed §3.2, §5.2): what releases are judged by, and the post-deploy alerts.
+    // Monitoring (see docs/decisions.md, 'Release analysis' and 'Post-deploy alerts'): what releases are judged by, and the post-deploy alerts.
     new AnalysisTemplates(this, 'analysis-templates', { namespace: env.namespace, prometheusAddress: env.prometheus.address });
     new ExamAlerts(this, 'alerts', {
       namespace: env.namespace,

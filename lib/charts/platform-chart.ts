@@ -5,7 +5,7 @@ import { AppNamespace } from '../constructs/app-namespace';
 import { Falco } from '../constructs/falco';
 import { OutputChart } from './output-chart';
 
-/** The namespace of the runtime security platform (seed §6.2). */
+/** The namespace of the runtime security platform (see docs/decisions.md, 'Falco'). */
 export const SECURITY_NAMESPACE = 'security-system';
 
 /**

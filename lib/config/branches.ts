@@ -1,5 +1,5 @@
 /**
- * Which environment a git branch releases to (seed §1.2), implemented once. The workflows ask
+ * Which environment a git branch releases to (see docs/decisions.md, 'Branches and environments'), implemented once. The workflows ask
  * the CLI (`env-for-branch`) instead of re-typing these rules in YAML `case` statements.
  *
  * GitOps model: the pipeline never touches a cluster. It commits the new image tag to the branch

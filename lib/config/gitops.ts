@@ -14,8 +14,8 @@
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
  * Revisions: every Application reads its folder from one branch. An environment's branch is
- * `gitops.targetRevision` in its file: production tracks main and staging tracks develop (seed
- * §1.2). Argo CD cannot follow a wildcard, so hotfix tracks the one branch `deploy/hotfix`, to
+ * `gitops.targetRevision` in its file: production tracks main and staging tracks develop (see
+ * docs/decisions.md, 'Branches and environments'). Argo CD cannot follow a wildcard, so hotfix tracks the one branch `deploy/hotfix`, to
  * which the pipeline publishes the commit of the hotfix/* branch it last built; the hotfix
  * environment runs the last hotfix built. The platform, and the Argo CD wiring the root reads
  * (dist/argocd: this project and the Applications), come from main: changing who syncs what,
@@ -57,7 +57,7 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** Falco's namespace (seed §6.2): the one namespace of the platform folder. */
+/** Falco's namespace (see docs/decisions.md, 'Falco'): the one namespace of the platform folder. */
 export const PLATFORM_NAMESPACE = 'security-system';
 
 /** The branch the platform and the Argo CD wiring are read from. */
@@ -119,7 +119,7 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', reason: 'Prometheus scrapes every service' },
-  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts" },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: 'the post-deploy thresholds as alerts' },
   { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets, fetched in the cluster, never in git' },
 ];
 
@@ -293,7 +293,7 @@ export const CONTROLLER_OWNED = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Notifications (they replace the seed's Slack curl calls).
+// Notifications (they replace Slack curl calls in scripts; see docs/decisions.md, 'Notifications').
 
 /** The notification service configured in argocd-notifications-cm and the Rollouts' config. */
 export const NOTIFICATION_SERVICE = 'slack';

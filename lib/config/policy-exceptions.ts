@@ -38,7 +38,7 @@ export const POLICY_EXCEPTIONS: readonly PolicyException[] = [
     check: 'restrictedVolumes',
     ...FALCO,
     reason:
-      "The seed's host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc) and the container runtime socket give Falco the kernel, " +
+      "The host mounts (/dev, /proc, /boot, /lib/modules, /usr, /etc) and the container runtime socket give Falco the kernel, " +
       'process and container metadata its rules match on; hostPath is not a restricted volume type. Every host mount is read-only.',
   },
   {

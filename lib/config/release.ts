@@ -1,9 +1,9 @@
 /**
- * How releases progress (seed §3): the canary steps and the blue/green timings. The same in
+ * How releases progress (see docs/decisions.md, 'Canary steps' and 'Blue/green releases'): the canary steps and the blue/green timings. The same in
  * every environment; an environment file only chooses each service's strategy.
  */
 
-/** The seed's canary (§3.2): 10% for 2 minutes, 25% for 5, 50% for 10, 75% for 10, then 100%. */
+/** The canary (see docs/decisions.md, 'Canary steps'): 10% for 2 minutes, 25% for 5, 50% for 10, 75% for 10, then 100%. */
 export const CANARY_STEPS = [
   { setWeight: 10, pause: '2m' },
   { setWeight: 25, pause: '5m' },
@@ -12,7 +12,7 @@ export const CANARY_STEPS = [
 ] as const;
 
 /**
- * Header routing on the canary Ingress (seed §3.2): requests with `X-Canary: always` always
+ * Header routing on the canary Ingress (see docs/decisions.md, 'Canary steps'): requests with `X-Canary: always` always
  * reach the canary, whatever the weight. Keys are nginx annotations without their prefix.
  */
 export const CANARY_INGRESS_ANNOTATIONS: Readonly<Record<string, string>> = {
@@ -27,7 +27,7 @@ export const CANARY_INGRESS_ANNOTATIONS: Readonly<Record<string, string>> = {
  */
 export const BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS = 600;
 
-/** Rollout name for a service: the seed names exam-service's `exam-service-rollout`. */
+/** Rollout name for a service: exam-service's is `exam-service-rollout` (see docs/decisions.md, 'Canary steps'). */
 export function rolloutName(service: string): string {
   return `${service}-rollout`;
 }

@@ -96,7 +96,7 @@ export const environmentSchema = z
     }),
     /** Take the ConfigMap data of another environment and override some keys. */
     configFrom: z.enum(ENVIRONMENT_NAMES).optional(),
-    /** The environment's ConfigMap `exam-config-<name>` (seed §2.1). */
+    /** The environment's ConfigMap `exam-config-<name>` (see docs/decisions.md, 'Environment configuration'). */
     config: configData,
     /** Blue/green and canary policy. */
     release: z

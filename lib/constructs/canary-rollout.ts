@@ -25,8 +25,8 @@ export interface CanaryRolloutProps extends RolloutBaseProps {
 }
 
 /**
- * An Argo Rollouts canary behind ingress-nginx (seed §3.2). The stable and canary Services
- * belong on the canary strategy, not under `trafficRouting.nginx` where the seed put them:
+ * An Argo Rollouts canary behind ingress-nginx (see docs/decisions.md, 'Canary steps'). The stable and canary Services
+ * belong on the canary strategy, not under `trafficRouting.nginx` where the specified manifest put them:
  * the CRD has no such fields there, so they would be dropped silently.
  */
 export class CanaryRollout extends Construct {

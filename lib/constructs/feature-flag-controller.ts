@@ -20,19 +20,19 @@ export interface FeatureFlagControllerProps {
   readonly image: string;
   /** The Secret (made by an ExternalSecret) holding FLAGSMITH_DATABASE_URL and FLAGSMITH_SECRET_KEY. @default exam-secrets */
   readonly secretName?: string;
-  /** @default 2 (seed) */
+  /** @default 2 (see docs/decisions.md, 'Feature-flag controller') */
   readonly replicas?: number;
-  /** @default feature-flag-controller (seed) */
+  /** @default feature-flag-controller */
   readonly name?: string;
-  /** @default feature-flag-service (seed) */
+  /** @default feature-flag-service */
   readonly serviceName?: string;
   /** Spread pods over zones and nodes. @default true */
   readonly spreadPods?: boolean;
 }
 
 /**
- * The feature-flag controller (seed §4.2): Flagsmith as Deployment `feature-flag-controller`
- * (2 replicas, the seed's resources, port 8000), its PodDisruptionBudget, and Service
+ * The feature-flag controller (see docs/decisions.md, 'Feature-flag controller'): Flagsmith as Deployment `feature-flag-controller`
+ * (2 replicas, the specified resources, port 8000), its PodDisruptionBudget, and Service
  * `feature-flag-service` (80 → 8000).
  * Its database URL and Django secret key come from Secret `exam-secrets`, never from git.
  */
@@ -61,7 +61,7 @@ export class FeatureFlagController extends Construct {
     const env: EnvVarSpec[] = [
       { name: 'DATABASE_URL', secretKeyRef: { name: secretName, key: 'FLAGSMITH_DATABASE_URL' } },
       { name: 'SECRET_KEY', secretKeyRef: { name: secretName, key: 'FLAGSMITH_SECRET_KEY' } },
-      // Two gunicorn workers (the image's default is three) to stay inside the seed's 256Mi limit.
+      // Two gunicorn workers (the image's default is three) to stay inside the 256Mi limit.
       { name: 'GUNICORN_WORKERS', value: '2' },
     ];
     // Readiness reacts fast; liveness waits out the image's start-up migrations before it may restart the pod.

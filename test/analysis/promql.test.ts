@@ -19,7 +19,7 @@ const SEED_SUCCESS_RATE =
 const SEED_P95 = 'histogram_quantile(0.95,\n  sum(rate(http_request_duration_seconds_bucket{service="{{args.service-name}}"}[2m])) by (le)\n)';
 
 describe('promqlSyntaxErrors (the official lezer grammar)', () => {
-  test("the seed's queries parse", () => {
+  test('the specified queries parse', () => {
     for (const q of [SEED_SUCCESS_RATE, SEED_P95]) {
       expect(promqlSyntaxErrors(substituteArgs(q, { 'service-name': 'exam-service' }))).toEqual([]);
     }
@@ -119,7 +119,7 @@ describe('Argo Rollouts conditions', () => {
     expect(measurementPhase(metric, [0.9])).toBe('Failed');
     expect(measurementPhase(metric, [])).toBe('Inconclusive');
     expect(measurementPhase(metric, [NaN])).toBe('Inconclusive');
-    // The seed's style (success condition only): no data counts as a failure.
+    // A success condition only: no data counts as a failure.
     expect(measurementPhase({ successCondition: success }, [NaN])).toBe('Failed');
     expect(measurementPhase({}, [])).toBe('Successful');
   });

@@ -13,8 +13,8 @@ import {
 } from '../../lib/analysis/secret-scan';
 
 /** A deterministic pseudo-random token (xorshift), so fixtures are stable and not real secrets. */
-function token(length: number, alphabet: string, seed: number): string {
-  let x = seed;
+function token(length: number, alphabet: string, start: number): string {
+  let x = start;
   let out = '';
   for (let i = 0; i < length; i++) {
     x ^= x << 13;

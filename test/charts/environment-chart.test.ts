@@ -19,7 +19,7 @@ describe.each(['development', 'staging', 'hotfix', 'production'])('environment %
   });
 });
 
-test('staging runs Deployments (the seed waits on deployment/<service> there)', () => {
+test('staging runs Deployments (its release waits on deployment/<service>)', () => {
   const staging = objects.filter((o) => o.path.startsWith('staging/'));
   expect(staging.filter((o) => o.object.kind === 'Rollout')).toEqual([]);
   expect(staging.filter((o) => o.object.kind === 'Deployment').map((o) => o.object.metadata.name)).toEqual(

@@ -41,7 +41,7 @@ const ownLists = items.filter((i) => 'list' in i).map((i) => i.list as string);
 const VALID_PRIORITIES = ['EMERGENCY', 'ALERT', 'CRITICAL', 'ERROR', 'WARNING', 'NOTICE', 'INFORMATIONAL', 'INFO', 'DEBUG'];
 
 describe('each custom rule, parsed from the rendered ConfigMap', () => {
-  test('the file holds the seed two rules', () => {
+  test('the file holds the two specified rules', () => {
     expect(rules.map((r) => r.rule)).toEqual(['Unauthorized Process in Container', 'Sensitive File Access in Exam System']);
   });
 
@@ -96,7 +96,7 @@ describe('kept in meaning', () => {
     expect(listItems('exam_system_sensitive_files')).toEqual(['/etc/passwd', '/etc/shadow', '/etc/hosts', '/root/.ssh/id_rsa']);
   });
 
-  test('HIGH is not a Falco priority; the seed HIGH maps to ERROR, one level above the other rule WARNING', () => {
+  test('HIGH is not a Falco priority; the specified HIGH maps to ERROR, one level above the other rule WARNING', () => {
     expect(isFalcoPriority('HIGH')).toBe(false);
     expect(SEED_PRIORITY_MAPPING.HIGH).toBe('ERROR');
     expect(rules[1].priority).toBe('ERROR');

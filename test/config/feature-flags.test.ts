@@ -23,7 +23,7 @@ import {
 } from '../../lib/config/feature-flags';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../lib/config/schema';
 
-/** The seed's §4.2 `features.json`, as a value (the contract features.json must reproduce). */
+/** The specified `features.json`, as a value (the contract features.json must reproduce; see docs/decisions.md, 'Feature flags'). */
 const SEED_DOCUMENT = {
   features: {
     'new-ui-dashboard': {
@@ -80,7 +80,7 @@ function problemsOf(raw: unknown): string[] {
   return [];
 }
 
-/** A copy of the seed model as plain data, with `edit` applied to the flag called `name`. */
+/** A copy of the flag model as plain data, with `edit` applied to the flag called `name`. */
 function editedFlag(name: string, edit: (f: Record<string, unknown>) => Record<string, unknown>): unknown {
   const raw = JSON.parse(JSON.stringify(FEATURE_FLAGS)) as { features: Record<string, unknown>[] };
   raw.features = raw.features.map((f) => (f.name === name ? edit(f) : f));
@@ -88,7 +88,7 @@ function editedFlag(name: string, edit: (f: Record<string, unknown>) => Record<s
 }
 
 describe('the flag model', () => {
-  test("features.json is exactly the seed's document, as deterministic 2-space JSON", () => {
+  test('features.json is exactly the specified document, as 2-space JSON', () => {
     expect(featuresDocument(FEATURE_FLAGS)).toStrictEqual(SEED_DOCUMENT);
     const text = renderJson(featuresDocument(FEATURE_FLAGS));
     expect(text).toBe(`${JSON.stringify(SEED_DOCUMENT, null, 2)}\n`);
@@ -237,7 +237,7 @@ describe('the flagd definitions, evaluated by @openfeature/flagd-core', () => {
     expect(shareOn(core, 'advanced-proctoring', { group: 'students' })).toBe(0);
   });
 
-  /** Each seed flag's outcome in each environment, measured through flagd over 10,000 users. */
+  /** Each flag's outcome in each environment, measured through flagd over 10,000 users. */
   const TABLE: [string, EnvironmentName, string][] = [
     ['new-ui-dashboard', 'development', 'off'],
     ['new-ui-dashboard', 'staging', 'off'],
@@ -267,7 +267,7 @@ describe('the flagd definitions, evaluated by @openfeature/flagd-core', () => {
     expect(measuredOutcome(evaluator(FEATURE_FLAGS, env), name)).toBe(expected);
   });
 
-  test('the table covers every seed flag in every environment', () => {
+  test('the table covers every flag in every environment', () => {
     const covered = new Set(TABLE.map(([f, e]) => `${f}/${e}`));
     for (const f of FEATURE_FLAGS.features) for (const e of ENVIRONMENT_NAMES) expect(covered).toContain(`${f.name}/${e}`);
   });

@@ -43,7 +43,7 @@ const templates = synth();
 const byName = (name: string) => templates.find((t) => t.metadata.name === name)!;
 const normalize = (q: string) => q.replace(/\s+/g, '');
 
-/** The seed's queries (§3.2), exactly as written there. */
+/** The specified analysis queries, exactly as written (see docs/decisions.md, 'Release analysis'). */
 const SEED = {
   successRate:
     'sum(rate(http_requests_total{service="{{args.service-name}}",status!~"5.."}[2m])) / sum(rate(http_requests_total{service="{{args.service-name}}"}[2m]))',
@@ -62,7 +62,7 @@ describe('AnalysisTemplates', () => {
     }
   });
 
-  test("the seed's metrics, queries and thresholds; the address from the environment", () => {
+  test('the specified metrics, queries and thresholds; the address from the environment', () => {
     const [sr] = byName(SUCCESS_RATE_TEMPLATE).spec.metrics;
     const [rt] = byName(RESPONSE_TIME_TEMPLATE).spec.metrics;
     expect(sr.name).toBe('success-rate');
@@ -74,7 +74,7 @@ describe('AnalysisTemplates', () => {
     }
     expect(parseGuardedCondition(sr.successCondition)).toEqual({ op: '>=', threshold: 0.95 });
     expect(parseGuardedCondition(rt.successCondition)).toEqual({ op: '<=', threshold: 0.5 });
-    // The seed's query text, plus the namespace matcher that keeps environments apart.
+    // The specified query text, plus the namespace matcher that keeps environments apart.
     const withoutNamespace = (q: string) => normalize(q).replace(/namespace="exam-system",/g, '');
     expect(withoutNamespace(sr.provider.prometheus.query)).toBe(normalize(SEED.successRate));
     expect(withoutNamespace(rt.provider.prometheus.query)).toBe(normalize(SEED.p95).replace('sum(rate(', 'sumby(le)(rate(').replace('[2m]))by(le))', '[2m])))'));

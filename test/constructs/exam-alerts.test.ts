@@ -41,7 +41,7 @@ describe('ExamAlerts', () => {
     }
   });
 
-  test("the seed's §5.2 thresholds, as the comparison each alert fires on", () => {
+  test('the post-deploy thresholds, as the comparison each alert fires on', () => {
     const fired = Object.fromEntries(rule.spec.groups[0].rules.map((r) => [r.alert, topLevelComparison(r.expr)]));
     expect(fired[ALERT_NAMES.errorRate]).toMatchObject({ op: '>', threshold: 0.05 });
     expect(fired[ALERT_NAMES.latency]).toMatchObject({ op: '>', threshold: 2 });

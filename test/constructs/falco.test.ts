@@ -1,5 +1,6 @@
 /**
- * Falco (seed §6.2): what real Falco would reject or silently get wrong in the seed, each with
+ * Falco (see docs/decisions.md, 'Falco'): what real Falco would reject or silently get wrong in a
+ * literal reading of the specified manifest, each with
  * a test that fails if it comes back; plus the pod's shape and strict schema validation.
  */
 import { App, Testing } from 'cdk8s';
@@ -108,7 +109,7 @@ function tolerates(tolerations: Toleration[], taint: { key: string; value?: stri
   });
 }
 
-describe('the seed issues real Falco would reject or silently get wrong', () => {
+describe('what real Falco would reject or silently get wrong in a literal reading', () => {
   test('rules_files (not the deprecated rules_file) lists the default rules and rules.d, in that order', () => {
     expect(falcoYaml).not.toHaveProperty('rules_file');
     const files = falcoYaml.rules_files as string[];
@@ -143,7 +144,7 @@ describe('the seed issues real Falco would reject or silently get wrong', () => 
     expect(projected?.items?.every((i) => i.key !== FALCO_CONFIG_KEY && cmData[i.key] !== undefined)).toBe(true);
   });
 
-  test('the custom rules use Falco priorities: WARNING stays, the seed HIGH becomes ERROR', () => {
+  test('the custom rules use Falco priorities: WARNING stays, the specified HIGH becomes ERROR', () => {
     const rules = (parse(cmData[EXAM_RULES_FILE]) as FalcoRulesItem[]).filter((i): i is Extract<FalcoRulesItem, { rule: string }> => 'rule' in i);
     expect(Object.fromEntries(rules.map((r) => [r.rule, r.priority]))).toEqual({
       'Unauthorized Process in Container': 'WARNING',
@@ -166,7 +167,7 @@ describe('the seed issues real Falco would reject or silently get wrong', () => 
     expect(() => synth({ alertmanagerUrl: "http://am:9093/'; rm -rf /" })).toThrow(/not a plain http\(s\) URL/);
   });
 
-  test('json outputs and http_output are on, as in the seed; http_output targets a receiver that accepts Falco events', () => {
+  test('json outputs and http_output are on, as specified; http_output targets a receiver that accepts Falco events', () => {
     expect(falcoYaml).toMatchObject({ json_output: true, json_include_output_property: true });
     const http = falcoYaml.http_output as { enabled: boolean; url: string };
     expect(http.enabled).toBe(true);
@@ -228,7 +229,7 @@ describe('the Falco DaemonSet', () => {
     }
   });
 
-  test("the seed's host mounts are all there, read-only, at /host<path>", () => {
+  test('the specified host mounts are all there, read-only, at /host<path>', () => {
     for (const path of SEED_HOST_PATHS) {
       const m = container.volumeMounts.find((x) => x.mountPath === `/host${path}`);
       expect({ path, readOnly: m?.readOnly, hostPath: m && volumeOf(m).hostPath?.path }).toEqual({ path, readOnly: true, hostPath: path });

@@ -13,7 +13,7 @@ function synth(props: FeatureFlagsProps) {
 }
 
 describe('FeatureFlags', () => {
-  test.each(ENVIRONMENT_NAMES.map((e) => [e]))('ConfigMap feature-flags for %s: the seed document and the resolved flagd definition', (env) => {
+  test.each(ENVIRONMENT_NAMES.map((e) => [e]))('ConfigMap feature-flags for %s: the flag document and the resolved flagd definition', (env) => {
     const objects = synth({ environment: env as EnvironmentName, namespace: `ns-${env}` });
     expect(objects).toHaveLength(1);
     const [cm] = objects;

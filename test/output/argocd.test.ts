@@ -186,7 +186,7 @@ describe('the Applications', () => {
     expect((appSpec(app('exam-production')).ignoreDifferences ?? []).length).toBeGreaterThan(0);
   });
 
-  test('notify Slack on a failed sync and on a deployment (replacing the seed\'s curl calls)', () => {
+  test('notify Slack on a failed sync and on a deployment (replacing curl calls in scripts)', () => {
     for (const a of applications) {
       const annotations = a.metadata.annotations ?? {};
       expect([a.metadata.name, annotations['notifications.argoproj.io/subscribe.on-sync-failed.slack']]).toEqual([a.metadata.name, expect.stringMatching(/^[a-z0-9-]+(;[a-z0-9-]+)*$/)]);

@@ -46,7 +46,7 @@ describe('every synthesized object', () => {
       ]),
     );
     const rollout = JSON.parse(JSON.stringify(all.find((o) => o.kind === 'Rollout' && (o.spec as { strategy: { canary?: unknown } }).strategy.canary)!));
-    // The seed's mistake: stableService under trafficRouting.nginx, where the CRD has no such field.
+    // The specified manifest's mistake (see docs/decisions.md, 'Canary steps'): stableService under trafficRouting.nginx, where the CRD has no such field.
     rollout.spec.strategy.canary.trafficRouting.nginx.stableService = 'exam-service-stable';
     expect(registry.validate(rollout)).toEqual([
       expect.objectContaining({ field: '/spec/strategy/canary/trafficRouting/nginx', message: 'unknown field "stableService"' }),

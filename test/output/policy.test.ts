@@ -26,7 +26,7 @@ const objects = result.objects.map((o) => o.object);
 const productionNamespaces = result.environments.filter((e) => e.name === 'production').map((e) => e.namespace);
 const report = checkPolicies(objects, { productionNamespaces, exceptions: POLICY_EXCEPTIONS });
 
-/** The seed's feature-flag controller (§4.2): every exam service reads its flags from it. */
+/** The feature-flag controller (see docs/decisions.md, 'Feature-flag controller'): every exam service reads its flags from it. */
 const FLAG_CONTROLLER = 'feature-flag-controller';
 
 describe('policy checks over dist/', () => {

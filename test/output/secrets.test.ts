@@ -119,7 +119,7 @@ describe('secrets come from External Secrets', () => {
 });
 
 describe('feature flags in every environment', () => {
-  test("ConfigMap feature-flags holds the seed's document, next to the controller and its Service", () => {
+  test('ConfigMap feature-flags holds the flag document, next to the controller and its Service', () => {
     for (const env of environments) {
       const inNs = all.filter((o) => o.metadata.namespace === env.namespace);
       const cm = inNs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'feature-flags') as unknown as { data: Record<string, string> } | undefined;
