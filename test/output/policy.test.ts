@@ -31,7 +31,7 @@ const FLAG_CONTROLLER = 'feature-flag-controller';
 
 describe('policy checks over dist/', () => {
   test('the exceptions, with their reasons', () => {
-    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${CHECKS[e.check].source}) on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}:\n      ${e.reason}`);
+    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${CHECKS[e.check].upstream}) on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}:\n      ${e.reason}`);
     console.log(`Policy exceptions (lib/config/policy-exceptions.ts): ${POLICY_EXCEPTIONS.length}\n${lines.join('\n')}`);
     expect(POLICY_EXCEPTIONS.length).toBeGreaterThan(0);
   });
