@@ -6,6 +6,8 @@
  *    process that only loads `cdk8s` and `cdk8s-plus-28`. Goal: a ratio of 4 or less.
  * 2. The synth pipeline (build, render, serialize, write) on a generated configuration with
  *    100 services in each of the 4 environments. Goal: under 2 s.
+ * 3. `npm test` as a whole process, cold and warm (scripts/bench-test-suite.ts). Goal: 30 s or
+ *    less warm.
  *
  * Usage: npm run bench [-- --runs N]
  */
@@ -19,6 +21,7 @@ import { SERVICES } from '../lib/config/catalog';
 import { Environment, ResolvedService, loadEnvironments } from '../lib/config/load';
 import { renderObjects, toYaml } from '../lib/output/render';
 import { writeDistAtomically } from '../lib/output/write-dist';
+import { formatTestSuiteFigures, measureTestSuite } from './bench-test-suite';
 
 const root = path.resolve(__dirname, '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -90,3 +93,6 @@ console.log(`npm run synth (median, whole process):           ${f(synthMs)}`);
 console.log(`floor: node loading cdk8s + cdk8s-plus-28 (median): ${f(floorMs)}`);
 console.log(`ratio:                                            ${(synthMs / floorMs).toFixed(2)} (goal <= 4)`);
 console.log(`100 services x 4 environments (${objectCount} objects, median): ${f(median(big))} (goal < 2 s)`);
+
+// 3. The test suite, cold and warm (scripts/bench-test-suite.ts).
+console.log(formatTestSuiteFigures(measureTestSuite(root, Math.max(3, Math.ceil(runs / 2)))));
