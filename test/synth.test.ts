@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { synthInMemory, synthToDisk } from '../lib/synth';
+import { synthToDisk } from '../lib/synth';
 import { writeDistAtomically } from '../lib/output/write-dist';
 import { environmentsCopy } from './helpers';
+import { synthesized } from './support/synthesized';
 
 function snapshotDir(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -74,7 +75,7 @@ describe('synth is atomic', () => {
   });
 
   test('an I/O failure halfway through the write puts every file back', () => {
-    const first = synthInMemory().files;
+    const first = synthesized().files;
     // A plain file where the new output needs a folder: the last write fails (ENOTDIR/EEXIST).
     writeDistAtomically(outDir, [...first, { path: 'zz-blocker', content: 'a file, not a folder\n' }]);
     const before = snapshotDir(outDir);
@@ -89,7 +90,7 @@ describe('synth is atomic', () => {
   });
 
   test('an unchanged folder is not written at all', () => {
-    const files = synthInMemory().files;
+    const files = synthesized().files;
     writeDistAtomically(outDir, files);
     expect(writeDistAtomically(outDir, files)).toEqual({ written: 0, deleted: 0, unchanged: files.length });
   });

@@ -19,8 +19,8 @@ describe('rollouts', () => {
     const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('exam-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'exam-service: { tag: v1.13.0-rc.1, replicas: 2, strategy: canary }') });
     const r = cli('rollouts', '--environments-dir', dir);
     expect(r.code).toBe(0);
+    // The repository's files run no Rollout in staging (the first test lists every row).
     expect(r.out).toMatch(/^exam-system-staging\/exam-service-rollout +canary/m);
-    expect(cli('rollouts').out).not.toContain('exam-system-staging/');
   });
 
   test('invalid environments are an input error', () => {
