@@ -218,8 +218,9 @@ function containerLists(node: unknown, path: string, out: { path: string; contai
 
 /**
  * Env vars with a secret-like name and a literal value, or a literal value that looks like a
- * credential. Mirrors Polaris sensitiveContainerEnvVar (not among Polaris's defaults, so not
- * run in CI), with the name rules above.
+ * credential. Mirrors Polaris sensitiveContainerEnvVar, which the Polaris configuration CI runs
+ * (POLARIS_CHECKS in lib/cli/commands/polaris-config.ts) does not enable, with the name rules
+ * above.
  */
 export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
   const lists: { path: string; containers: unknown[] }[] = [];
