@@ -57,8 +57,12 @@ export function prepareCache(): string {
   const { synthInMemory } = require('../../lib/synth') as typeof import('../../lib/synth');
   const { objects, files, docs } = synthInMemory();
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  // Older entries are from other sources: keep the folder to one file.
-  for (const old of fs.readdirSync(path.dirname(file))) fs.rmSync(path.join(path.dirname(file), old), { force: true });
+  // Entries for other sources: remove those older than an hour (a run that started a moment
+  // ago, before an edit, may still be reading its own).
+  for (const old of fs.readdirSync(path.dirname(file))) {
+    const oldPath = path.join(path.dirname(file), old);
+    if (Date.now() - fs.statSync(oldPath).mtimeMs > 3_600_000) fs.rmSync(oldPath, { force: true });
+  }
   const tmp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, JSON.stringify({ objects, files, docs } satisfies Cached));
   fs.renameSync(tmp, file);
@@ -77,7 +81,8 @@ let memo: SynthResult | undefined;
  */
 export function synthesized(): SynthResult {
   if (memo === undefined) {
-    const file = process.env[CACHE_ENV] ?? prepareCache();
+    const prepared = process.env[CACHE_ENV];
+    const file = prepared !== undefined && fs.existsSync(prepared) ? prepared : prepareCache();
     memo = { environments: loadEnvironments(), ...(JSON.parse(fs.readFileSync(file, 'utf8')) as Cached) };
   }
   return memo;
