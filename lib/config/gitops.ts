@@ -72,7 +72,7 @@ export const PLATFORM_APPLICATION_NAME = 'exam-platform';
  * FailOnSharedResource stops a sync that would take over an object the Argo CD install manages.
  */
 export const PLATFORM_DESTINATIONS: readonly { readonly namespace: string; readonly reason: string }[] = [
-  { namespace: SECURITY_NAMESPACE, reason: 'Falco (seed §6.2)' },
+  { namespace: SECURITY_NAMESPACE, reason: "Falco (docs/decisions.md, 'Falco')" },
   { namespace: 'argocd', reason: "Argo CD's notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: 'argo-rollouts', reason: "Argo Rollouts' notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: GATEWAY_NAMESPACE, reason: 'the shared Gateway, its Certificates and its NetworkPolicies' },
@@ -142,7 +142,7 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', reason: 'Prometheus scrapes every service' },
-  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts" },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: 'the post-deploy thresholds as alerts, and the SLO burn-rate rules' },
   { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets (and notification tokens), fetched in the cluster, never in git' },
 ];
 

@@ -12,7 +12,7 @@ import { SECURITY_NAMESPACE } from '../../lib/config/namespaces';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { apiGroupOf, objectId } from '../../lib/rules/objects';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface GroupKind {
   group: string;
@@ -38,7 +38,7 @@ interface ProjectSpec {
   syncWindows?: { kind: string; schedule: string; duration: string; timeZone: string; applications: string[]; manualSync: boolean }[];
 }
 
-const { environments, objects } = synthInMemory();
+const { environments, objects } = synthesized();
 const finalizersOf = (o: KubeObject) => (o.metadata as { finalizers?: string[] }).finalizers;
 const id = (o: KubeObject) => objectId(o);
 const groupOf = (o: KubeObject) => apiGroupOf(o.apiVersion);
@@ -201,7 +201,7 @@ describe('the Applications', () => {
     expect((appSpec(app('exam-production')).ignoreDifferences ?? []).length).toBeGreaterThan(0);
   });
 
-  test('notify Slack on a failed sync and on a deployment (replacing the seed\'s curl calls)', () => {
+  test('notify Slack on a failed sync and on a deployment (replacing curl calls in scripts)', () => {
     for (const a of applications) {
       const annotations = a.metadata.annotations ?? {};
       expect([a.metadata.name, annotations['notifications.argoproj.io/subscribe.on-sync-failed.slack']]).toEqual([a.metadata.name, expect.stringMatching(/^[a-z0-9-]+(;[a-z0-9-]+)*$/)]);
