@@ -17,6 +17,8 @@ import { ExamSecrets } from '../constructs/exam-secrets';
 import { FLAGSMITH_PORT, FeatureFlagController } from '../constructs/feature-flag-controller';
 import { FeatureFlags } from '../constructs/feature-flags';
 import { ExamAlerts } from '../constructs/exam-alerts';
+import { SloRules } from '../constructs/slo-rules';
+import { SERVICE_SLOS } from '../config/slos';
 import { ExamService, ReleaseStrategy } from '../constructs/exam-service';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { OutputChart } from './output-chart';
@@ -89,6 +91,12 @@ export class EnvironmentChart extends OutputChart {
       namespace: env.namespace,
       environment: env.name,
       services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s) })),
+    });
+    // The SLOs (lib/config/slos.ts): recorded error ratios and burn-rate alerts.
+    new SloRules(this, 'slo-rules', {
+      namespace: env.namespace,
+      environment: env.name,
+      services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s), slo: SERVICE_SLOS[s.name] })),
     });
   }
 }

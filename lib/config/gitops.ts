@@ -9,7 +9,7 @@
  * |-------------------------|----------------------------------------------------|------------------------------------|
  * | dist/argocd-bootstrap/  | root Application `exam-root`, project `exam-bootstrap` | a person, once: `kubectl apply -f` |
  * | dist/argocd/            | AppProject `exam-system` and the Applications below | `exam-root` (app of apps)          |
- * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco | `exam-platform` (directory.recurse) |
+ * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; monitoring/: Grafana dashboards | `exam-platform` (directory.recurse) |
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
@@ -21,6 +21,7 @@
  * (dist/argocd: this project and the Applications), come from main: changing who syncs what,
  * or a Namespace, is reviewed like a production change.
  */
+import { MONITORING } from './monitoring';
 import type { EnvironmentName } from './schema';
 
 /** This repository: the only source any Application may use. */
@@ -57,8 +58,15 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** Falco's namespace (seed §6.2): the one namespace of the platform folder. */
+/** Falco's namespace (seed §6.2): the platform Application's default destination. */
 export const PLATFORM_NAMESPACE = 'security-system';
+
+/**
+ * Every namespace the platform folder writes into (dist/platform/<namespace>/): Falco's, and
+ * kube-prometheus-stack's, where Grafana's sidecar picks up the dashboards. The project admits
+ * exactly these besides the environments' namespaces.
+ */
+export const PLATFORM_NAMESPACES: readonly string[] = [PLATFORM_NAMESPACE, MONITORING.namespace];
 
 /** The branch the platform and the Argo CD wiring are read from. */
 export const WIRING_REVISION = 'main';
@@ -107,7 +115,7 @@ export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
  * reported as orphaned resources.
  */
 export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
-  { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules' },
+  { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules, Grafana dashboards' },
   { group: '', kind: 'Service', reason: 'every service, and the canary/stable/active/preview Services of Rollouts' },
   { group: '', kind: 'ServiceAccount', reason: "Falco's identity (it holds no API rights)" },
   { group: 'apps', kind: 'Deployment', reason: 'rolling services and the feature-flag controller' },
@@ -119,7 +127,7 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', reason: 'Prometheus scrapes every service' },
-  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts" },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts, the SLO recording rules and burn-rate alerts" },
   { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets, fetched in the cluster, never in git' },
 ];
 

@@ -33,7 +33,8 @@ export interface SeriesScope {
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ARG = /^\{\{args\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\}\}$/;
 
-function matchers(scope: SeriesScope, extra = ''): string {
+/** The validated label matchers of a scope, `{namespace="...",service="..."<extra>}`. */
+export function matchers(scope: SeriesScope, extra = ''): string {
   if (!NAME.test(scope.namespace)) throw new Error(`SLO query: namespace "${scope.namespace}" is not a Kubernetes name`);
   if (!NAME.test(scope.service) && !ARG.test(scope.service)) {
     throw new Error(`SLO query: service "${scope.service}" is neither a Kubernetes name nor an {{args.x}} placeholder`);
