@@ -120,7 +120,7 @@ describe('ArgoCdChart', () => {
     const objects = argocdOver(envs);
     expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['exam-staging', 'exam-hotfix', 'exam-platform']);
     const project = spec(find(objects, 'AppProject', 'exam-system'));
-    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix', 'security-system']);
+    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix', 'security-system', 'monitoring']);
     expect(project.syncWindows).toEqual([]);
   });
 

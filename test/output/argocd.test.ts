@@ -5,7 +5,7 @@
  */
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
-import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, PLATFORM_NAMESPACES, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
@@ -88,7 +88,7 @@ describe('the Applications', () => {
     }
   });
 
-  test('each path exists and holds that environment only; the platform folder holds cluster-scoped objects and Falco', () => {
+  test('each path exists and holds that environment only; the platform folder holds cluster-scoped objects, Falco and the dashboards', () => {
     for (const env of deployed) {
       const a = app(`exam-${env.name}`);
       expect(appSpec(a).source.path).toBe(`dist/${env.name}`);
@@ -107,8 +107,14 @@ describe('the Applications', () => {
     expect(synced.some((o) => o.path.startsWith('platform/cluster/'))).toBe(true);
     for (const o of synced) {
       if (o.path.startsWith('platform/cluster/')) expect([o.path, o.object.metadata.namespace]).toEqual([o.path, undefined]);
-      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, PLATFORM_NAMESPACE]);
+      // platform/<namespace>/ holds that namespace's objects, for one of the admitted platform namespaces.
+      else {
+        const folder = o.path.split('/')[1];
+        expect(PLATFORM_NAMESPACES).toContain(folder);
+        expect([o.path, o.object.metadata.namespace]).toEqual([o.path, folder]);
+      }
     }
+    expect([...new Set(synced.filter((o) => !o.path.startsWith('platform/cluster/')).map((o) => o.path.split('/')[1]))].sort()).toEqual([...PLATFORM_NAMESPACES].sort());
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
   });
@@ -198,10 +204,10 @@ describe('the Applications', () => {
 describe('the exam-system project', () => {
   const synced = applications.flatMap(syncedBy).map((o) => o.object);
 
-  test('admits this repository only, and exactly the deployed namespaces plus security-system, with no wildcard', () => {
+  test('admits this repository only, and exactly the deployed namespaces plus security-system and monitoring, with no wildcard', () => {
     expect(projectSpec.sourceRepos).toEqual([REPO_URL]);
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].sort());
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging', 'security-system']);
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), ...PLATFORM_NAMESPACES].sort());
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging', 'monitoring', 'security-system']);
     for (const p of objects.filter((o) => o.object.kind === 'AppProject').map((o) => o.object.spec as ProjectSpec)) {
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');
       expect(JSON.stringify(p.destinations)).not.toContain('*');
