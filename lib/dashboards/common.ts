@@ -63,6 +63,21 @@ export function promAnnotation(name: string, expr: string, title: string, color:
   return new dashboard.AnnotationQueryBuilder().name(name).datasource(PROMETHEUS).enable(true).iconColor(color).expr(expr).titleFormat(title).step('1m');
 }
 
+/**
+ * Deployments: Argo CD syncs of the Application whose destination is the chosen namespace
+ * (argoproj/argo-cd controller/metrics/metrics.go: `argocd_app_sync_total{name,phase,dry_run,...}`
+ * and `argocd_app_info{name,dest_namespace,...}`).
+ */
+export function deploymentAnnotation(): dashboard.AnnotationQueryBuilder {
+  return promAnnotation(
+    'Deployments (Argo CD syncs)',
+    `sum by (name) (increase(argocd_app_sync_total{phase="Succeeded",dry_run!="true"}[2m])) > 0\n` +
+      `and on (name)\nmax by (name) (argocd_app_info{dest_namespace="$${NAMESPACE_VAR}"})`,
+    'Synced {{name}}',
+    'blue',
+  );
+}
+
 /** Grafana's time-region query (built-in data source): a recurring window drawn on every panel. */
 export interface TimeRegion {
   readonly mode: 'cron';

@@ -23,9 +23,9 @@ import {
   TimeRegion,
   alternatives,
   datasourceVariable,
+  deploymentAnnotation,
   finish,
   namespaceVariable,
-  promAnnotation,
   promQuery,
   timeRegionAnnotation,
 } from './common';
@@ -74,14 +74,7 @@ export function examDayDashboard(props: ExamDayProps): DashboardJson {
     .withVariable(datasourceVariable())
     .withVariable(namespaceVariable(props.namespaces));
   for (const w of props.syncWindows) b.annotation(timeRegionAnnotation(`Sync window: ${w.description}`, syncWindowRegion(w), 'rgba(255, 152, 48, 0.25)'));
-  b.annotation(
-    promAnnotation(
-      'Deployments (Argo CD syncs)',
-      `sum by (name) (increase(argocd_app_sync_total{phase="Succeeded",dry_run!="true"}[2m])) > 0\nand on (name)\nmax by (name) (argocd_app_info{dest_namespace="$${NAMESPACE_VAR}"})`,
-      'Synced {{name}}',
-      'blue',
-    ),
-  );
+  b.annotation(deploymentAnnotation());
 
   let id = 0;
   const panel = (title: string, description: string, unit: string, refs: [string, string][]) => {

@@ -28,6 +28,7 @@ import {
   NAMESPACE_VAR,
   RATE_INTERVAL,
   datasourceVariable,
+  deploymentAnnotation,
   finish,
   namespaceVariable,
   promAnnotation,
@@ -119,15 +120,7 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
     .description('New against stable version per service (told apart by pod template hash), Rollout phase and progress, analysis results, deployments.')
     .withVariable(datasourceVariable())
     .withVariable(namespaceVariable(props.namespaces))
-    .annotation(
-      promAnnotation(
-        'Deployments (Argo CD syncs)',
-        `sum by (name) (increase(argocd_app_sync_total{phase="Succeeded",dry_run!="true"}[2m])) > 0\n` +
-          `and on (name)\nmax by (name) (argocd_app_info{dest_namespace="$${NAMESPACE_VAR}"})`,
-        'Synced {{name}}',
-        'blue',
-      ),
-    )
+    .annotation(deploymentAnnotation())
     .annotation(
       promAnnotation(
         'Release events (Argo Rollouts)',

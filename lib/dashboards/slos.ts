@@ -9,7 +9,7 @@ import * as bargauge from '@grafana/grafana-foundation-sdk/bargauge';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { BURN_RATE_WINDOWS, RECORDS, SLO_GROUP_BY, SLO_KINDS, SLO_PERIOD, SloKind } from '../config/slos';
-import { DashboardJson, NAMESPACE_VAR, datasourceVariable, finish, namespaceVariable, promQuery, promTable } from './common';
+import { DashboardJson, NAMESPACE_VAR, datasourceVariable, deploymentAnnotation, finish, namespaceVariable, promQuery, promTable } from './common';
 
 export interface SloDashboardProps {
   /** The deployed environments' namespaces (the first is the default). */
@@ -46,7 +46,8 @@ export function sloDashboard(props: SloDashboardProps): DashboardJson {
   const b = new dashboard.DashboardBuilder('SLOs')
     .description(`Availability and latency SLOs per service over ${SLO_PERIOD.window}: SLI, error budget left, burn rates (lib/config/slos.ts).`)
     .withVariable(datasourceVariable())
-    .withVariable(namespaceVariable(props.namespaces));
+    .withVariable(namespaceVariable(props.namespaces))
+    .annotation(deploymentAnnotation());
   let id = 0;
   b.withPanel(
     new table.PanelBuilder()
