@@ -17,6 +17,7 @@
  *   event (rollout/canary.go), drawn as an annotation with the other release events.
  * - Deployments (Argo CD syncs of the environment's Application) as annotations.
  */
+import type { Builder } from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
@@ -132,8 +133,9 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
 
   let id = 0;
   props.services.forEach((s, i) => {
-    const row = new dashboard.RowBuilder(s.name).collapsed(i > 0).id(++id);
-    row.withPanel(
+    const row = new dashboard.RowBuilder(s.name).id(++id);
+    const panels: Builder<dashboard.Panel>[] = [];
+    panels.push(
       new timeseries.PanelBuilder()
         .id(++id)
         .title(`${s.name}: success rate, new vs stable`)
@@ -144,7 +146,7 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
         .withTarget(promQuery('A', successRate(newRate, s), `new {{${POD_TEMPLATE_HASH}}}`))
         .withTarget(promQuery('B', successRate(stableRate, s), `stable {{${POD_TEMPLATE_HASH}}}`)),
     );
-    row.withPanel(
+    panels.push(
       new timeseries.PanelBuilder()
         .id(++id)
         .title(`${s.name}: ${quantile} latency, new vs stable`)
@@ -154,7 +156,7 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
         .withTarget(promQuery('A', latency(newRate, s), `new {{${POD_TEMPLATE_HASH}}}`))
         .withTarget(promQuery('B', latency(stableRate, s), `stable {{${POD_TEMPLATE_HASH}}}`)),
     );
-    row.withPanel(
+    panels.push(
       new statetimeline.PanelBuilder()
         .id(++id)
         .title(`${s.rolloutName}: phase`)
@@ -162,7 +164,7 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
         .span(8)
         .withTarget(promQuery('A', `max by (phase) (${rolloutSel('rollout_info', s)})`, '{{phase}}')),
     );
-    row.withPanel(
+    panels.push(
       new timeseries.PanelBuilder()
         .id(++id)
         .title(`${s.rolloutName}: progress`)
@@ -173,7 +175,7 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
         .withTarget(promQuery('A', `${rolloutSel('rollout_info_replicas_updated', s)}\n/\n${rolloutSel('rollout_info_replicas_desired', s)}`, 'updated'))
         .withTarget(promQuery('B', `${rolloutSel('rollout_info_replicas_available', s)}\n/\n${rolloutSel('rollout_info_replicas_desired', s)}`, 'available')),
     );
-    row.withPanel(
+    panels.push(
       new statetimeline.PanelBuilder()
         .id(++id)
         .title(`${s.rolloutName}: analysis runs`)
@@ -181,7 +183,7 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
         .span(8)
         .withTarget(promQuery('A', `max by (name, phase) (${analysisSel('analysis_run_info', s)})`, '{{name}} {{phase}}')),
     );
-    row.withPanel(
+    panels.push(
       new table.PanelBuilder()
         .id(++id)
         .title(`${s.rolloutName}: analysis metric results`)
@@ -189,7 +191,15 @@ export function releaseHealthDashboard(props: ReleaseHealthProps): DashboardJson
         .span(8)
         .withTarget(promTable('A', withHash(`max by (name, metric, phase) (${analysisSel('analysis_run_metric_phase', s)}) == 1`, s))),
     );
-    b.withRow(row);
+    // Grafana keeps the panels nested in a row only while the row is collapsed: the first
+    // service's row is open, its panels follow it on the dashboard; the others are collapsed.
+    if (i === 0) {
+      b.withRow(row.collapsed(false));
+      for (const p of panels) b.withPanel(p);
+    } else {
+      for (const p of panels) row.withPanel(p);
+      b.withRow(row.collapsed(true));
+    }
   });
   return finish(b, 'exam-release-health', 'Exam system / Release health');
 }
