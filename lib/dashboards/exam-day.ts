@@ -54,7 +54,11 @@ export function goDurationMinutes(text: string): number {
   return Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0);
 }
 
-/** A sync window as a Grafana time region (Grafana parses `<n>m` durations; `5h15m` it does not). */
+/**
+ * A sync window as a Grafana time region. Grafana reads a region's duration with parseDuration
+ * (grafana/grafana packages/grafana-data/src/datetime/durationutil.ts), which splits on spaces
+ * and takes one number and unit per part: `315m` is 315 minutes, Go's `5h15m` would be nothing.
+ */
 export function syncWindowRegion(w: SyncWindowSpec): TimeRegion {
   return { mode: 'cron', cronExpr: w.schedule, duration: `${goDurationMinutes(w.duration)}m`, timezone: w.timeZone };
 }

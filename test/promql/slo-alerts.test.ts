@@ -108,7 +108,7 @@ const SCENARIOS: readonly Scenario[] = [
     // No page: 0.022 stays below 6 × 0.005 = 0.03; no threshold alert: 2.2% < 5%.
     phases: [{ steps: (3 * 24 * 60) / 2, errorShare: 0 }, { steps: 495, errorShare: 0.022 }],
     horizonMinutes: 990,
-    fires: { alert: SLO_ALERT_NAMES.availability.ticket, minutes: 982, bound: 24 * 60, why: '1d and 2h windows at 3× (and 3d and 6h at 1×)' },
+    fires: { alert: SLO_ALERT_NAMES.availability.ticket, minutes: 982, bound: 24 * 60, why: '1d and 2h windows at 3×, and 3d and 6h at 1× at the same minute' },
     silent: ['critical'],
   },
   {
