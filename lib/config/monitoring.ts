@@ -13,8 +13,6 @@ export const MONITORING = {
   namespace: 'monitoring',
   /** The chart's Prometheus Service: `<release>-prometheus`, port 9090. */
   prometheusUrl: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090',
-  /** The chart's Alertmanager Service: `<release>-alertmanager`, port 9093. */
-  alertmanagerUrl: 'http://kube-prometheus-stack-alertmanager.monitoring.svc:9093',
 } as const;
 
 /** The labels the add-on's Prometheus selects ServiceMonitors and PrometheusRules by. */

@@ -17,7 +17,7 @@ import { KubeObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
 import { testRules } from './promtool';
 import { InputSeries, selector } from './series';
-import { Phase, traffic } from './traffic';
+import { Phase, traffic } from './slo-traffic';
 
 interface RuleGroup {
   name: string;
