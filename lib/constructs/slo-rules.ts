@@ -1,12 +1,12 @@
 /**
  * The SLOs of one environment as a PrometheusRule: per service, recording rules for the error
- * ratio of each SLO over every window the alerts and dashboards read, the error budget as a
- * constant series, and the multi-window, multi-burn-rate alerts (one page and one ticket alert
- * per SLO). Everything comes from lib/config/slos.ts.
+ * ratio of each SLO over every window the alerts read, and the multi-window, multi-burn-rate
+ * alerts (one page and one ticket alert per SLO); in a second, slower group, the ratio over the
+ * 30-day period and the error budget as a constant series, which the dashboards read.
+ * Everything comes from lib/config/slos.ts.
  *
- * One rule group per service holds its recording rules and its alerts in that order: Prometheus
- * evaluates a group's rules one after the other, so an alert always reads the ratios recorded
- * in the same evaluation. Selectors are scoped to the environment's namespace and the service's
+ * The first group holds the recording rules and then the alerts: Prometheus evaluates a group's
+ * rules one after the other, so an alert always reads the ratios recorded in the same evaluation. Selectors are scoped to the environment's namespace and the service's
  * live Service, like the seed's threshold alerts (lib/constructs/exam-alerts.ts).
  */
 import { Construct } from 'constructs';
@@ -25,6 +25,7 @@ import {
   SloKind,
   budgetConsumed,
   BURN_RATE_WINDOWS,
+  PERIOD_RULES_INTERVAL,
   burnRateAlertExpr,
   errorBudgetOf,
   objectiveOf,
@@ -81,19 +82,22 @@ export class SloRules extends Construct {
     }
 
     const target = '{{ $labels.service }} in {{ $labels.namespace }}';
-    const groups: monitoring.PrometheusRuleSpecGroups[] = props.services.map((s) => {
+    const groups: monitoring.PrometheusRuleSpecGroups[] = props.services.flatMap((s) => {
       const seriesScope: SeriesScope = { namespace: props.namespace, service: s.serviceName };
-      const records: monitoring.PrometheusRuleSpecGroupsRules[] = SLO_KINDS.flatMap((kind) => [
-        ...SLI_WINDOWS.map((window) => ({
-          record: RECORDS.errorRatio(window),
-          expr: monitoring.PrometheusRuleSpecGroupsRulesExpr.fromString(sliErrorRatioQuery(kind, seriesScope, s.slo, window)),
-          // The same values the expression keeps; stated so that every rule is unique by name and labels.
-          labels: { namespace: props.namespace, service: s.serviceName, slo: kind },
-        })),
+      // The same labels the expressions keep; stated so that every rule is unique by name and labels.
+      const labels = (kind: SloKind) => ({ namespace: props.namespace, service: s.serviceName, slo: kind });
+      const ratio = (kind: SloKind, window: string): monitoring.PrometheusRuleSpecGroupsRules => ({
+        record: RECORDS.errorRatio(window),
+        expr: monitoring.PrometheusRuleSpecGroupsRulesExpr.fromString(sliErrorRatioQuery(kind, seriesScope, s.slo, window)),
+        labels: labels(kind),
+      });
+      const records = SLO_KINDS.flatMap((kind) => SLI_WINDOWS.map((window) => ratio(kind, window)));
+      const periodRecords = SLO_KINDS.flatMap((kind) => [
+        ratio(kind, SLO_PERIOD.window),
         {
           record: RECORDS.errorBudget,
           expr: monitoring.PrometheusRuleSpecGroupsRulesExpr.fromString(`vector(${errorBudgetOf(s.slo, kind)})`),
-          labels: { namespace: props.namespace, service: s.serviceName, slo: kind },
+          labels: labels(kind),
         },
       ]);
       const alert = (kind: SloKind, severity: BurnSeverity): monitoring.PrometheusRuleSpecGroupsRules => {
@@ -115,10 +119,10 @@ export class SloRules extends Construct {
           },
         };
       };
-      return {
-        name: `${s.name}.slo`,
-        rules: [...records, ...SLO_KINDS.flatMap((kind) => [alert(kind, 'page'), alert(kind, 'ticket')])],
-      };
+      return [
+        { name: `${s.name}.slo`, rules: [...records, ...SLO_KINDS.flatMap((kind) => [alert(kind, 'page'), alert(kind, 'ticket')])] },
+        { name: `${s.name}.slo-period`, interval: PERIOD_RULES_INTERVAL, rules: periodRecords },
+      ];
     });
 
     new monitoring.PrometheusRule(this, 'rule', {

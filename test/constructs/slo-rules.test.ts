@@ -15,7 +15,7 @@ interface Rule {
   annotations?: Record<string, string>;
 }
 interface PromRule extends KubeObject {
-  spec: { groups: { name: string; rules: Rule[] }[] };
+  spec: { groups: { name: string; interval?: string; rules: Rule[] }[] };
 }
 
 const SERVICES = [
@@ -43,15 +43,26 @@ describe('SloRules', () => {
     expect(check.ok).toBe(true);
   });
 
-  test('per service one group: the error ratio of both SLOs over every window and their budgets, then the alerts', () => {
-    expect(rule.spec.groups.map((g) => g.name)).toEqual(['exam-service.slo', 'frontend.slo']);
-    for (const g of rule.spec.groups) {
+  test('per service: the error ratios of both SLOs over the alert windows, then the alerts; the period and budgets every 5 minutes', () => {
+    expect(rule.spec.groups.map((g) => `${g.name}/${g.interval ?? 'default'}`)).toEqual([
+      'exam-service.slo/default',
+      'exam-service.slo-period/5m',
+      'frontend.slo/default',
+      'frontend.slo-period/5m',
+    ]);
+    for (const g of rule.spec.groups.filter((x) => x.name.endsWith('.slo-period'))) {
+      expect(g.rules.map((r) => `${r.record}/${r.labels.slo}`)).toEqual([
+        `${RECORDS.errorRatio('30d')}/availability`,
+        `${RECORDS.errorBudget}/availability`,
+        `${RECORDS.errorRatio('30d')}/latency`,
+        `${RECORDS.errorBudget}/latency`,
+      ]);
+    }
+    for (const g of rule.spec.groups.filter((x) => x.name.endsWith('.slo'))) {
       const records = g.rules.filter((r) => r.record !== undefined);
       expect(records.map((r) => `${r.record}/${r.labels.slo}`)).toEqual([
         ...SLI_WINDOWS.map((w) => `${RECORDS.errorRatio(w)}/availability`),
-        `${RECORDS.errorBudget}/availability`,
         ...SLI_WINDOWS.map((w) => `${RECORDS.errorRatio(w)}/latency`),
-        `${RECORDS.errorBudget}/latency`,
       ]);
       // Alerts come after every record they read.
       expect(g.rules.slice(records.length).map((r) => r.alert)).toEqual([
@@ -61,12 +72,12 @@ describe('SloRules', () => {
         SLO_ALERT_NAMES.latency.ticket,
       ]);
     }
-    expect(SLI_WINDOWS).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
+    expect(SLI_WINDOWS).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d']);
   });
 
   test('every selector is scoped to the namespace and the live Service; expressions parse', () => {
-    SERVICES.forEach((s, i) => {
-      for (const r of rule.spec.groups[i].rules) {
+    SERVICES.forEach((s) => {
+      for (const r of rule.spec.groups.filter((g) => g.name.startsWith(`${s.name}.`)).flatMap((g) => g.rules)) {
         expect(promqlSyntaxErrors(r.expr)).toEqual([]);
         const scoped = labelMatchers(r.expr).filter((m) => m.label === 'namespace' || m.label === 'service');
         if (r.record === RECORDS.errorBudget) {

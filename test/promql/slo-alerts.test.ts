@@ -28,10 +28,11 @@ const NAMESPACE = 'exam-system';
 const { objects } = synthInMemory();
 const rules = objects.map((o) => o.object).filter((o): o is KubeObject & { spec: { groups: RuleGroup[] } } => o.kind === 'PrometheusRule' && o.metadata.namespace === NAMESPACE);
 
-/** The production rule groups of one service: its SLO group and its threshold alerts. */
+/** The production rule groups of one service: its SLO groups and its threshold alerts. */
 function groupsOf(service: string): RuleGroup[] {
-  const groups = rules.flatMap((r) => r.spec.groups).filter((g) => g.name === `${service}.slo` || g.name === `${service}.post-deploy-slo`);
-  expect(groups.map((g) => g.name).sort()).toEqual([`${service}.post-deploy-slo`, `${service}.slo`]);
+  const names = [`${service}.post-deploy-slo`, `${service}.slo`, `${service}.slo-period`];
+  const groups = rules.flatMap((r) => r.spec.groups).filter((g) => names.includes(g.name));
+  expect(groups.map((g) => g.name).sort()).toEqual(names.sort());
   return groups;
 }
 
