@@ -10,13 +10,12 @@
  *
  * Each alert is scoped to one service's live Service and the environment's namespace, and
  * fires after the breach has lasted 3 minutes (the seed rolls back after 3 failed checks one
- * minute apart). Annotations use only `$labels`, so `npm run test:promql` can check them exactly;
- * each alert links its runbook, docs/runbooks/<alert>.md.
+ * minute apart). Annotations use only `$labels`, so `npm run test:promql` can check them exactly.
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
-import { POST_DEPLOY_SLO, SeriesScope, availabilityQuery, errorRateQuery, latencyQuantileQuery, successRateQuery } from '../config/slo';
 import { runbookUrl } from '../config/slos';
+import { POST_DEPLOY_SLO, SeriesScope, availabilityQuery, errorRateQuery, latencyQuantileQuery, successRateQuery } from '../config/slo';
 import { commonLabels } from './labels';
 
 /** Alert names, one per threshold. */
@@ -94,6 +93,7 @@ export class ExamAlerts extends Construct {
         expr: monitoring.PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
         for: slo.for,
         labels: labels(severity),
+        // Every alert links its runbook, docs/runbooks/<alert>.md.
         annotations: { summary: `${target}: ${summary}`, description, runbook_url: runbookUrl(ALERT_NAMES[kind]) },
       });
       return {

@@ -122,6 +122,12 @@ describe('SloRules', () => {
     expect(page.annotations!.description).toContain('14.4x over 1h and 5m (2% of the budget), or 6x over 6h and 30m (5% of the budget)');
   });
 
+  test('the selector labels can be given instead of the stack\'s', () => {
+    const [other] = synth({ prometheusSelectorLabels: { role: 'alert-rules' } });
+    expect(other.metadata.labels).toMatchObject({ role: 'alert-rules' });
+    expect(other.metadata.labels?.release).toBeUndefined();
+  });
+
   test('early errors', () => {
     expect(() => synth({ services: [] })).toThrow(/SloRules exam-system\/exam-slo-burn-rates: no services/);
     expect(() => synth({ namespace: 'Exam' })).toThrow(/"Exam" is not a Kubernetes name/);
