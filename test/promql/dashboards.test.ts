@@ -19,6 +19,15 @@
  * - exam-service's two pods each use 0.25 CPU of a 0.5 limit and 256 MiB of 512 MiB; its HPA
  *   runs 3 of at most 10 replicas.
  *
+ * The controllers' series are written as they export them: argoproj/argo-rollouts
+ * controller/metrics/prommetrics.go, rollouts.go and analysis.go (rollout_info with `phase`,
+ * analysis_run_metric_phase with one series per phase, 1 for the current one), its
+ * ServiceMonitor without honorLabels (argoproj/argo-helm
+ * charts/argo-rollouts/templates/controller/servicemonitor.yaml: the Rollout's namespace
+ * becomes `exported_namespace`), argoproj/argo-cd controller/metrics/metrics.go
+ * (argocd_app_sync_total, argocd_app_info with `dest_namespace`), kube-state-metrics
+ * (kube_pod_container_resource_limits, kube_horizontalpodautoscaler_*) and cAdvisor.
+ *
  * Expected values are computed by hand in EXPECTED below; promtool compares them after
  * rounding both sides to 2^-20 (about 1e-6), so floating-point noise does not matter.
  */
