@@ -66,17 +66,20 @@ export function errorBudgetOf(slo: ServiceSlo, kind: SloKind): number {
   return round(1 - objectiveOf(slo, kind));
 }
 
-/** Throws with the service and field when an objective is not usable. */
+/** Throws with the service and field when one service's objectives are not usable. */
+export function validateServiceSlo(name: string, slo: ServiceSlo): void {
+  for (const [field, value] of [['availability', slo.availability], ['latency.objective', slo.latency.objective]] as const) {
+    if (!(value > 0.9 && value < 1)) throw new Error(`lib/config/slos.ts: ${name}.${field} is ${value}; expected a share between 0.9 and 1 (e.g. 0.999)`);
+  }
+  if (!EXPORTED_BUCKETS.includes(slo.latency.thresholdSeconds as (typeof EXPORTED_BUCKETS)[number])) {
+    throw new Error(`lib/config/slos.ts: ${name}.latency.thresholdSeconds is ${slo.latency.thresholdSeconds}; expected a histogram bucket bound, one of ${EXPORTED_BUCKETS.join(', ')}`);
+  }
+}
+
+/** Every catalog service has objectives, and each is usable. */
 export function validateServiceSlos(slos: Readonly<Record<string, ServiceSlo>> = SERVICE_SLOS): void {
   for (const name of SERVICE_NAMES) if (slos[name] === undefined) throw new Error(`lib/config/slos.ts: SERVICE_SLOS has no entry for ${name}; expected one per catalog service`);
-  for (const [name, slo] of Object.entries(slos)) {
-    for (const [field, value] of [['availability', slo.availability], ['latency.objective', slo.latency.objective]] as const) {
-      if (!(value > 0.9 && value < 1)) throw new Error(`lib/config/slos.ts: ${name}.${field} is ${value}; expected a share between 0.9 and 1 (e.g. 0.999)`);
-    }
-    if (!EXPORTED_BUCKETS.includes(slo.latency.thresholdSeconds as (typeof EXPORTED_BUCKETS)[number])) {
-      throw new Error(`lib/config/slos.ts: ${name}.latency.thresholdSeconds is ${slo.latency.thresholdSeconds}; expected a histogram bucket bound, one of ${EXPORTED_BUCKETS.join(', ')}`);
-    }
-  }
+  for (const [name, slo] of Object.entries(slos)) validateServiceSlo(name, slo);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -106,7 +109,7 @@ export const BURN_RATE_WINDOWS: readonly BurnRateWindow[] = [
   { severity: 'ticket', burnRate: 1, longWindow: '3d', shortWindow: '6h' },
 ];
 
-/** The Prometheus `severity` label of each kind of alert (the seed's alerts use the same two). */
+/** The Prometheus `severity` label of each kind of alert (the threshold alerts use the same two). */
 export const SEVERITY_LABEL: Readonly<Record<BurnSeverity, 'critical' | 'warning'>> = { page: 'critical', ticket: 'warning' };
 
 const HOURS: Readonly<Record<string, number>> = { '5m': 5 / 60, '30m': 0.5, '1h': 1, '2h': 2, '6h': 6, '1d': 24, '3d': 72, '30d': 720 };

@@ -7,7 +7,7 @@
  *
  * The first group holds the recording rules and then the alerts: Prometheus evaluates a group's
  * rules one after the other, so an alert always reads the ratios recorded in the same evaluation. Selectors are scoped to the environment's namespace and the service's
- * live Service, like the seed's threshold alerts (lib/constructs/exam-alerts.ts).
+ * live Service, like the threshold alerts (lib/constructs/exam-alerts.ts).
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
@@ -31,6 +31,7 @@ import {
   objectiveOf,
   runbookUrl,
   sliErrorRatioQuery,
+  validateServiceSlo,
 } from '../config/slos';
 import { commonLabels } from './labels';
 
@@ -79,6 +80,7 @@ export class SloRules extends Construct {
       if (!NAME.test(s.name) || !NAME.test(s.serviceName)) throw new Error(`${where}: service "${s.name}" / Service "${s.serviceName}" is not a Kubernetes name`);
       if (seen.has(s.name)) throw new Error(`${where}: service "${s.name}" is listed twice; expected each service once`);
       seen.add(s.name);
+      validateServiceSlo(s.name, s.slo);
     }
 
     const target = '{{ $labels.service }} in {{ $labels.namespace }}';

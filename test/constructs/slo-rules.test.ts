@@ -133,5 +133,8 @@ describe('SloRules', () => {
     expect(() => synth({ namespace: 'Exam' })).toThrow(/"Exam" is not a Kubernetes name/);
     expect(() => synth({ services: [SERVICES[0], SERVICES[0]] })).toThrow(/listed twice/);
     expect(() => synth({ services: [{ ...SERVICES[0], serviceName: 'Bad' }] })).toThrow(/is not a Kubernetes name/);
+    expect(() => synth({ services: [{ ...SERVICES[0], slo: { availability: 0.999, latency: { thresholdSeconds: 0.3, objective: 0.99 } } }] })).toThrow(
+      /exam-service.latency.thresholdSeconds is 0.3; expected a histogram bucket bound/,
+    );
   });
 });
