@@ -29,6 +29,8 @@ import { FLAGD_JSON_KEY, FeatureFlags } from '../constructs/feature-flags';
 import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT, Flagd } from '../constructs/flagd';
 import { ExamAlerts } from '../constructs/exam-alerts';
 import { ExamService, ExamServiceProps, ReleaseStrategy } from '../constructs/exam-service';
+import { SloRules } from '../constructs/slo-rules';
+import { SERVICE_SLOS } from '../config/slos';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { OutputChart } from './output-chart';
 
@@ -120,6 +122,12 @@ export class EnvironmentChart extends OutputChart {
       namespace: env.namespace,
       environment: env.name,
       services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s) })),
+    });
+    // The SLOs (lib/config/slos.ts): recorded error ratios and burn-rate alerts.
+    new SloRules(this, 'slo-rules', {
+      namespace: env.namespace,
+      environment: env.name,
+      services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s), slo: SERVICE_SLOS[s.name] })),
     });
   }
 }

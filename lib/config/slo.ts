@@ -58,7 +58,8 @@ export interface SeriesScope {
 
 const ARG = /^\{\{args\.(.+)\}\}$/;
 
-function matchers(scope: SeriesScope, extra = ''): string {
+/** The validated label matchers of a scope, `{namespace="...",service="..."<extra>}`. */
+export function matchers(scope: SeriesScope, extra = ''): string {
   if (!isDnsLabel(scope.namespace)) throw new Error(`SLO query: namespace "${scope.namespace}" is not a Kubernetes name`);
   if (!isDnsLabel(scope.service) && !isDnsLabel(ARG.exec(scope.service)?.[1] ?? '')) {
     throw new Error(`SLO query: service "${scope.service}" is neither a Kubernetes name nor an {{args.x}} placeholder`);

@@ -14,6 +14,7 @@
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
+import { runbookUrl } from '../config/slos';
 import { POST_DEPLOY_SLO, SeriesScope, availabilityQuery, errorRateQuery, latencyQuantileQuery, successRateQuery } from '../config/slo';
 import { MONITORING_SELECTOR_LABELS } from '../config/monitoring';
 import { isDnsLabel } from '../rules/names';
@@ -98,7 +99,8 @@ export class ExamAlerts extends Construct {
         expr: monitoring.PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
         for: slo.for,
         labels: labels(severity),
-        annotations: { summary: `${target}: ${summary}`, description },
+        // Every alert links its runbook, docs/runbooks/<alert>.md.
+        annotations: { summary: `${target}: ${summary}`, description, runbook_url: runbookUrl(ALERT_NAMES[kind]) },
       });
       return {
         name: `${s.name}.post-deploy-slo`,

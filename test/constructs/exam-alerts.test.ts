@@ -97,7 +97,7 @@ describe('ExamAlerts in the whole output', () => {
 
   test("every environment alerts on all its services, through each one's live Service", () => {
     for (const env of environments) {
-      const rules = objects.map((o) => o.object as PromRule).filter((o) => o.kind === 'PrometheusRule' && o.metadata.namespace === env.namespace);
+      const rules = objects.map((o) => o.object as PromRule).filter((o) => o.kind === 'PrometheusRule' && o.metadata.namespace === env.namespace && o.metadata.name === 'exam-slo-alerts');
       expect([env.name, rules.length]).toEqual([env.name, 1]);
       for (const s of env.services) {
         const group = rules[0].spec.groups.find((g) => g.name === `${s.name}.post-deploy-slo`);
