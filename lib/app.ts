@@ -4,9 +4,10 @@ import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
 import { GatewayChart } from './charts/gateway-chart';
 import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
+import { MonitoringChart } from './charts/monitoring-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
-import { examSessionWindows } from './config/gitops';
+import { applicationName, examSessionWindows } from './config/gitops';
 import { Environment } from './config/load';
 import { analyzeRollouts } from './analysis/rollout-timing';
 import type { KubeObject } from './output/render';
@@ -39,13 +40,22 @@ export function buildApp(envs: readonly Environment[]): App {
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
   // The platform namespaces' one store: notification tokens, and falcosidekick's Slack webhook.
   new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace, SECURITY_NAMESPACE] });
-  // Argo CD reads the other charts' objects: keep it after every chart it deploys.
-  // The exam-session freeze opens early enough for the longest release to finish.
+  // The exam-session freeze (from the exam calendar) opens early enough for the longest release to finish.
   const longestReleaseSeconds = Math.max(0, ...analyzeRollouts(releases).map((r) => r.releaseSeconds).filter(Number.isFinite));
-  const argocd = new ArgoCdChart(app, { environments: envs, longestReleaseSeconds });
-  // The add-ons can change every environment: frozen during the sessions of any deployed one.
   const calendar = envs[0]?.calendar;
   const frozen = deployed.map((e) => e.name);
+  // Dashboards: every deployed environment, production first (the default); production's sync windows.
+  const byProductionFirst = [...deployed].sort((a, b) => Number(b.name === 'production') - Number(a.name === 'production'));
+  new MonitoringChart(app, {
+    namespaces: byProductionFirst.map((e) => e.namespace),
+    syncWindows:
+      calendar !== undefined && deployed.some((e) => e.name === 'production')
+        ? examSessionWindows(calendar, ['production'], [applicationName('production')], longestReleaseSeconds)
+        : [],
+  });
+  // Argo CD reads the other charts' objects: keep it after every chart it deploys.
+  const argocd = new ArgoCdChart(app, { environments: envs, longestReleaseSeconds });
+  // The add-ons can change every environment: frozen during the sessions of any deployed one.
   new AddonsChart(app, { freeze: (applications) => (calendar === undefined ? [] : examSessionWindows(calendar, frozen, applications, longestReleaseSeconds)) });
   new ArgoCdBootstrapChart(app, { apps: argocd });
   applySyncWaves(app);

@@ -25,7 +25,7 @@ describe('set-image <env> <service> <tag>', () => {
     expect(changedLines(before, after)).toEqual([
       { before: '  auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', after: `  auth-service: { tag: ${SHA}, replicas: 2 }` },
     ]);
-    expect(after).toContain('# Staging: deployed from develop and release/* (seed §1.2). Argo CD syncs dist/staging.');
+    expect(after).toContain('# Staging: deployed from develop and release/*. Argo CD syncs dist/staging.');
     expect(after).toContain('  # Database\n');
     expect(loadEnvironments(dir).find((e) => e.name === 'staging')?.services.find((s) => s.name === 'auth-service')?.tag).toBe(SHA);
   });

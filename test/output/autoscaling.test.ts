@@ -8,9 +8,9 @@ import { calendarOccurrences, horizonBounds } from '../../lib/config/calendar';
 import { EXAM_TRAFFIC_SERVICES, sessionCapacities } from '../../lib/config/capacity';
 import { parseCron } from '../../lib/config/cron';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const { objects, environments } = synthInMemory();
+const { objects, environments } = synthesized();
 const all: KubeObject[] = objects.map((o) => o.object);
 const production = environments.find((e) => e.name === 'production')!;
 const calendar = production.calendar;
