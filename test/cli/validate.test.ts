@@ -8,7 +8,15 @@ describe('validate [env]', () => {
     const r = cli('validate');
     expect(r.code).toBe(0);
     for (const env of ['development', 'staging', 'hotfix', 'production']) expect(r.out).toContain(`${env}.yaml: valid`);
+    expect(r.out).toContain('calendar.yaml: valid (3 exam sessions, checked from 2026-09-01 to 2027-08-31)');
     expect(r.err).toBe('');
+  });
+
+  test('a bad exam calendar fails the check with its file and line', () => {
+    const dir = environmentsCopy({ 'calendar.yaml': (t) => t.replace('duration: 4h', 'duration: 10m') });
+    const r = cli('validate', '--environments-dir', dir);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/calendar\.yaml:\d+: sessions\.0\.duration: 10m is shorter than 15 minutes/);
   });
 
   test('one environment', () => {

@@ -1,6 +1,6 @@
 /**
- * `validate [env]`: schema-check one or all environment files, including the rules that span
- * environments (the configuration-management `validate`; see docs/decisions.md, 'Operator CLI
+ * `validate [env]`: schema-check one or all environment files (all: and the exam calendar),
+ * including the rules that span environments (the configuration-management `validate`; see docs/decisions.md, 'Operator CLI
  * commands').
  */
 import * as fs from 'node:fs';
@@ -40,6 +40,10 @@ export function validateEnvironments(dir: string, only?: EnvironmentName): Valid
   try {
     const envs = loadEnvironments(dir).filter((e) => only === undefined || e.name === only);
     const valid = envs.map((e) => `${e.file}: valid (namespace ${e.namespace}, ${e.services.length} services, ${e.gitops ? `Argo CD tracks ${e.gitops.targetRevision}` : 'not deployed'})`);
+    const calendar = envs[0]?.calendar;
+    if (only === undefined && calendar !== undefined) {
+      valid.push(`${calendar.file}: valid (${calendar.sessions.length} exam sessions, checked from ${calendar.horizon.from} to ${calendar.horizon.until})`);
+    }
     return { exitCode: EXIT_OK, valid, problems: [] };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
