@@ -270,6 +270,12 @@ export function resolveCalendar(file: CalendarFile, where: (path: readonly (stri
       });
       if (new Set(days).size !== days.length) problems.push({ path: at('start', 'dates'), message: 'the same date is listed twice' });
     }
+    if (problems.length === before && (startMinuteOfDay - warmUpMinutes < 0 || startMinuteOfDay + minutes + coolDownMinutes > 24 * 60)) {
+      problems.push({
+        path: at('start'),
+        message: `from the warm-up (${file.warmUp} before) to the cool-down (${file.coolDown} after) the session crosses midnight in ${s.timeZone}; the scaling triggers and deny windows are daily crons, so expected a session whose warm-up and cool-down stay within its day`,
+      });
+    }
     if (problems.length > before) return;
     sessions.push({
       name: s.name,
