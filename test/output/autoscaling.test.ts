@@ -4,6 +4,7 @@
  * scale through KEDA ScaledObjects (CPU plus a cron floor per session), everything else that
  * autoscales through a HorizontalPodAutoscaler, and never both for one workload.
  */
+import { argoCdValues } from '../../lib/config/addons/argo-cd';
 import { calendarOccurrences, horizonBounds } from '../../lib/config/calendar';
 import { EXAM_TRAFFIC_SERVICES, sessionCapacities } from '../../lib/config/capacity';
 import { parseCron } from '../../lib/config/cron';
@@ -56,6 +57,19 @@ describe('autoscaling', () => {
     expect(inProduction(scaledObjects)).toEqual([...EXAM_TRAFFIC_SERVICES].sort());
     expect(inProduction(hpas)).toEqual(['analytics-service', 'frontend', 'notification-service', 'proctoring-service']);
     expect([...hpas, ...scaledObjects].filter((h) => h.metadata.namespace !== production.namespace)).toEqual([]);
+  });
+
+  /**
+   * KEDA copies every annotation of a ScaledObject onto the HPA it makes (kedacore/keda
+   * `controllers/keda/hpa.go`: `Annotations: scaledObject.Annotations`), Argo CD's tracking id
+   * included. Under annotation tracking (Argo CD 3's default) Argo CD ignores an object whose
+   * tracking id names another object (argoproj/argo-cd `controller/state.go`,
+   * `isSelfReferencedObj`), so `keda-hpa-<name>` is neither pruned nor reported; label tracking
+   * would claim it. The argo-cd values must keep annotation tracking.
+   */
+  test("Argo CD keeps annotation tracking, so KEDA's HPA (which copies the ScaledObject's annotations) is not claimed", () => {
+    const method = argoCdValues.configs.cm['application.resourceTrackingMethod'];
+    expect(method === undefined || method === 'annotation').toBe(true);
   });
 
   test('no HorizontalPodAutoscaler next to a ScaledObject: never two scalers for one workload', () => {
