@@ -137,6 +137,22 @@ describe('autoscaling', () => {
     }
   });
 
+  test("every cron in dist/ (deny windows, KEDA cron triggers) parses with robfig/cron's rules in its zone", () => {
+    const crons: [string, string, string][] = [];
+    for (const o of all) {
+      if (o.kind === 'AppProject') {
+        for (const w of (o.spec as { syncWindows?: { schedule: string; timeZone?: string }[] }).syncWindows ?? []) crons.push([`AppProject ${o.metadata.name}`, w.schedule, w.timeZone ?? 'UTC']);
+      }
+      if (o.kind === 'ScaledObject') {
+        for (const t of (o.spec as ScaledObjectSpec).triggers.filter((x) => x.type === 'cron')) {
+          crons.push([`ScaledObject ${o.metadata.name} ${t.name}`, t.metadata.start, t.metadata.timezone], [`ScaledObject ${o.metadata.name} ${t.name}`, t.metadata.end, t.metadata.timezone]);
+        }
+      }
+    }
+    expect(crons.length).toBeGreaterThan(20);
+    for (const [where, expr, zone] of crons) expect([where, expr, parseCron(expr, zone).runsAfter(new Date('2026-09-01T00:00:00Z'), 1).length]).toEqual([where, expr, 1]);
+  });
+
   test('the warm-up precedes the start of every session: each trigger starts before and ends after its session, on the same day', () => {
     for (const o of scaledObjects) {
       for (const t of (o.spec as ScaledObjectSpec).triggers.filter((x) => x.type === 'cron')) {
