@@ -273,6 +273,8 @@ export class ExamService extends Construct {
           maxReplicas: props.autoscaling.maxReplicas,
           targetCPUUtilizationPercentage: props.autoscaling.targetCPUUtilizationPercentage,
           floors: props.autoscaling.floors,
+          // KEDA's HPA keeps the plain HPA's name and adopts it: a service moves to KEDA in one sync.
+          hpa: { name: props.name, adoptExisting: true },
         });
       } else {
         new k8s.KubeHorizontalPodAutoscalerV2(this, 'hpa', {

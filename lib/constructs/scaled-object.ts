@@ -31,11 +31,23 @@ export interface ScaledObjectProps {
   readonly floors?: readonly ScheduledFloor[];
   /** The HPA's scale-down stabilization. @default 300 */
   readonly scaleDownStabilizationSeconds?: number;
+  /**
+   * The name of the HPA KEDA makes, and whether KEDA may adopt an existing HPA of that name
+   * (annotation `scaledobject.keda.sh/transfer-hpa-ownership`). Adopting is how a workload
+   * moves from a plain HPA to KEDA: without it KEDA's admission webhook refuses the ScaledObject
+   * while the old HPA still exists (kedacore/keda `apis/keda/v1alpha1/scaledobject_webhook.go`,
+   * `verifyHpas`), and Argo CD prunes the old HPA only after the last wave (PruneLast).
+   * @default `keda-hpa-<name>`, no adoption
+   */
+  readonly hpa?: { readonly name: string; readonly adoptExisting: boolean };
 }
+
+/** KEDA's annotation that lets a ScaledObject take over the existing HPA it names. */
+export const TRANSFER_HPA_OWNERSHIP_ANNOTATION = 'scaledobject.keda.sh/transfer-hpa-ownership';
 
 /**
  * A KEDA ScaledObject: CPU scaling like an HPA (the `cpu` trigger), plus one `cron` trigger per
- * scheduled floor. KEDA makes and owns the HPA (`keda-hpa-<name>`), whose desired count is the
+ * scheduled floor. KEDA makes and owns the HPA (`keda-hpa-<name>` unless `hpa.name` says), whose desired count is the
  * largest of the triggers': between a cron trigger's start and end its metric equals
  * `desiredReplicas` against a target of 1 per replica (kedacore/keda
  * `pkg/scalers/cron_scaler.go`), so the workload runs at least that many. No other HPA may
@@ -62,13 +74,21 @@ export class ScaledObject extends Construct {
     }
     this.name = props.name;
     new KedaScaledObject(this, 'resource', {
-      metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+      metadata: {
+        name: props.name,
+        namespace: props.namespace,
+        labels: props.labels,
+        annotations: props.hpa?.adoptExisting === true ? { [TRANSFER_HPA_OWNERSHIP_ANNOTATION]: 'true' } : undefined,
+      },
       spec: {
         scaleTargetRef: { apiVersion: props.target.apiVersion, kind: props.target.kind, name: props.target.name },
         minReplicaCount: props.minReplicas,
         maxReplicaCount: props.maxReplicas,
         advanced: {
-          horizontalPodAutoscalerConfig: { behavior: { scaleDown: { stabilizationWindowSeconds: props.scaleDownStabilizationSeconds ?? 300 } } },
+          horizontalPodAutoscalerConfig: {
+            name: props.hpa?.name,
+            behavior: { scaleDown: { stabilizationWindowSeconds: props.scaleDownStabilizationSeconds ?? 300 } },
+          },
         },
         triggers: [
           { type: 'cpu', metricType: 'Utilization', metadata: { value: String(props.targetCPUUtilizationPercentage) } },

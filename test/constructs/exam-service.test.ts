@@ -306,6 +306,9 @@ describe('ExamService with scheduled floors', () => {
     const so = find(objs, 'ScaledObject', 'auth-service');
     expect(so.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'auth-service' });
     expect(so.spec.minReplicaCount).toBe(2);
+    // KEDA's HPA takes the plain HPA's name and adopts it, so the switch needs no manual step.
+    expect(so.spec.advanced.horizontalPodAutoscalerConfig.name).toBe('auth-service');
+    expect(so.metadata.annotations['scaledobject.keda.sh/transfer-hpa-ownership']).toBe('true');
     expect(so.spec.triggers.map((t: Obj) => t.type)).toEqual(['cpu', 'cron']);
     expect(find(objs, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });

@@ -33,6 +33,13 @@ describe('ScaledObject', () => {
     });
   });
 
+  test('adopting an existing HPA: its name in advanced settings and the transfer annotation (kedacore/keda apis/keda/v1alpha1/scaledobject_webhook.go, verifyHpas)', () => {
+    const [o] = synth({ ...base, hpa: { name: 'exam-service', adoptExisting: true } });
+    expect(o.metadata.annotations).toEqual({ 'scaledobject.keda.sh/transfer-hpa-ownership': 'true' });
+    expect(o.spec.advanced.horizontalPodAutoscalerConfig.name).toBe('exam-service');
+    expect(synth(base)[0].metadata.annotations).toBeUndefined();
+  });
+
   test.each<[string, Partial<ScaledObjectProps>, RegExp]>([
     ['a floor above maxReplicas', { floors: [{ ...base.floors![0], desiredReplicas: 21 }] }, /trigger morning: desiredReplicas 21 outside 1-20/],
     ['equal start and end (KEDA refuses them)', { floors: [{ ...base.floors![0], end: '30 7 * * 1-6' }] }, /start and end are both "30 7 \* \* 1-6"; KEDA refuses that/],

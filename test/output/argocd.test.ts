@@ -179,7 +179,7 @@ describe('the Applications', () => {
       const synced = syncedBy(a).map((o) => o.object);
       const expected = new Set<string>();
       for (const o of synced) {
-        // KEDA's HPA (keda-hpa-<name>) sets the replicas of a ScaledObject's target, like any HPA.
+        // KEDA's HPA sets the replicas of a ScaledObject's target, like any HPA.
         if (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject') {
           const ref = (o.spec as { scaleTargetRef: { apiVersion: string; kind: string; name: string } }).scaleTargetRef;
           expected.add(`${apiGroupOf(ref.apiVersion)}/${ref.kind}/${ref.name} /spec/replicas`);

@@ -64,12 +64,21 @@ describe('autoscaling', () => {
    * `controllers/keda/hpa.go`: `Annotations: scaledObject.Annotations`), Argo CD's tracking id
    * included. Under annotation tracking (Argo CD 3's default) Argo CD ignores an object whose
    * tracking id names another object (argoproj/argo-cd `controller/state.go`,
-   * `isSelfReferencedObj`), so `keda-hpa-<name>` is neither pruned nor reported; label tracking
+   * `isSelfReferencedObj`), so KEDA's HPA is neither pruned nor reported; label tracking
    * would claim it. The argo-cd values must keep annotation tracking.
    */
   test("Argo CD keeps annotation tracking, so KEDA's HPA (which copies the ScaledObject's annotations) is not claimed", () => {
     const method = argoCdValues.configs.cm['application.resourceTrackingMethod'];
     expect(method === undefined || method === 'annotation').toBe(true);
+  });
+
+  test("each ScaledObject's HPA keeps the service's name and adopts the old HPA (KEDA's webhook refuses a second scaler; Argo CD prunes the old one last)", () => {
+    for (const o of scaledObjects) {
+      expect([o.metadata.name, (o.spec as { advanced: { horizontalPodAutoscalerConfig: { name?: string } } }).advanced.horizontalPodAutoscalerConfig.name]).toEqual([o.metadata.name, o.metadata.name]);
+      expect([o.metadata.name, o.metadata.annotations?.['scaledobject.keda.sh/transfer-hpa-ownership']]).toEqual([o.metadata.name, 'true']);
+      // No HPA of that name in git: KEDA's is the only one.
+      expect(hpas.filter((h) => h.metadata.namespace === o.metadata.namespace && h.metadata.name === o.metadata.name)).toEqual([]);
+    }
   });
 
   test('no HorizontalPodAutoscaler next to a ScaledObject: never two scalers for one workload', () => {
