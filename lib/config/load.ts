@@ -3,6 +3,7 @@
  * environments, and returns typed values. Every error names the file, the field path and what
  * was expected.
  */
+import { SERVICE_SLOS, ServiceSlo } from './slos';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
@@ -30,6 +31,8 @@ export interface ResolvedService {
   readonly requests: ResourceSpec;
   readonly limits: ResourceSpec;
   readonly autoscaling?: { readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+  /** Its availability and latency objectives (lib/config/slos.ts). */
+  readonly slo: ServiceSlo;
 }
 
 /** One environment, fully resolved (configFrom applied, catalog defaults filled in). */
@@ -242,6 +245,7 @@ function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>): Environment[]
         requests: { ...def.requests, ...s.resources?.requests },
         limits: { ...def.limits, ...s.resources?.limits },
         autoscaling: s.autoscaling,
+        slo: SERVICE_SLOS[name],
       };
     });
     for (const s of services) {
