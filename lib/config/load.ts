@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import { REPO_ROOT } from '../paths';
+import { ImageRef, parseImageRef } from './image-ref';
+import { DIGEST_REQUIRED_ENVIRONMENTS, LEDGER_FOLDER } from './release-loop';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
 
@@ -21,7 +23,8 @@ export class ConfigError extends Error {
 export interface ResolvedService {
   readonly name: ServiceName;
   readonly definition: ServiceDefinition;
-  readonly tag: string;
+  /** The image reference of the file: tag, and digest (always, outside development). */
+  readonly image: ImageRef;
   readonly replicas: number;
   readonly strategy: Strategy;
   readonly requests: ResourceSpec;
@@ -85,6 +88,18 @@ export function parseEnvironmentFile(file: string, text: string = fs.readFileSyn
   if (result.data.name !== expected) {
     throw new ConfigError([`${where}: name: expected "${expected}" (the file name), found "${result.data.name}"`]);
   }
+  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(result.data.name)) {
+    const bare = Object.entries(result.data.services).filter(([, s]) => parseImageRef(s.image).digest === undefined);
+    if (bare.length > 0) {
+      throw new ConfigError(
+        bare.map(([name, s]) => {
+          const node = doc.getIn(['services', name, 'image'], true);
+          const line = isNode(node) && node.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
+          return `${where}${line}: services.${name}.image: ${result.data.name} runs images by digest; expected ${s.image}@sha256:<64 lowercase hex>, found the bare tag "${s.image}"`;
+        }),
+      );
+    }
+  }
   return result.data;
 }
 
@@ -108,7 +123,7 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
       return {
         name,
         definition: def,
-        tag: s.tag,
+        image: parseImageRef(s.image),
         replicas: s.replicas,
         strategy: s.strategy,
         requests: s.resources?.requests ?? def.requests,
@@ -152,10 +167,17 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
 export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Environment[] {
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
-  for (const f of fs.readdirSync(dir).sort()) {
-    const name = f.replace(/\.ya?ml$/, '');
-    if (!(ENVIRONMENT_NAMES as readonly string[]).includes(name) || !f.endsWith('.yaml')) {
-      problems.push(`${displayPath(path.join(dir, f))}: unexpected file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    // Read: <env>.yaml. Accepted: the ledger folder (verified/). Ignored: everything that is not
+    // a lowercase `<name>.yaml` (the tools' `.<file>.<pid>.<random>.tmp` and `.<file>.lock`,
+    // editor backups, dotfiles). A `<name>.yaml` that names no environment is an error (a typo).
+    if (entry.isDirectory()) {
+      if (entry.name !== LEDGER_FOLDER && !entry.name.startsWith('.')) problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected folder; expected only ${LEDGER_FOLDER}/ (the ledger of verified digests)`);
+      continue;
+    }
+    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.yaml$/.exec(entry.name);
+    if (m !== null && !(ENVIRONMENT_NAMES as readonly string[]).includes(m[1])) {
+      problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected environment file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
     }
   }
   const files = new Map<EnvironmentName, { file: string; data: EnvironmentFile }>();

@@ -4,14 +4,13 @@
  */
 import { z } from 'zod';
 import { SERVICE_NAMES } from './catalog';
+import { imageRefProblem } from './image-ref';
 
 export const ENVIRONMENT_NAMES = ['development', 'staging', 'hotfix', 'production'] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 /** DNS-1123 label: what Kubernetes accepts as a namespace or Service name. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** A Docker tag: letters, digits, `_`, `.`, `-`; at most 128 characters; no leading `.` or `-`. */
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** An environment variable name (ConfigMap keys become env vars through envFrom). */
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
@@ -21,11 +20,11 @@ const dnsLabel = z
   .max(63, 'expected a Kubernetes name of at most 63 characters')
   .regex(DNS_LABEL, 'expected a Kubernetes name: lower-case letters, digits and "-", starting and ending alphanumeric');
 
-const imageTag = z
-  .string()
-  .min(1, 'expected a non-empty image tag')
-  .regex(IMAGE_TAG, 'expected a Docker image tag ([A-Za-z0-9_.-], at most 128 characters)')
-  .refine((t) => t.toLowerCase() !== 'latest', 'expected a pinned image tag, not "latest"');
+/** `<tag>@sha256:<hex>`, or a bare `<tag>` (only where DIGEST_REQUIRED_ENVIRONMENTS allows). */
+export const imageRef = z.string({ error: 'expected an image <tag>@sha256:<64 lowercase hex> (string)' }).superRefine((text, ctx) => {
+  const problem = imageRefProblem(text);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 export const STRATEGIES = ['rolling', 'canary', 'blueGreen'] as const;
 export type Strategy = (typeof STRATEGIES)[number];
@@ -38,8 +37,8 @@ const quantity = z
 const resourceSpec = z.strictObject({ cpu: quantity, memory: quantity });
 
 const serviceSettings = z.strictObject({
-  /** The image tag, usually the commit sha the pipeline built. */
-  tag: imageTag,
+  /** The image: `<tag>@sha256:<hex>` (the tag, usually the commit sha, is for people; the digest runs). */
+  image: imageRef,
   replicas: z.number().int('expected a whole number of replicas').min(0, 'expected replicas >= 0'),
   /** rolling: a Deployment; canary and blueGreen: an Argo Rollout. @default rolling */
   strategy: z.enum(STRATEGIES).default('rolling'),

@@ -15,6 +15,7 @@ export function imageRepository(service: string): string {
  * dashboard image). 2.238.0 is the appVersion of Flagsmith's own Helm chart 0.82.0; Docker Hub
  * tags are the release version without a leading "v".
  */
+// renovate: datasource=docker depName=docker.io/flagsmith/flagsmith
 export const FLAGSMITH_VERSION = '2.238.0';
 export const FLAGSMITH_IMAGE = `docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSION}`;
 
@@ -24,5 +25,6 @@ export const FLAGSMITH_IMAGE = `docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSIO
  * same release is used because its image installs jq and curl, which program_output needs to
  * post alerts to Alertmanager; the default variant is a minimal image built for Falco alone.
  */
+// renovate: datasource=docker depName=docker.io/falcosecurity/falco
 export const FALCO_VERSION = '0.44.1';
 export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_VERSION}-debian`;

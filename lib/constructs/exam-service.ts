@@ -1,3 +1,4 @@
+import { fullImage, imageRefProblem } from '../config/image-ref';
 import { Construct } from 'constructs';
 import { ResourceSpec } from '../config/catalog';
 import { BlueGreenRollout } from './blue-green-rollout';
@@ -62,8 +63,10 @@ export interface ExamServiceProps {
   readonly component: string;
   /** Repository without tag, e.g. ghcr.io/org/exam-system/auth-service. */
   readonly imageRepository: string;
-  /** Never `latest` (the config schema rejects it). */
+  /** Never `latest` (the config schema rejects it); also the `app.kubernetes.io/version` label. */
   readonly tag: string;
+  /** `sha256:<hex>`: the image runs by digest, `<repository>:<tag>@<digest>`. @default by tag only */
+  readonly digest?: string;
   readonly replicas: number;
   readonly requests: ResourceSpec;
   readonly limits: ResourceSpec;
@@ -106,11 +109,13 @@ export class ExamService extends Construct {
       throw new Error(`ExamService ${props.name}: replicas must be a whole number >= 0, got ${props.replicas}`);
     }
     const release = props.release ?? { kind: 'rolling' };
+    const refProblem = imageRefProblem(props.digest === undefined ? props.tag : `${props.tag}@${props.digest}`);
+    if (refProblem !== undefined) throw new Error(`ExamService ${props.name}: image: ${refProblem}`);
     this.selector = selectorLabels(props.name);
     const labels = workloadLabels({ name: props.name, component: props.component, version: props.tag });
     const container: ContainerSpec = {
       name: props.name,
-      image: `${props.imageRepository}:${props.tag}`,
+      image: fullImage(props.imageRepository, { tag: props.tag, digest: props.digest }),
       port: props.port,
       envFromConfigMaps: props.envFromConfigMaps,
       env: props.secretEnv?.keys.map((key): EnvVarSpec => ({ name: key, secretKeyRef: { name: props.secretEnv!.secretName, key } })),

@@ -125,10 +125,13 @@ function tagOf(workload: KubeObject, service: string): string {
   const containers = arr(get(workload, 'spec', 'template', 'spec', 'containers'));
   const container = containers.find((c) => get(c, 'name') === service) ?? containers[0];
   const image = str(get(container, 'image')) ?? '';
+  // `<repository>:<tag>@sha256:<hex>` → `<tag>@sha256:<first 12 hex>`: the tag for people, enough digest to tell.
   const at = image.indexOf('@');
-  if (at !== -1) return image.slice(at + 1);
-  const colon = image.lastIndexOf(':');
-  return colon > image.lastIndexOf('/') ? image.slice(colon + 1) : '(none)';
+  const head = at === -1 ? image : image.slice(0, at);
+  const colon = head.lastIndexOf(':');
+  const tag = colon > head.lastIndexOf('/') ? head.slice(colon + 1) : '';
+  const digest = at === -1 ? '' : `@${image.slice(at + 1, at + 1 + 'sha256:'.length + 12)}`;
+  return tag === '' && digest === '' ? '(none)' : `${tag}${digest}`;
 }
 
 /** One row per service of the environment, in catalog order. */

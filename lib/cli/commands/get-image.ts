@@ -1,5 +1,5 @@
 /**
- * `get-image <env> <service>`: prints the tag a service runs in an environment, as its file
+ * `get-image <env> <service>`: prints the image (`<tag>@sha256:<hex>`) a service runs in an environment, as its file
  * says. The release workflow uses it so that a slower, older build never replaces a newer one.
  */
 import { Command } from 'commander';
@@ -13,7 +13,7 @@ import { environmentFile } from './set-image';
 export function getImage(dir: string, env: EnvironmentName, service: ServiceName): string {
   const { file, text } = environmentFile(dir, env);
   try {
-    return parseEnvironmentFile(file, text).services[service].tag;
+    return parseEnvironmentFile(file, text).services[service].image;
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`${file} is invalid (run validate):\n${err.message}`);
     throw err;
@@ -24,7 +24,7 @@ export function registerGetImage(program: Command, ctx: CliContext): void {
   withExitCodes(
     program
       .command('get-image')
-      .description("Print a service's image tag in an environment.")
+      .description("Print a service's image (<tag>@sha256:<hex>) in an environment.")
       .addArgument(environmentArgument('env', 'environment'))
       .addArgument(serviceArgument())
       .addOption(environmentsDirOption())

@@ -1,6 +1,6 @@
 /**
- * `set-image <env> <service> <tag>`: bumps one service's image tag in environments/<env>.yaml.
- * Only the tag's characters change: the file is edited at the tag's source position (found with
+ * `set-image <env> <service> <image>`: sets one service's image (`<tag>@sha256:<hex>`) in
+ * environments/<env>.yaml. Only the image's characters change: the file is edited at the tag's source position (found with
  * the yaml Document API), so comments, blank lines, key order and flow-style maps stay exactly as
  * they were. The result is schema-checked before it is written and the whole set of environments
  * is re-validated after; a failure leaves the file as it was.
@@ -10,17 +10,16 @@ import * as path from 'node:path';
 import { Argument, Command } from 'commander';
 import { Scalar, isScalar, parse, parseDocument } from 'yaml';
 import type { ServiceName } from '../../config/catalog';
+import { imageRefProblem, parseImageRef } from '../../config/image-ref';
 import { ConfigError, loadEnvironments, parseEnvironmentFile } from '../../config/load';
-import { EnvironmentName, environmentSchema } from '../../config/schema';
+import { DIGEST_REQUIRED_ENVIRONMENTS } from '../../config/release-loop';
+import { ENVIRONMENT_NAMES, EnvironmentName } from '../../config/schema';
+import { withFileLock, writeFileAtomic } from '../file-update';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
-/** The schema's own tag rule (pattern, length, never `latest`). */
-const TAG_SCHEMA = environmentSchema.shape.services.valueType.shape.tag;
-
-/** Undefined when `tag` is a valid image tag; otherwise why not. */
-export function tagProblem(tag: string): string | undefined {
-  const result = TAG_SCHEMA.safeParse(tag);
-  return result.success ? undefined : result.error.issues.map((i) => i.message).join('; ');
+/** Undefined when `image` is `<tag>@sha256:<hex>` or a valid bare tag; otherwise why not. */
+export function imageProblem(image: string): string | undefined {
+  return imageRefProblem(image);
 }
 
 export function environmentFile(dir: string, env: EnvironmentName): { file: string; text: string } {
@@ -29,35 +28,82 @@ export function environmentFile(dir: string, env: EnvironmentName): { file: stri
   return { file, text: fs.readFileSync(file, 'utf8') };
 }
 
-/** The tag scalar of a service, with its source range. */
-function tagNode(text: string, file: string, service: ServiceName): Scalar {
+/** The image scalar of a service, with its source range. */
+function imageNode(text: string, file: string, service: ServiceName): Scalar {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const node = doc.getIn(['services', service, 'tag'], true);
+  const node = doc.getIn(['services', service, 'image'], true);
   if (!isScalar(node) || node.range === undefined || node.range === null) {
-    throw new UsageError(`${file}: services.${service}.tag: not found; expected a scalar tag under services.${service}`);
+    throw new UsageError(`${file}: services.${service}.image: not found; expected a scalar image under services.${service}`);
   }
   return node;
 }
 
-/** How `tag` is written in place of `node`: same quoting style; quoted when a plain scalar would not read back as that string. */
-function scalarSource(node: Scalar, tag: string): string {
-  if (node.type === Scalar.QUOTE_SINGLE) return `'${tag}'`;
-  if (node.type === Scalar.PLAIN && parse(tag) === tag) return tag;
-  return JSON.stringify(tag);
+/** The image a service has in the file's text. */
+export function currentImage(text: string, file: string, service: ServiceName): string {
+  return String(imageNode(text, file, service).value);
 }
 
-/** The file text with one service's tag replaced; everything else byte for byte the same. */
-export function replaceTag(text: string, file: string, service: ServiceName, tag: string): string {
-  const node = tagNode(text, file, service);
+/** How `image` is written in place of `node`: same quoting style; quoted when a plain scalar would not read back as that string. */
+function scalarSource(node: Scalar, image: string): string {
+  if (node.type === Scalar.QUOTE_SINGLE) return `'${image}'`;
+  if (node.type === Scalar.PLAIN && parse(image) === image) return image;
+  return JSON.stringify(image);
+}
+
+/** The file text with one service's image replaced; everything else byte for byte the same. */
+export function replaceImage(text: string, file: string, service: ServiceName, image: string): string {
+  const node = imageNode(text, file, service);
   const [start, end] = node.range as [number, number, number];
-  const next = `${text.slice(0, start)}${scalarSource(node, tag)}${text.slice(end)}`;
-  // Read back: the tag is what we asked for, and nothing else in the document changed.
-  const before = parse(text) as { services: Record<string, { tag: unknown }> };
-  const after = parse(next) as { services: Record<string, { tag: unknown }> };
-  before.services[service].tag = tag;
-  if (JSON.stringify(before) !== JSON.stringify(after)) throw new Error(`set-image: editing ${file} would change more than services.${service}.tag`);
+  const next = `${text.slice(0, start)}${scalarSource(node, image)}${text.slice(end)}`;
+  // Read back: the image is what we asked for, and nothing else in the document changed.
+  const before = parse(text) as { services: Record<string, { image: unknown }> };
+  const after = parse(next) as { services: Record<string, { image: unknown }> };
+  before.services[service].image = image;
+  if (JSON.stringify(before) !== JSON.stringify(after)) throw new Error(`set-image: editing ${file} would change more than services.${service}.image`);
   return next;
+}
+
+export interface ImageChange {
+  readonly service: ServiceName;
+  readonly previous: string;
+  readonly image: string;
+}
+
+/**
+ * Replaces images in an environment file under its lock, through a temporary file, then
+ * re-validates every environment; an invalid result is never left behind. Returns the changes
+ * made (none when every service already has its image).
+ */
+export function writeImages(dir: string, env: EnvironmentName, images: ReadonlyMap<ServiceName, string>): ImageChange[] {
+  const { file } = environmentFile(dir, env);
+  let changes: ImageChange[] = [];
+  withFileLock(file, () => {
+    const text = fs.readFileSync(file, 'utf8');
+    let next = text;
+    changes = [];
+    for (const [service, image] of images) {
+      const previous = currentImage(next, file, service);
+      if (previous === image) continue;
+      next = replaceImage(next, file, service, image);
+      changes.push({ service, previous, image });
+    }
+    if (changes.length === 0) return;
+    try {
+      parseEnvironmentFile(file, next);
+    } catch (err) {
+      if (err instanceof ConfigError) throw new UsageError(`${file} would be invalid after the edit; not written:\n${err.message}`);
+      throw err;
+    }
+    writeFileAtomic(file, next);
+    try {
+      loadEnvironments(dir);
+    } catch (err) {
+      writeFileAtomic(file, text);
+      throw err;
+    }
+  });
+  return changes;
 }
 
 export interface SetImageResult {
@@ -67,42 +113,31 @@ export interface SetImageResult {
 }
 
 /** Validates the arguments, edits the file, and re-validates every environment. */
-export function setImage(dir: string, env: EnvironmentName, service: ServiceName, tag: string): SetImageResult {
-  const problem = tagProblem(tag);
-  if (problem !== undefined) throw new UsageError(`invalid tag "${tag}": ${problem}`);
+export function setImage(dir: string, env: EnvironmentName, service: ServiceName, image: string): SetImageResult {
+  const problem = imageProblem(image);
+  if (problem !== undefined) throw new UsageError(`invalid image "${image}": ${problem}`);
+  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(env) && parseImageRef(image).digest === undefined) {
+    throw new UsageError(`invalid image "${image}": ${env} runs images by digest; expected ${image}@sha256:<64 lowercase hex> (only ${ENVIRONMENT_NAMES.filter((e) => !DIGEST_REQUIRED_ENVIRONMENTS.includes(e)).join(', ')} take bare tags)`);
+  }
   const { file, text } = environmentFile(dir, env);
-  const previous = String(tagNode(text, file, service).value);
-  if (previous === tag) return { file, previous, changed: false };
-  const next = replaceTag(text, file, service, tag);
-  try {
-    parseEnvironmentFile(file, next);
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UsageError(`${file} would be invalid after the edit; not written:\n${err.message}`);
-    throw err;
-  }
-  fs.writeFileSync(file, next);
-  try {
-    loadEnvironments(dir);
-  } catch (err) {
-    fs.writeFileSync(file, text);
-    throw err;
-  }
-  return { file, previous, changed: true };
+  const before = currentImage(text, file, service);
+  const [change] = writeImages(dir, env, new Map([[service, image]]));
+  return { file, previous: change?.previous ?? before, changed: change !== undefined };
 }
 
 export function registerSetImage(program: Command, ctx: CliContext): void {
   withExitCodes(
     program
       .command('set-image')
-      .description("Set a service's image tag in environments/<env>.yaml, keeping comments and formatting; validates before and after.")
+      .description("Set a service's image in environments/<env>.yaml (locked, atomic, keeping comments and formatting); validates before and after.")
       .addArgument(environmentArgument('env', 'environment'))
       .addArgument(serviceArgument())
-      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], at most 128 characters, not "latest")'))
+      .addArgument(new Argument('<image>', `<tag>@sha256:<64 lowercase hex>; a bare <tag> only in ${ENVIRONMENT_NAMES.filter((e) => !DIGEST_REQUIRED_ENVIRONMENTS.includes(e)).join(', ')}`))
       .addOption(environmentsDirOption())
-      .action((env: EnvironmentName, service: ServiceName, tag: string, opts: { environmentsDir: string }) => {
+      .action((env: EnvironmentName, service: ServiceName, image: string, opts: { environmentsDir: string }) => {
         let result: SetImageResult;
         try {
-          result = setImage(opts.environmentsDir, env, service, tag);
+          result = setImage(opts.environmentsDir, env, service, image);
         } catch (err) {
           if (err instanceof ConfigError) {
             ctx.io.err(line(`error: the environments are invalid after the edit; ${env}.yaml was restored:\n${err.message}`));
@@ -111,7 +146,7 @@ export function registerSetImage(program: Command, ctx: CliContext): void {
           }
           throw err;
         }
-        ctx.io.out(line(result.changed ? `${env}: ${service} ${result.previous} → ${tag} (${path.basename(result.file)})` : `${env}: ${service} already at ${tag}; nothing to change`));
+        ctx.io.out(line(result.changed ? `${env}: ${service} ${result.previous} → ${image} (${path.basename(result.file)})` : `${env}: ${service} already at ${image}; nothing to change`));
         ctx.exitCode = EXIT_OK;
       }),
   );
