@@ -1,9 +1,20 @@
 import { App } from 'cdk8s';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
+import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
 import { Environment } from './config/load';
+import {
+  APPLICATION_SUBSCRIPTIONS,
+  ARGOCD_NOTIFICATIONS,
+  ARGOCD_TEMPLATES,
+  ARGOCD_TRIGGERS,
+  ROLLOUTS_NOTIFICATIONS,
+  ROLLOUTS_TEMPLATES,
+  ROLLOUTS_TRIGGERS,
+  ROLLOUT_SUBSCRIPTIONS,
+} from './config/notifications';
 
 /** The whole system: one chart per dist/ folder. Composition only; decisions live in config and charts. */
 export function buildApp(envs: readonly Environment[]): App {
@@ -13,6 +24,10 @@ export function buildApp(envs: readonly Environment[]): App {
     new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   }
   new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
+  // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
+  new NotificationsChart(app, { controller: ARGOCD_NOTIFICATIONS, subscriptions: APPLICATION_SUBSCRIPTIONS, templates: ARGOCD_TEMPLATES, triggers: ARGOCD_TRIGGERS });
+  new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
+  new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace] });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
   new ArgoCdBootstrapChart(app, { apps: argocd });

@@ -32,6 +32,7 @@ const K8S_KINDS = [
   'io.k8s.api.core.v1.ServiceAccount',
   'io.k8s.api.apps.v1.Deployment',
   'io.k8s.api.apps.v1.DaemonSet',
+  'io.k8s.api.batch.v1.Job',
   'io.k8s.api.policy.v1.PodDisruptionBudget',
   'io.k8s.api.autoscaling.v2.HorizontalPodAutoscaler',
   'io.k8s.api.networking.v1.NetworkPolicy',

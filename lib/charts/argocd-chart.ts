@@ -22,12 +22,15 @@ import {
   SYNC_RETRY,
   WIRING_REVISION,
   applicationName,
-  applicationNotificationAnnotations,
   applicationPath,
   examSessionWindows,
+  EXAM_SESSION_FREEZE,
+  PLATFORM_DESTINATIONS,
+  PLATFORM_PROJECT_NAME,
 } from '../config/gitops';
+import { applicationNotificationAnnotations } from '../config/notifications';
 import { Environment } from '../config/load';
-import type { EnvironmentName } from '../config/schema';
+import type { NotificationTarget } from '../config/notifications';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
 import { ArgoCdProject } from '../constructs/argocd-project';
 import { CLUSTER_SCOPED_KINDS } from '../output/render';
@@ -42,12 +45,13 @@ interface PlacedObject {
 /** One Application of the exam-system project. */
 interface Target {
   readonly name: string;
+  readonly project: string;
   readonly folder: string;
   readonly recurse: boolean;
   readonly revision: string;
   readonly namespace: string;
   readonly automated: AutomatedSync;
-  readonly notify: EnvironmentName | 'platform';
+  readonly notify: NotificationTarget;
   readonly labels: Record<string, string>;
   readonly info?: Record<string, string>;
 }
@@ -70,12 +74,12 @@ function placedObjects(app: App, self: OutputChart): PlacedObject[] {
 const gkKey = (gk: GroupKind) => `${gk.group}/${gk.kind}`;
 
 /** The permitted kinds that `used` holds, in the config's order; a used kind not permitted is an error. */
-function whitelist(used: ReadonlyMap<string, string>, permitted: readonly PermittedKind[], scope: string): GroupKind[] {
+function whitelist(project: string, used: ReadonlyMap<string, string>, permitted: readonly PermittedKind[], scope: string): GroupKind[] {
   const allowed = new Set(permitted.map(gkKey));
   const refused = [...used.entries()].filter(([key]) => !allowed.has(key));
   if (refused.length > 0) {
     throw new Error(
-      `ArgoCdChart: project ${PROJECT_NAME} would not admit the ${scope} kinds ${refused.map(([key, example]) => `${key} (e.g. ${example})`).join(', ')}; ` +
+      `ArgoCdChart: project ${project} would not admit the ${scope} kinds ${refused.map(([key, example]) => `${key} (e.g. ${example})`).join(', ')}; ` +
         `expected each in PERMITTED_${scope === 'cluster-scoped' ? 'CLUSTER' : 'NAMESPACED'}_KINDS of lib/config/gitops.ts with its reason`,
     );
   }
@@ -113,17 +117,25 @@ export interface ArgoCdChartProps {
 }
 
 /**
- * dist/argocd/: AppProject `exam-system` and one Application per deployed environment plus
- * `exam-platform`, all in namespace `argocd`, synced by the root Application (see
- * ArgoCdBootstrapChart).
+ * dist/argocd/: the AppProjects and Applications, all in namespace `argocd`, synced by the root
+ * Application (see ArgoCdBootstrapChart):
+ * - project `exam-system`: one Application per deployed environment, admitting only the
+ *   environments' namespaces;
+ * - project `exam-platform`: Application `exam-platform` (dist/platform: cluster-scoped objects,
+ *   Falco, the notification configurations), admitting the platform namespaces it uses;
+ * - project `exam-bootstrap`, the root's own, so the root keeps it current too.
+ * Every project carries the exam-session deny windows: on the production Applications in
+ * `exam-system`, on every Application elsewhere (each of those can change production).
  *
  * The chart reads the objects of the app's other charts, so it must be created after every
- * chart it deploys. From them it derives, exactly: which kinds the project whitelists (each must
- * be permitted in lib/config/gitops.ts), and which controller-owned fields each Application
- * ignores (the HPAs' targets, the Rollouts' Services).
+ * chart it deploys. From them it derives, exactly: which kinds and namespaces each project
+ * admits (each kind must be permitted in lib/config/gitops.ts, each platform namespace listed in
+ * PLATFORM_DESTINATIONS), and which controller-owned fields each Application ignores.
  */
 export class ArgoCdChart extends OutputChart {
+  /** The exam-system project (the environments). */
   public readonly project: ArgoCdProject;
+  public readonly projects: readonly ArgoCdProject[];
   public readonly applications: readonly ArgoCdApplication[];
 
   constructor(scope: App, props: ArgoCdChartProps) {
@@ -133,6 +145,7 @@ export class ArgoCdChart extends OutputChart {
     const deployed = props.environments.filter((e) => e.gitops !== undefined);
     const targets: Target[] = deployed.map((env) => ({
       name: applicationName(env.name),
+      project: PROJECT_NAME,
       folder: env.name,
       recurse: false,
       revision: env.gitops!.targetRevision,
@@ -144,6 +157,7 @@ export class ArgoCdChart extends OutputChart {
     }));
     targets.push({
       name: PLATFORM_APPLICATION_NAME,
+      project: PLATFORM_PROJECT_NAME,
       folder: PLATFORM_FOLDER,
       recurse: true,
       revision: WIRING_REVISION,
@@ -153,23 +167,27 @@ export class ArgoCdChart extends OutputChart {
       labels: {},
     });
 
-    const usedCluster = new Map<string, string>();
-    const usedNamespaced = new Map<string, string>();
+    /** What each project's Applications sync: kinds (with an example) and namespaces. */
+    const used = new Map<string, { cluster: Map<string, string>; namespaced: Map<string, string>; namespaces: Set<string> }>();
     const applications: ArgoCdApplication[] = [];
     for (const t of targets) {
       const synced = placed.filter((p) => p.folder === t.folder || (t.recurse && p.folder.startsWith(`${t.folder}/`))).map((p) => p.object);
       if (synced.length === 0) {
         throw new Error(`ArgoCdChart: Application ${t.name} would sync ${applicationPath(t.folder)}, which holds no manifests; expected the folder of a chart created before ArgoCdChart`);
       }
+      const u = used.get(t.project) ?? { cluster: new Map<string, string>(), namespaced: new Map<string, string>(), namespaces: new Set<string>() };
+      used.set(t.project, u);
+      u.namespaces.add(t.namespace);
       for (const o of synced) {
         const key = gkKey({ group: groupOf(o.apiVersion), kind: o.kind });
-        (o.metadata.namespace === undefined ? usedCluster : usedNamespaced).set(key, `${o.kind} ${o.name} in ${applicationPath(t.folder)}`);
+        (o.metadata.namespace === undefined ? u.cluster : u.namespaced).set(key, `${o.kind} ${o.name} in ${applicationPath(t.folder)}`);
+        if (o.metadata.namespace !== undefined) u.namespaces.add(o.metadata.namespace);
       }
       applications.push(
         new ArgoCdApplication(this, t.name, {
           name: t.name,
           namespace: ARGOCD_NAMESPACE,
-          project: PROJECT_NAME,
+          project: t.project,
           repoUrl: REPO_URL,
           targetRevision: t.revision,
           path: applicationPath(t.folder),
@@ -191,19 +209,66 @@ export class ArgoCdChart extends OutputChart {
     }
     this.applications = applications;
 
-    const production = deployed.find((e) => e.name === 'production');
-    this.project = new ArgoCdProject(this, 'project', {
-      name: PROJECT_NAME,
-      namespace: ARGOCD_NAMESPACE,
-      description: 'The exam system: its deployed environments and the platform (Falco, cluster-wide objects), from this repository only',
-      sourceRepos: [REPO_URL],
-      destinations: [...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].map((namespace) => ({ server: IN_CLUSTER, namespace })),
-      clusterResources: whitelist(usedCluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
-      namespacedResources: whitelist(usedNamespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
-      roles: PROJECT_ROLES,
-      syncWindows: production ? examSessionWindows([applicationName(production.name)]) : [],
-      warnOnOrphans: true,
-    });
+    const environments = used.get(PROJECT_NAME);
+    const platform = used.get(PLATFORM_PROJECT_NAME)!;
+    const envNamespaces = new Set(deployed.map((e) => e.namespace));
+    const strays = [...(environments?.namespaces ?? [])].filter((n) => !envNamespaces.has(n));
+    if (strays.length > 0) throw new Error(`ArgoCdChart: project ${PROJECT_NAME} would admit namespaces ${strays.join(', ')}; expected only the deployed environments' namespaces`);
+    const allowedPlatform = new Set(PLATFORM_DESTINATIONS.map((d) => d.namespace));
+    const refused = [...platform.namespaces].filter((n) => !allowedPlatform.has(n));
+    if (refused.length > 0) {
+      throw new Error(`ArgoCdChart: project ${PLATFORM_PROJECT_NAME} would admit namespaces ${refused.join(', ')}; expected each in PLATFORM_DESTINATIONS of lib/config/gitops.ts with its reason`);
+    }
+    const production = deployed.filter((e) => e.name === 'production').map((e) => applicationName(e.name));
+    const projects: ArgoCdProject[] = [];
+    if (environments !== undefined) {
+      projects.push(
+        new ArgoCdProject(this, 'project', {
+          name: PROJECT_NAME,
+          namespace: ARGOCD_NAMESPACE,
+          description: 'The exam system: its deployed environments, from this repository only',
+          sourceRepos: [REPO_URL],
+          destinations: deployed.map((e) => ({ server: IN_CLUSTER, namespace: e.namespace })),
+          clusterResources: whitelist(PROJECT_NAME, environments.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
+          namespacedResources: whitelist(PROJECT_NAME, environments.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
+          roles: PROJECT_ROLES,
+          syncWindows: production.length > 0 ? examSessionWindows(production) : [],
+          warnOnOrphans: true,
+        }),
+      );
+    }
+    projects.push(
+      new ArgoCdProject(this, 'platform-project', {
+        name: PLATFORM_PROJECT_NAME,
+        namespace: ARGOCD_NAMESPACE,
+        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores), Falco and the notification configurations, from this repository only',
+        sourceRepos: [REPO_URL],
+        destinations: PLATFORM_DESTINATIONS.filter((d) => platform.namespaces.has(d.namespace)).map((d) => ({ server: IN_CLUSTER, namespace: d.namespace })),
+        clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),
+        namespacedResources: whitelist(PLATFORM_PROJECT_NAME, platform.namespaced, PERMITTED_NAMESPACED_KINDS, 'namespaced'),
+        roles: PROJECT_ROLES,
+        syncWindows: EXAM_SESSION_FREEZE,
+        warnOnOrphans: true,
+      }),
+    );
+    // The root's project, here so that the root manages it (calendar edits reach its windows).
+    projects.push(
+      new ArgoCdProject(this, 'bootstrap-project', {
+        name: BOOTSTRAP_PROJECT_NAME,
+        namespace: ARGOCD_NAMESPACE,
+        description: `The root Application only: the Applications and AppProjects of ${applicationPath(ARGOCD_FOLDER)}, in namespace ${ARGOCD_NAMESPACE}`,
+        sourceRepos: [REPO_URL],
+        destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+        namespacedResources: [
+          { group: 'argoproj.io', kind: 'Application' },
+          { group: 'argoproj.io', kind: 'AppProject' },
+        ],
+        roles: PROJECT_ROLES,
+        syncWindows: EXAM_SESSION_FREEZE,
+      }),
+    );
+    this.projects = projects;
+    this.project = projects[0];
   }
 }
 
@@ -214,32 +279,24 @@ export interface ArgoCdBootstrapChartProps {
 
 /**
  * dist/argocd-bootstrap/: the root (app of apps) Application `exam-root`, which syncs
- * dist/argocd/ from main, and its project `exam-bootstrap`. A person applies this folder once,
- * by hand, on a cluster where Argo CD runs (`kubectl apply -f dist/argocd-bootstrap/`; the root
- * waits for its project if kubectl creates it first); from then on every change arrives through
- * git. Nothing syncs this folder itself, so a change to it is applied the same way.
+ * dist/argocd/ from main, including its own project `exam-bootstrap`. A person applies it once,
+ * by hand, with that project, on a cluster where Argo CD runs
+ * (`kubectl apply -f dist/argocd/appproject-exam-bootstrap.yaml -f dist/argocd-bootstrap/`);
+ * from then on every change arrives through git, the root's project included. Nothing syncs
+ * this folder itself, so a change to the root is applied the same way.
  *
- * `exam-bootstrap` admits only Applications and AppProjects in namespace `argocd`: the root
- * needs to write there, and `exam-system` must not admit that namespace. The root carries the
- * resources finalizer: deleting it deletes the Applications and the project it created (whose
- * own deletion leaves the exam system running, as they carry no finalizer).
+ * `exam-bootstrap` admits only Applications and AppProjects in namespace `argocd`. The root
+ * carries the resources finalizer: deleting it deletes the Applications and projects it
+ * created (whose own deletion leaves the exam system running, as they carry no finalizer).
  */
 export class ArgoCdBootstrapChart extends OutputChart {
   public readonly root: ArgoCdApplication;
 
   constructor(scope: App, props: ArgoCdBootstrapChartProps) {
     super(scope, 'argocd-bootstrap', { folder: BOOTSTRAP_FOLDER, clusterFolder: BOOTSTRAP_FOLDER });
-    new ArgoCdProject(this, 'project', {
-      name: BOOTSTRAP_PROJECT_NAME,
-      namespace: ARGOCD_NAMESPACE,
-      description: `The root Application only: the Applications and AppProject of ${applicationPath(props.apps.folder)}, in namespace ${ARGOCD_NAMESPACE}`,
-      sourceRepos: [REPO_URL],
-      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
-      namespacedResources: [
-        { group: 'argoproj.io', kind: 'Application' },
-        { group: 'argoproj.io', kind: 'AppProject' },
-      ],
-    });
+    if (!props.apps.projects.some((p) => p.name === BOOTSTRAP_PROJECT_NAME)) {
+      throw new Error(`ArgoCdBootstrapChart: ${applicationPath(props.apps.folder)} holds no project ${BOOTSTRAP_PROJECT_NAME}; expected the root's project there, so that the root manages it`);
+    }
     this.root = new ArgoCdApplication(this, 'root', {
       name: ROOT_APPLICATION_NAME,
       namespace: ARGOCD_NAMESPACE,

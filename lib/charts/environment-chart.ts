@@ -2,8 +2,9 @@ import { App } from 'cdk8s';
 import { CONTAINER_PORT, HEALTH_PATH } from '../config/catalog';
 import { Environment, ResolvedService } from '../config/load';
 import { BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS, CANARY_INGRESS_ANNOTATIONS, CANARY_STEPS, rolloutName } from '../config/release';
-import { FLAGSMITH_IMAGE, imageRepository } from '../config/versions';
-import { rolloutNotificationAnnotations } from '../config/gitops';
+import { FLAGD_IMAGE, FLAGSMITH_IMAGE, imageRepository } from '../config/versions';
+import { SYNC_HOOK_ANNOTATIONS } from '../config/gitops';
+import { rolloutNotificationAnnotations } from '../config/notifications';
 import {
   AnalysisTemplates,
   CANARY_BACKGROUND_TEMPLATES,
@@ -16,7 +17,8 @@ import { AppNamespace } from '../constructs/app-namespace';
 import { EnvironmentConfig } from '../constructs/environment-config';
 import { ExamSecrets } from '../constructs/exam-secrets';
 import { FLAGSMITH_PORT, FeatureFlagController } from '../constructs/feature-flag-controller';
-import { FeatureFlags } from '../constructs/feature-flags';
+import { FLAGD_JSON_KEY, FeatureFlags } from '../constructs/feature-flags';
+import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT, Flagd } from '../constructs/flagd';
 import { ExamAlerts } from '../constructs/exam-alerts';
 import { ExamService, ReleaseStrategy } from '../constructs/exam-service';
 import { NetworkPolicies } from '../constructs/network-policies';
@@ -41,9 +43,24 @@ export class EnvironmentChart extends OutputChart {
     new AppNamespace(this, 'namespace', { name: env.namespace, component: 'environment', labels: { 'exam-system.io/environment': env.name } });
     const config = new EnvironmentConfig(this, 'config', { name: env.configMapName, namespace: env.namespace, data: env.config });
     // Secrets come from AWS Secrets Manager through External Secrets; feature flags (seed §4.2).
-    const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION });
-    new FeatureFlags(this, 'feature-flags', { environment: env.name, namespace: env.namespace });
-    const flagController = new FeatureFlagController(this, 'feature-flag-controller', { namespace: env.namespace, image: FLAGSMITH_IMAGE, secretName: secrets.secretName });
+    const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION, roleArn: env.secrets.role });
+    const flags = new FeatureFlags(this, 'feature-flags', { environment: env.name, namespace: env.namespace });
+    // The services evaluate exactly the flags in git: flagd serves the ConfigMap (mounted as a
+    // directory, so a change reaches it without a restart) to each service's flagd provider.
+    const flagd = new Flagd(this, 'flagd', { namespace: env.namespace, image: FLAGD_IMAGE, configMapName: flags.name, configMapKey: FLAGD_JSON_KEY });
+    // Flagsmith (seed §4.2) serves only; its schema migration runs once per sync, as a hook.
+    const flagController = new FeatureFlagController(this, 'feature-flag-controller', {
+      namespace: env.namespace,
+      image: FLAGSMITH_IMAGE,
+      secretName: secrets.secretName,
+      migrationJobAnnotations: SYNC_HOOK_ANNOTATIONS,
+    });
+    // The OpenFeature flagd providers' standard settings: the RPC resolver against flagd.
+    const flagdProviderEnv = [
+      { name: 'FLAGD_HOST', value: `${flagd.serviceName}.${env.namespace}.svc.cluster.local` },
+      { name: 'FLAGD_PORT', value: String(FLAGD_PORT) },
+      { name: 'FLAGD_RESOLVER', value: 'rpc' },
+    ];
     for (const s of env.services) {
       new ExamService(this, s.name, {
         name: s.name,
@@ -58,6 +75,7 @@ export class EnvironmentChart extends OutputChart {
         port: CONTAINER_PORT,
         healthPath: HEALTH_PATH,
         envFromConfigMaps: [config.name],
+        env: flagdProviderEnv,
         release: releaseFor(env, s),
         spreadPods: s.replicas >= 2,
         ingress: exposure(env, s),
@@ -66,23 +84,26 @@ export class EnvironmentChart extends OutputChart {
         rolloutAnnotations: rolloutNotificationAnnotations(env.name),
       });
     }
-    // Deny everything, then allow the catalog's call graph, every service's feature-flag lookups,
-    // ingress-nginx to the exposed services, Prometheus scrapes, DNS and the data stores. The
-    // catalog does not say which backend uses which store, so every backend may reach the
-    // database, Redis and the AWS (S3) endpoints; the frontend reaches only other services.
+    // Deny everything, then allow the catalog's call graph, every service's flag evaluations
+    // (to flagd), ingress-nginx to the exposed services, Prometheus scrapes, DNS and the data
+    // stores. The catalog does not say which backend uses which store, so every backend may
+    // reach the database, Redis and the AWS (S3) endpoints; the frontend reaches only other
+    // services. Flagsmith and its migration Job reach the database; nothing calls Flagsmith.
     new NetworkPolicies(this, 'network-policies', {
       namespace: env.namespace,
       workloads: [
         ...env.services.map((s) => ({
           app: s.name,
           port: CONTAINER_PORT,
-          calls: [...s.definition.calls, flagController.name],
+          calls: [...s.definition.calls, flagd.name],
           exposed: s.definition.ingress !== undefined,
           database: s.definition.component === 'backend',
           redis: s.definition.component === 'backend',
           awsEndpoints: s.definition.component === 'backend',
         })),
+        { app: flagd.name, port: FLAGD_PORT, metricsPort: FLAGD_MANAGEMENT_PORT },
         { app: flagController.name, port: FLAGSMITH_PORT, database: true },
+        { app: flagController.migrationJobName, database: true, scraped: false },
       ],
     });
     // Monitoring (seed §3.2, §5.2): what releases are judged by, and the post-deploy alerts.

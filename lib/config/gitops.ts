@@ -7,9 +7,9 @@
  *
  * | folder                  | holds                                              | synced by                          |
  * |-------------------------|----------------------------------------------------|------------------------------------|
- * | dist/argocd-bootstrap/  | root Application `exam-root`, project `exam-bootstrap` | a person, once: `kubectl apply -f` |
- * | dist/argocd/            | AppProject `exam-system` and the Applications below | `exam-root` (app of apps)          |
- * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco | `exam-platform` (directory.recurse) |
+ * | dist/argocd-bootstrap/  | root Application `exam-root`                       | a person, once: `kubectl apply -f` (with the bootstrap project) |
+ * | dist/argocd/            | the AppProjects (exam-system, exam-platform, exam-bootstrap) and the Applications below | `exam-root` (app of apps) |
+ * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; argocd/, argo-rollouts/: notifications | `exam-platform` (directory.recurse) |
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
@@ -18,7 +18,7 @@
  * §1.2). Argo CD cannot follow a wildcard, so hotfix tracks the one branch `deploy/hotfix`, to
  * which the pipeline publishes the commit of the hotfix/* branch it last built; the hotfix
  * environment runs the last hotfix built. The platform, and the Argo CD wiring the root reads
- * (dist/argocd: this project and the Applications), come from main: changing who syncs what,
+ * (dist/argocd: the projects and the Applications), come from main: changing who syncs what,
  * or a Namespace, is reviewed like a production change.
  */
 import type { EnvironmentName } from './schema';
@@ -35,14 +35,22 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 /** The folder synth writes and Application paths start with. */
 export const DIST = 'dist';
 
-/** The project of every Application that deploys the exam system. */
+/** The project of the Applications that deploy the exam system's environments. */
 export const PROJECT_NAME = 'exam-system';
 
 /**
- * The project of the root Application only. `exam-system` must not admit the `argocd`
- * namespace (anyone who can write there can give themselves any project), so the root, which
- * writes Applications and AppProjects into `argocd`, gets its own project that admits nothing
- * else: kinds Application and AppProject, in namespace `argocd`, from this repository.
+ * The project of `exam-platform`: cluster-scoped objects and the platform namespaces. Kept apart
+ * from `exam-system`, whose Applications then admit only the environments' namespaces and no
+ * cluster-scoped kind at all.
+ */
+export const PLATFORM_PROJECT_NAME = 'exam-platform';
+
+/**
+ * The project of the root Application only. The root writes Applications and AppProjects into
+ * `argocd` (anyone who can do that can give themselves any project), so it gets its own project
+ * that admits nothing else: kinds Application and AppProject, in namespace `argocd`, from this
+ * repository. The project itself is in dist/argocd, so the root manages it too: a change of the
+ * exam calendar reaches its deny windows like every other project's.
  */
 export const BOOTSTRAP_PROJECT_NAME = 'exam-bootstrap';
 
@@ -57,8 +65,21 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** Falco's namespace (seed §6.2): the one namespace of the platform folder. */
+/** Falco's namespace (seed §6.2): the platform Application's destination namespace. */
 export const PLATFORM_NAMESPACE = 'security-system';
+
+/**
+ * The namespaces the platform folder may write to, each with its reason; the platform project
+ * admits those its folder uses (an object in any other namespace stops synth). Writing
+ * ConfigMaps into `argocd` is powerful (argocd-cm, argocd-rbac-cm live there): the project's
+ * Applications sync only dist/platform from main (reviewed like production), and
+ * FailOnSharedResource stops a sync that would take over an object the Argo CD install manages.
+ */
+export const PLATFORM_DESTINATIONS: readonly { readonly namespace: string; readonly reason: string }[] = [
+  { namespace: PLATFORM_NAMESPACE, reason: 'Falco (seed §6.2)' },
+  { namespace: 'argocd', reason: "Argo CD's notification ConfigMap and the ExternalSecret of its Secret" },
+  { namespace: 'argo-rollouts', reason: "Argo Rollouts' notification ConfigMap and the ExternalSecret of its Secret" },
+];
 
 /** The branch the platform and the Argo CD wiring are read from. */
 export const WIRING_REVISION = 'main';
@@ -97,7 +118,7 @@ export interface PermittedKind extends GroupKind {
  */
 export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
   { group: '', kind: 'Namespace', reason: 'the deployed environments and security-system, with their Pod Security labels (CreateNamespace=false)' },
-  { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: 'the AWS Secrets Manager store the ExternalSecrets of every environment read from' },
+  { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: 'the AWS Secrets Manager stores: one per environment, one for the notification tokens, each with its own IAM role' },
 ];
 
 /**
@@ -107,10 +128,11 @@ export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
  * reported as orphaned resources.
  */
 export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
-  { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules' },
+  { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules, the notification configurations' },
   { group: '', kind: 'Service', reason: 'every service, and the canary/stable/active/preview Services of Rollouts' },
   { group: '', kind: 'ServiceAccount', reason: "Falco's identity (it holds no API rights)" },
-  { group: 'apps', kind: 'Deployment', reason: 'rolling services and the feature-flag controller' },
+  { group: 'apps', kind: 'Deployment', reason: 'rolling services, flagd and the feature-flag controller' },
+  { group: 'batch', kind: 'Job', reason: "Flagsmith's database migration, run once per sync as an Argo CD Sync hook" },
   { group: 'apps', kind: 'DaemonSet', reason: 'Falco on every node' },
   { group: 'argoproj.io', kind: 'Rollout', reason: 'canary and blue/green services' },
   { group: 'argoproj.io', kind: 'AnalysisTemplate', reason: 'the metrics that promote or abort a Rollout' },
@@ -120,7 +142,7 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', reason: 'Prometheus scrapes every service' },
   { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts" },
-  { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets, fetched in the cluster, never in git' },
+  { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets (and notification tokens), fetched in the cluster, never in git' },
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -224,7 +246,17 @@ function goDuration(minutes: number): string {
   return `${h > 0 ? `${h}h` : ''}${m > 0 || h === 0 ? `${m}m` : ''}`;
 }
 
-/** The deny windows that keep automatic syncs away from production's exam sessions. */
+/** Every Application of a project (Argo CD matches `applications` as globs). */
+export const EVERY_APPLICATION: readonly string[] = ['*'];
+
+/**
+ * The deny windows that keep automatic syncs away from production's exam sessions. EVERY
+ * AppProject uses it (a window belongs to a project and covers only its Applications): with
+ * the production Applications' names in `exam-system`, and with EVERY_APPLICATION in each
+ * project whose Applications can change production (the platform, the root's bootstrap
+ * project, the add-ons). `manualSync: true`: a person with the project's `delivery` role may
+ * still sync during a window, to ship an emergency fix.
+ */
 export function examSessionWindows(applications: readonly string[], timetable = EXAM_TIMETABLE): SyncWindowSpec[] {
   return timetable.sessions.map((s) => {
     const open = minutesOf(s.start, s.name) - FREEZE_BEFORE_MINUTES;
@@ -243,6 +275,12 @@ export function examSessionWindows(applications: readonly string[], timetable = 
     };
   });
 }
+
+/**
+ * The exam-session deny windows over every Application of a project: what each AppProject whose
+ * Applications can change production carries (exam-platform, exam-bootstrap, the add-ons).
+ */
+export const EXAM_SESSION_FREEZE: readonly SyncWindowSpec[] = examSessionWindows(EVERY_APPLICATION);
 
 // ---------------------------------------------------------------------------------------------
 // How an Application syncs.
@@ -293,70 +331,17 @@ export const CONTROLLER_OWNED = {
 } as const;
 
 // ---------------------------------------------------------------------------------------------
-// Notifications (they replace the seed's Slack curl calls).
-
-/** The notification service configured in argocd-notifications-cm and the Rollouts' config. */
-export const NOTIFICATION_SERVICE = 'slack';
-
-export const SLACK_CHANNELS = {
-  /** Every deployment, every environment. */
-  deployments: 'exam-deployments',
-  /** Production and platform failures: someone acts now. */
-  incidents: 'exam-incidents',
-} as const;
-
-/** What a subscription reports: a success or a failure. */
-type Outcome = 'success' | 'failure';
-
-/** Who hears about each target's successes and failures. Development is not deployed: nobody. */
-export const NOTIFICATION_RECIPIENTS: Readonly<Record<EnvironmentName | 'platform', Readonly<Record<Outcome, readonly string[]>>>> = {
-  development: { success: [], failure: [] },
-  staging: { success: [SLACK_CHANNELS.deployments], failure: [SLACK_CHANNELS.deployments] },
-  hotfix: { success: [SLACK_CHANNELS.deployments], failure: [SLACK_CHANNELS.deployments] },
-  production: { success: [SLACK_CHANNELS.deployments], failure: [SLACK_CHANNELS.deployments, SLACK_CHANNELS.incidents] },
-  platform: { success: [SLACK_CHANNELS.deployments], failure: [SLACK_CHANNELS.deployments, SLACK_CHANNELS.incidents] },
-};
-
-/** Argo CD triggers (the notifications catalog) on the Applications. */
-export const APPLICATION_TRIGGERS: Readonly<Record<string, Outcome>> = {
-  'on-deployed': 'success',
-  'on-sync-failed': 'failure',
-};
-
-/** Argo Rollouts triggers (its built-in catalog) on every Rollout. */
-export const ROLLOUT_TRIGGERS: Readonly<Record<string, Outcome>> = {
-  'on-rollout-aborted': 'failure',
-  'on-analysis-run-failed': 'failure',
-};
-
-export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe';
-
-function subscriptions(triggers: Readonly<Record<string, Outcome>>, target: EnvironmentName | 'platform'): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [trigger, outcome] of Object.entries(triggers)) {
-    const recipients = NOTIFICATION_RECIPIENTS[target][outcome];
-    if (recipients.length > 0) out[`${SUBSCRIBE_PREFIX}.${trigger}.${NOTIFICATION_SERVICE}`] = recipients.join(';');
-  }
-  return out;
-}
-
-/** Subscription annotations for an Application (`on-deployed`, `on-sync-failed`). */
-export function applicationNotificationAnnotations(target: EnvironmentName | 'platform'): Record<string, string> {
-  return subscriptions(APPLICATION_TRIGGERS, target);
-}
-
-/**
- * Subscription annotations for every Rollout of an environment:
- * `notifications.argoproj.io/subscribe.on-rollout-aborted.slack: <channels>` and
- * `...on-analysis-run-failed...`. Empty for development (not deployed, nobody listens).
- */
-export function rolloutNotificationAnnotations(environment: EnvironmentName): Record<string, string> {
-  return subscriptions(ROLLOUT_TRIGGERS, environment);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Sync waves: the order one sync applies kinds in (lower first; Argo CD waits for a wave to be
-// healthy before the next). Only the order inside one Application matters.
+// Sync waves: the order one sync applies kinds in (lower first). Only the order inside one
+// Application matters.
+//
+// Argo CD (gitops-engine `pkg/sync/sync_context.go`) applies one wave, then waits until every
+// object of it is Healthy before it applies the next; only the last wave is left to become
+// healthy after the sync has ended. A Rollout paused at a canary step or waiting for a person
+// reports Suspended, not Healthy, for as long as it waits (hours, in production). So nothing may
+// come in a wave after the workloads: such a wave would hold the sync open for the whole
+// release, and while a sync is running no other sync starts, so a `git revert` would not apply
+// until the Rollout finished. The workloads are the last wave; what acts on them (HPAs, PDBs)
+// joins them, and what only configures monitoring comes before them.
 
 export interface SyncWavePhase {
   readonly wave: number;
@@ -365,16 +350,28 @@ export interface SyncWavePhase {
 }
 
 export const SYNC_WAVES: readonly SyncWavePhase[] = [
-  { wave: 0, what: 'where things live and where secrets come from; the Argo CD project before its Applications', kinds: ['Namespace', 'ClusterSecretStore', 'AppProject'] },
+  { wave: 0, what: 'where things live and where secrets come from; the Argo CD projects before their Applications', kinds: ['Namespace', 'ClusterSecretStore', 'AppProject'] },
   { wave: 1, what: 'what a pod reads when it starts', kinds: ['ConfigMap', 'ExternalSecret'] },
   { wave: 2, what: 'identity and network access, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy'] },
-  { wave: 3, what: 'the analysis a Rollout references', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate'] },
+  { wave: 3, what: 'the analysis a Rollout references, the monitoring that watches the workloads, and the database migration (a Sync hook: its Secret and NetworkPolicy exist, the workloads that need the schema wait for it)', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'ServiceMonitor', 'PrometheusRule', 'Job'] },
   { wave: 4, what: 'addresses: the Services and the stable Ingress a Rollout references', kinds: ['Service', 'Ingress'] },
-  { wave: 5, what: 'workloads (and, in dist/argocd, the Applications)', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'Application'] },
-  { wave: 6, what: 'what acts on running workloads', kinds: ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule'] },
+  { wave: 5, what: 'the last wave: workloads and what acts on them (HPAs, PDBs; KEDA ScaledObjects belong here too); in dist/argocd, the Applications', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Application'] },
 ];
+
+/** The wave of the workloads: the last one (a test holds every table row to it or below). */
+export const WORKLOAD_WAVE = 5;
 
 /** The wave of a kind, or undefined if the table does not place it. */
 export function syncWaveOf(kind: string): number | undefined {
   return SYNC_WAVES.find((p) => p.kinds.includes(kind))?.wave;
 }
+
+/**
+ * The Argo CD hook that runs a Job once per sync of its Application (in its wave, after the
+ * Secret it reads exists), and deletes the previous run's Job first: a Job's pod template cannot
+ * be changed once created, so applying a new image to an old Job would fail.
+ */
+export const SYNC_HOOK_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'argocd.argoproj.io/hook': 'Sync',
+  'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+};

@@ -146,14 +146,15 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
   // Rules across environments.
   const seen = new Map<string, string>();
   for (const env of envs) {
-    const claims = [`namespace ${env.namespace}`];
+    const claims = [`namespace ${env.namespace}`, `secrets.role ${env.secrets.role}`];
     for (const keys of DATA_KEYS) {
       if (keys.every((k) => env.config[k] !== undefined)) claims.push(keys.map((k) => `${k}=${env.config[k]}`).join(','));
     }
     for (const claim of claims) {
       const other = seen.get(claim);
       if (other !== undefined) {
-        problems.push(`${env.file}: ${claim.startsWith('namespace') ? 'namespace' : 'config'}: ${claim} is also used by ${other}; every environment needs its own`);
+        const field = claim.startsWith('namespace') ? 'namespace' : claim.startsWith('secrets.role') ? 'secrets.role' : 'config';
+        problems.push(`${env.file}: ${field}: ${claim} is also used by ${other}; every environment needs its own`);
       } else {
         seen.set(claim, env.file);
       }

@@ -13,6 +13,11 @@ export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** An environment variable name (ConfigMap keys become env vars through envFrom). */
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
+/**
+ * An IAM role ARN (any AWS partition): `arn:aws:iam::<12-digit account>:role/<path/name>`.
+ * The one home of this rule: the environment schema and the constructs that take a role use it.
+ */
+export const IAM_ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
 const dnsLabel = z
@@ -104,6 +109,14 @@ export const environmentSchema = z
         autoPromotion: z.boolean().default(true),
       })
       .prefault({}),
+    /** Where the environment's secrets come from. */
+    secrets: z.strictObject({
+      /**
+       * The IAM role the environment's ClusterSecretStore assumes; its policy must allow only
+       * `exam-system/<name>/*` in AWS Secrets Manager. Every environment has its own role.
+       */
+      role: z.string({ error: 'expected an IAM role ARN string' }).regex(IAM_ROLE_ARN, 'expected an IAM role ARN: arn:aws:iam::<12-digit account id>:role/<name>'),
+    }),
     /** Argo CD: absent for an environment that is synthesized but not deployed. */
     gitops: z
       .strictObject({

@@ -31,7 +31,7 @@ export interface ArgoCdProjectProps {
    * @default none: the project syncs no cluster-scoped object
    */
   readonly clusterResources?: readonly GroupKind[];
-  /** Namespaced kinds the Applications may sync, one by one (at least one). */
+  /** Namespaced kinds the Applications may sync, one by one (at least one kind, namespaced or cluster-scoped). */
   readonly namespacedResources: readonly GroupKind[];
   /** @default none (only Argo CD admins act on the project) */
   readonly roles?: readonly ProjectRole[];
@@ -79,7 +79,7 @@ export class ArgoCdProject extends Construct {
       if (seen.has(key)) fail(`destination ${key} is listed twice`, 'each destination once');
       seen.add(key);
     }
-    if (props.namespacedResources.length === 0) fail('no namespaced kinds', 'the kinds its Applications sync');
+    if (props.namespacedResources.length === 0 && (props.clusterResources ?? []).length === 0) fail('no kinds', 'the kinds its Applications sync');
     for (const gk of [...(props.clusterResources ?? []), ...props.namespacedResources]) {
       if (gk.kind === '*' || gk.group === '*' || !/^[A-Z][A-Za-z]*$/.test(gk.kind)) fail(`kind "${gk.group}/${gk.kind}" is a pattern`, 'one kind spelled out');
     }

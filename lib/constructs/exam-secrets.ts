@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as eso from '../../imports/external-secrets.io';
-import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/schema';
+import { ENVIRONMENT_NAMES, EnvironmentName, IAM_ROLE_ARN } from '../config/schema';
+import { AwsSecretStore } from './aws-secret-store';
 import { commonLabels } from './labels';
 
 /** One key of the Secret and where in AWS Secrets Manager its value lives. */
@@ -30,14 +31,11 @@ export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
   { secretKey: 'JWT_SIGNING_KEY', remoteName: 'auth-service', property: 'jwt_signing_key' },
 ];
 
-/** The operator's own ServiceAccount (IRSA-annotated by the platform's External Secrets install). */
-export const DEFAULT_OPERATOR_SERVICE_ACCOUNT = { name: 'external-secrets', namespace: 'external-secrets' } as const;
 
 const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
 const REMOTE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const PROPERTY = /^[a-z0-9_]+$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const DURATION = /^(\d+(h|m|s))+$/;
 
 export interface ExamSecretsProps {
@@ -55,16 +53,20 @@ export interface ExamSecretsProps {
   /** The ServiceAccount whose projected token the operator exchanges for AWS credentials (IRSA). @default external-secrets/external-secrets */
   readonly operatorServiceAccount?: { readonly name: string; readonly namespace: string };
   /**
-   * An IAM role the operator assumes for this environment, whose policy allows only
-   * `exam-system/<environment>/*`. @default none (the operator's own IRSA role is used)
+   * The environment's own IAM role (environment file `secrets.role`), which the store assumes
+   * on top of the operator's web identity; its policy allows only `exam-system/<environment>/*`.
    */
-  readonly roleArn?: string;
+  readonly roleArn: string;
 }
 
 /**
  * Secrets without secrets in git: a ClusterSecretStore `aws-secrets-manager-<env>` for AWS
  * Secrets Manager in the environment's region, usable only from the environment's namespace
- * (`conditions`), authenticated with the operator's ServiceAccount token (no static keys);
+ * (`conditions`), authenticated as the environment's own IAM role: the operator exchanges its
+ * ServiceAccount token for its web identity (no static keys), then assumes `role`
+ * (external-secrets/external-secrets `providers/v1/aws/auth/auth.go`: `credsFromServiceAccount`,
+ * then `stscreds.NewAssumeRoleProvider(..., prov.Role)`), so each store reads with a role whose
+ * policy covers that environment's secrets only;
  * and an ExternalSecret `exam-secrets` that makes and owns Secret `exam-secrets` in that
  * namespace from `exam-system/<env>/...`.
  */
@@ -79,7 +81,6 @@ export class ExamSecrets extends Construct {
     this.storeName = `aws-secrets-manager-${props.environment}`;
     this.keys = props.keys ?? EXAM_SECRET_KEYS;
     const refreshInterval = props.refreshInterval ?? '1h';
-    const sa = props.operatorServiceAccount ?? DEFAULT_OPERATOR_SERVICE_ACCOUNT;
     const who = `ExamSecrets ${props.environment}`;
 
     if (!(ENVIRONMENT_NAMES as readonly string[]).includes(props.environment)) {
@@ -90,7 +91,7 @@ export class ExamSecrets extends Construct {
     }
     if (props.namespace === '') throw new Error(`${who}: namespace is empty; expected the environment's app namespace`);
     if (!DURATION.test(refreshInterval)) throw new Error(`${who}: refreshInterval "${refreshInterval}" is not a duration; expected e.g. 1h or 15m`);
-    if (props.roleArn !== undefined && !ROLE_ARN.test(props.roleArn)) {
+    if (typeof props.roleArn !== 'string' || !IAM_ROLE_ARN.test(props.roleArn)) {
       throw new Error(`${who}: roleArn "${props.roleArn}" is not an IAM role ARN; expected arn:aws:iam::<account>:role/<name>`);
     }
     if (this.keys.length === 0) throw new Error(`${who}: no keys; expected at least one secret key`);
@@ -105,21 +106,15 @@ export class ExamSecrets extends Construct {
 
     const labels = { ...commonLabels('secrets'), 'exam-system.io/environment': props.environment };
 
-    new eso.ClusterSecretStore(this, 'store', {
-      metadata: { name: this.storeName, labels },
-      spec: {
-        // One environment's store serves one namespace: staging's ExternalSecrets cannot name
-        // production's store and read production's secrets.
-        conditions: [{ namespaces: [props.namespace] }],
-        provider: {
-          aws: {
-            service: eso.ClusterSecretStoreSpecProviderAwsService.SECRETS_MANAGER,
-            region: props.region,
-            role: props.roleArn,
-            auth: { jwt: { serviceAccountRef: { name: sa.name, namespace: sa.namespace } } },
-          },
-        },
-      },
+    // One environment's store serves one namespace: staging's ExternalSecrets cannot name
+    // production's store and read production's secrets; and it reads as the environment's role.
+    new AwsSecretStore(this, 'store', {
+      name: this.storeName,
+      namespaces: [props.namespace],
+      region: props.region,
+      roleArn: props.roleArn,
+      operatorServiceAccount: props.operatorServiceAccount,
+      labels,
     });
 
     new eso.ExternalSecret(this, 'external-secret', {

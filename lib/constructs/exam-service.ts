@@ -76,6 +76,8 @@ export interface ExamServiceProps {
   readonly healthPath: string;
   /** ConfigMaps whose keys become environment variables. @default none */
   readonly envFromConfigMaps?: readonly string[];
+  /** Literal environment variables (never secrets), e.g. where the flag provider connects. @default none */
+  readonly env?: readonly { readonly name: string; readonly value: string }[];
   /** Environment variables read from keys of a Secret (made by an ExternalSecret). @default none */
   readonly secretEnv?: { readonly secretName: string; readonly keys: readonly string[] };
   /** How a new version replaces the old. @default { kind: 'rolling' } */
@@ -118,7 +120,10 @@ export class ExamService extends Construct {
       image: fullImage(props.imageRepository, { tag: props.tag, digest: props.digest }),
       port: props.port,
       envFromConfigMaps: props.envFromConfigMaps,
-      env: props.secretEnv?.keys.map((key): EnvVarSpec => ({ name: key, secretKeyRef: { name: props.secretEnv!.secretName, key } })),
+      env: [
+        ...(props.env ?? []).map((e): EnvVarSpec => ({ name: e.name, value: e.value })),
+        ...(props.secretEnv?.keys ?? []).map((key): EnvVarSpec => ({ name: key, secretKeyRef: { name: props.secretEnv!.secretName, key } })),
+      ],
       requests: props.requests,
       limits: props.limits,
       ...standardProbes(props.healthPath, props.port),

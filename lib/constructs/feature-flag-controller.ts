@@ -14,6 +14,15 @@ export const FLAGSMITH_PORT = 8000;
 export const FLAGSMITH_LIVENESS_PATH = '/health/liveness';
 export const FLAGSMITH_READINESS_PATH = '/health/readiness';
 
+/**
+ * The commands of the pinned image's entrypoint (Flagsmith `api/scripts/run-docker.sh` at
+ * v2.238.0): its default CMD `migrate-and-serve` migrates the database, bootstraps and then
+ * serves, in every replica at once on every start. `serve` only waits for the database and
+ * starts gunicorn; `migrate` runs the migrations (and createcachetable) and exits.
+ */
+export const FLAGSMITH_SERVE_ARGS: readonly string[] = ['serve'];
+export const FLAGSMITH_MIGRATE_ARGS: readonly string[] = ['migrate'];
+
 export interface FeatureFlagControllerProps {
   readonly namespace: string;
   /** The pinned image, `repository:tag` (never `latest`). */
@@ -28,19 +37,34 @@ export interface FeatureFlagControllerProps {
   readonly serviceName?: string;
   /** Spread pods over zones and nodes. @default true */
   readonly spreadPods?: boolean;
+  /** The migration Job's name (and `app` label). @default feature-flag-migrations */
+  readonly migrationJobName?: string;
+  /**
+   * Annotations of the migration Job, e.g. the Argo CD hook that runs it once per sync.
+   * @default none
+   */
+  readonly migrationJobAnnotations?: Readonly<Record<string, string>>;
 }
 
 /**
  * The feature-flag controller (seed §4.2): Flagsmith as Deployment `feature-flag-controller`
- * (2 replicas, the seed's resources, port 8000), its PodDisruptionBudget, and Service
- * `feature-flag-service` (80 → 8000).
- * Its database URL and Django secret key come from Secret `exam-secrets`, never from git.
+ * (2 replicas, the seed's resources, port 8000), its PodDisruptionBudget, Service
+ * `feature-flag-service` (80 → 8000), and Job `feature-flag-migrations`, which migrates the
+ * database once (the Deployment only serves).
+ *
+ * Flagsmith's settings (`api/app/settings/common.py`) read the key from `DJANGO_SECRET_KEY`
+ * (else every replica invents its own, and sessions break across replicas) and accept only
+ * the Host headers of `DJANGO_ALLOWED_HOSTS` (default: none, so Django answers 400 to every
+ * request). The allowed hosts are the Service's names and `localhost` (`kubectl port-forward`);
+ * the probes send `Host: <service>`. Database URL and key come from Secret `exam-secrets`.
  */
 export class FeatureFlagController extends Construct {
   public readonly name: string;
   public readonly serviceName: string;
   public readonly selector: Record<string, string>;
   public readonly blueprint: PodBlueprint;
+  public readonly migrationJobName: string;
+  public readonly migrationBlueprint: PodBlueprint;
 
   constructor(scope: Construct, id: string, props: FeatureFlagControllerProps) {
     super(scope, id);
@@ -58,30 +82,37 @@ export class FeatureFlagController extends Construct {
 
     this.selector = selectorLabels(this.name);
     const labels = workloadLabels({ name: this.name, component: 'feature-flags', version: tag });
-    const env: EnvVarSpec[] = [
+    const djangoEnv: EnvVarSpec[] = [
       { name: 'DATABASE_URL', secretKeyRef: { name: secretName, key: 'FLAGSMITH_DATABASE_URL' } },
-      { name: 'SECRET_KEY', secretKeyRef: { name: secretName, key: 'FLAGSMITH_SECRET_KEY' } },
+      { name: 'DJANGO_SECRET_KEY', secretKeyRef: { name: secretName, key: 'FLAGSMITH_SECRET_KEY' } },
+    ];
+    const env: EnvVarSpec[] = [
+      ...djangoEnv,
+      { name: 'DJANGO_ALLOWED_HOSTS', value: flagsmithAllowedHosts(this.serviceName, props.namespace).join(',') },
       // Two gunicorn workers (the image's default is three) to stay inside the seed's 256Mi limit.
       { name: 'GUNICORN_WORKERS', value: '2' },
     ];
-    // Readiness reacts fast; liveness waits out the image's start-up migrations before it may restart the pod.
-    const readinessProbe: HttpProbeSpec = { path: FLAGSMITH_READINESS_PATH, port: FLAGSMITH_PORT, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
-    const livenessProbe: HttpProbeSpec = { path: FLAGSMITH_LIVENESS_PATH, port: FLAGSMITH_PORT, initialDelaySeconds: 90, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 };
+    // Readiness reacts fast; liveness is slower and more tolerant. No migrations at start any more.
+    const host = this.serviceName;
+    const readinessProbe: HttpProbeSpec = { path: FLAGSMITH_READINESS_PATH, port: FLAGSMITH_PORT, host, initialDelaySeconds: 10, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
+    const livenessProbe: HttpProbeSpec = { path: FLAGSMITH_LIVENESS_PATH, port: FLAGSMITH_PORT, host, initialDelaySeconds: 30, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 };
+    // The root filesystem is read-only. The image points PROMETHEUS_MULTIPROC_DIR at
+    // /tmp/prometheus, which must exist and be writable; gunicorn's heartbeat files go to /dev/shm.
+    const scratchMounts = [
+      { name: 'tmp', mountPath: '/tmp', sizeLimit: '64Mi' },
+      { name: 'prometheus', mountPath: '/tmp/prometheus', sizeLimit: '64Mi' },
+    ];
     const container: ContainerSpec = {
       name: 'controller',
       image: props.image,
+      args: FLAGSMITH_SERVE_ARGS,
       port: FLAGSMITH_PORT,
       env,
       requests: { cpu: '100m', memory: '128Mi' },
       limits: { cpu: '200m', memory: '256Mi' },
       readinessProbe,
       livenessProbe,
-      // The root filesystem is read-only. The image points PROMETHEUS_MULTIPROC_DIR at
-      // /tmp/prometheus, which must exist and be writable; gunicorn's heartbeat files go to /dev/shm.
-      scratchMounts: [
-        { name: 'tmp', mountPath: '/tmp', sizeLimit: '64Mi' },
-        { name: 'prometheus', mountPath: '/tmp/prometheus', sizeLimit: '64Mi' },
-      ],
+      scratchMounts,
     };
     this.blueprint = { labels, container, spreadSelector: props.spreadPods === false ? undefined : this.selector };
 
@@ -113,5 +144,43 @@ export class FeatureFlagController extends Construct {
         ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromNumber(FLAGSMITH_PORT), protocol: 'TCP' }],
       },
     });
+
+    // The schema migration, once per sync rather than in each replica at each start. A Job's pod
+    // template cannot change once created: the hook annotations (BeforeHookCreation) make Argo CD
+    // delete the previous Job before it creates the new one.
+    this.migrationJobName = props.migrationJobName ?? 'feature-flag-migrations';
+    const jobLabels = workloadLabels({ name: this.migrationJobName, component: 'feature-flags', version: tag });
+    this.migrationBlueprint = {
+      labels: jobLabels,
+      restartPolicy: 'Never',
+      container: {
+        name: 'migrate',
+        image: props.image,
+        args: FLAGSMITH_MIGRATE_ARGS,
+        env: djangoEnv,
+        requests: { cpu: '100m', memory: '128Mi' },
+        limits: { cpu: '500m', memory: '256Mi' },
+        scratchMounts,
+      },
+    };
+    new k8s.KubeJob(this, 'migrations', {
+      metadata: {
+        name: this.migrationJobName,
+        namespace: props.namespace,
+        labels: jobLabels,
+        annotations: props.migrationJobAnnotations && Object.keys(props.migrationJobAnnotations).length > 0 ? { ...props.migrationJobAnnotations } : undefined,
+      },
+      spec: {
+        // A failed migration is retried twice, then the sync fails and says so; 15 minutes at most.
+        backoffLimit: 2,
+        activeDeadlineSeconds: 900,
+        template: toKubePodTemplate(this.migrationBlueprint),
+      },
+    });
   }
+}
+
+/** The Host headers Flagsmith answers: its Service's DNS names, and localhost for `kubectl port-forward`. */
+export function flagsmithAllowedHosts(serviceName: string, namespace: string): string[] {
+  return [serviceName, `${serviceName}.${namespace}`, `${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}.svc.cluster.local`, 'localhost'];
 }

@@ -21,8 +21,8 @@ export interface FeatureFlagsProps {
 
 /**
  * ConfigMap `feature-flags` (seed §4.2): `features.json` is the seed's document; `flags.flagd.json`
- * is the same flags as an OpenFeature flagd definition for this environment (mount it and point
- * a flagd provider in file mode, or a flagd sidecar, at it).
+ * is the same flags as an OpenFeature flagd definition for this environment, which flagd (see
+ * Flagd) reads from a directory mount and serves to the services.
  */
 export class FeatureFlags extends Construct {
   public readonly name: string;

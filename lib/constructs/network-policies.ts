@@ -14,14 +14,19 @@ export interface NetworkPeerSpec {
 export interface NetworkedWorkload {
   /** The workload's `app` label: its pods are selected by it, here as everywhere. */
   readonly app: string;
-  /** The container port the pods serve on (traffic is matched after Service port translation). */
-  readonly port: number;
+  /**
+   * The container port the pods serve on (traffic is matched after Service port translation).
+   * @default none: the workload serves nothing (a Job), so nothing may call, expose or scrape it
+   */
+  readonly port?: number;
   /** The apps of this namespace it calls, on their ports. @default none */
   readonly calls?: readonly string[];
   /** Reached from the internet through the ingress controller. @default false */
   readonly exposed?: boolean;
-  /** Scraped by Prometheus on `port`. @default true */
+  /** Scraped by Prometheus on `metricsPort`. @default true */
   readonly scraped?: boolean;
+  /** The port Prometheus scrapes. @default port */
+  readonly metricsPort?: number;
   /** Opens connections to PostgreSQL. @default false */
   readonly database?: boolean;
   /** Opens connections to Redis. @default false */
@@ -141,13 +146,20 @@ export class NetworkPolicies extends Construct {
       if (!DNS_LABEL.test(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is not a Kubernetes name; expected a DNS label`);
       if (w.app === DEFAULT_DENY_POLICY || w.app === DNS_POLICY) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" clashes with a namespace-wide policy name; expected another app name`);
       if (byApp.has(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is listed twice; expected each workload once`);
-      checkPort(`${ns}/${w.app}`, w.port);
+      if (w.metricsPort !== undefined) checkPort(`${ns}/${w.app} metricsPort`, w.metricsPort);
+      if (w.port !== undefined) checkPort(`${ns}/${w.app}`, w.port);
+      else if (w.exposed || (w.scraped ?? true)) {
+        throw new Error(`NetworkPolicies ${ns}/${w.app}: has no port but is ${w.exposed ? 'exposed' : 'scraped'}; expected a port, or exposed and scraped false`);
+      }
       byApp.set(w.app, w);
     }
     for (const w of props.workloads) {
       for (const callee of w.calls ?? []) {
         if (!byApp.has(callee)) {
           throw new Error(`NetworkPolicies ${ns}/${w.app}: calls unknown app "${callee}"; expected one of ${[...byApp.keys()].join(', ')}`);
+        }
+        if (byApp.get(callee)!.port === undefined) {
+          throw new Error(`NetworkPolicies ${ns}/${w.app}: calls "${callee}", which serves no port; expected a callee with a port`);
         }
       }
     }
@@ -192,13 +204,15 @@ export class NetworkPolicies extends Construct {
       const w = byApp.get(app)!;
       const callers = apps.filter((a) => (byApp.get(a)!.calls ?? []).includes(app));
       const ingress: k8s.NetworkPolicyIngressRule[] = [];
-      if (callers.length > 0) ingress.push({ from: callers.map((a) => ({ podSelector: { matchLabels: { app: a } } })), ports: [tcp(w.port)] });
-      if (w.exposed) ingress.push({ from: [peer(ingressController)], ports: [tcp(w.port)] });
-      if (w.scraped ?? true) ingress.push({ from: [peer(prometheus)], ports: [tcp(w.port)] });
+      if (w.port !== undefined) {
+        if (callers.length > 0) ingress.push({ from: callers.map((a) => ({ podSelector: { matchLabels: { app: a } } })), ports: [tcp(w.port)] });
+        if (w.exposed) ingress.push({ from: [peer(ingressController)], ports: [tcp(w.port)] });
+        if (w.scraped ?? true) ingress.push({ from: [peer(prometheus)], ports: [tcp(w.metricsPort ?? w.port)] });
+      }
 
       const egress: k8s.NetworkPolicyEgressRule[] = [];
       const callees = [...new Set(w.calls ?? [])].sort();
-      const calleePorts = [...new Set(callees.map((c) => byApp.get(c)!.port))].sort((a, b) => a - b);
+      const calleePorts = [...new Set(callees.map((c) => byApp.get(c)!.port!))].sort((a, b) => a - b);
       for (const port of calleePorts) {
         const to = callees.filter((c) => byApp.get(c)!.port === port).map((c) => ({ podSelector: { matchLabels: { app: c } } }));
         egress.push({ to, ports: [tcp(port)] });

@@ -14,6 +14,11 @@ export interface HttpProbeSpec {
   readonly periodSeconds: number;
   readonly timeoutSeconds: number;
   readonly failureThreshold: number;
+  /**
+   * The Host header the kubelet sends. @default the pod IP (the kubelet's default), which a
+   * server that checks Host (Django's ALLOWED_HOSTS) refuses
+   */
+  readonly host?: string;
 }
 
 export interface EnvVarSpec {
@@ -24,19 +29,36 @@ export interface EnvVarSpec {
   readonly secretKeyRef?: { readonly name: string; readonly key: string };
 }
 
+/** A ConfigMap mounted as a directory (never by subPath: the kubelet then updates it in place). */
+export interface ConfigMapMountSpec {
+  /** The volume's name. */
+  readonly name: string;
+  readonly configMap: string;
+  readonly mountPath: string;
+}
+
 export interface ContainerSpec {
   readonly name: string;
   readonly image: string;
-  readonly port: number;
+  /** The port named `http`. @default none (a Job that serves nothing) */
+  readonly port?: number;
+  /** More named container ports. @default none */
+  readonly extraPorts?: readonly { readonly name: string; readonly port: number }[];
+  /** Arguments to the image's entrypoint (its CMD is replaced). @default the image's CMD */
+  readonly args?: readonly string[];
   /** ConfigMaps whose keys become environment variables. */
   readonly envFromConfigMaps?: readonly string[];
   readonly env?: readonly EnvVarSpec[];
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu: string; readonly memory: string };
-  readonly readinessProbe: HttpProbeSpec;
-  readonly livenessProbe: HttpProbeSpec;
+  /** @default none (only for a Job, which runs to completion) */
+  readonly readinessProbe?: HttpProbeSpec;
+  /** @default none (only for a Job, which runs to completion) */
+  readonly livenessProbe?: HttpProbeSpec;
   /** emptyDir volumes mounted read-write (the root filesystem is read-only). */
   readonly scratchMounts: readonly { readonly name: string; readonly mountPath: string; readonly sizeLimit: string }[];
+  /** ConfigMaps mounted read-only as directories. @default none */
+  readonly configMapMounts?: readonly ConfigMapMountSpec[];
 }
 
 export interface PodBlueprint {
@@ -46,6 +68,8 @@ export interface PodBlueprint {
   readonly spreadSelector?: Record<string, string>;
   /** @default 30 */
   readonly terminationGracePeriodSeconds?: number;
+  /** `Never` for a Job's pods. @default the API's default, Always */
+  readonly restartPolicy?: 'Never' | 'OnFailure';
 }
 
 /** UID/GID of the unprivileged user every exam-system container runs as. */
@@ -109,6 +133,7 @@ function podBasics(bp: PodBlueprint) {
     terminationGracePeriodSeconds: bp.terminationGracePeriodSeconds ?? 30,
     securityContext: { ...podSecurityContext },
     topologySpreadConstraints: spread(bp.spreadSelector),
+    restartPolicy: bp.restartPolicy,
   };
 }
 
@@ -117,16 +142,35 @@ function containerBasics(c: ContainerSpec) {
     name: c.name,
     image: c.image,
     imagePullPolicy: 'IfNotPresent',
-    ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
+    args: c.args ? [...c.args] : undefined,
+    ports: containerPorts(c),
     envFrom: c.envFromConfigMaps?.map((name) => ({ configMapRef: { name } })),
-    env: c.env?.map((e) => ({
+    env: (c.env ?? []).length === 0 ? undefined : c.env?.map((e) => ({
       name: e.name,
       value: e.value,
       valueFrom: e.secretKeyRef ? { secretKeyRef: { name: e.secretKeyRef.name, key: e.secretKeyRef.key } } : undefined,
     })),
     securityContext: containerSecurityContext,
-    volumeMounts: c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+    volumeMounts: [
+      ...c.scratchMounts.map((m) => ({ name: m.name, mountPath: m.mountPath })),
+      ...(c.configMapMounts ?? []).map((m) => ({ name: m.name, mountPath: m.mountPath, readOnly: true })),
+    ],
   };
+}
+
+function containerPorts(c: ContainerSpec) {
+  const ports = [...(c.port === undefined ? [] : [{ name: 'http', port: c.port }]), ...(c.extraPorts ?? [])];
+  return ports.length > 0 ? ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: 'TCP' })) : undefined;
+}
+
+/** The Host header a probe sends, if it sets one. */
+function probeHeaders(p: HttpProbeSpec) {
+  return p.host === undefined ? undefined : [{ name: 'Host', value: p.host }];
+}
+
+/** Every volume: the scratch emptyDirs, then the ConfigMaps (mode 0444: read by any UID). */
+function configMapVolumes(c: ContainerSpec) {
+  return (c.configMapMounts ?? []).map((m) => ({ name: m.name, configMap: { name: m.configMap, defaultMode: 0o444 } }));
 }
 
 const probeTiming = (p: HttpProbeSpec) => ({
@@ -139,7 +183,8 @@ const probeTiming = (p: HttpProbeSpec) => ({
 /** The core rendering. */
 export function toKubePodTemplate(bp: PodBlueprint): k8s.PodTemplateSpec {
   const c = bp.container;
-  const probe = (p: HttpProbeSpec): k8s.Probe => ({ httpGet: { path: p.path, port: k8s.IntOrString.fromNumber(p.port) }, ...probeTiming(p) });
+  const probe = (p: HttpProbeSpec | undefined): k8s.Probe | undefined =>
+    p === undefined ? undefined : { httpGet: { path: p.path, port: k8s.IntOrString.fromNumber(p.port), httpHeaders: probeHeaders(p) }, ...probeTiming(p) };
   const quantities = (r: { cpu: string; memory: string }) => ({ cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) });
   return {
     metadata: { labels: bp.labels },
@@ -153,7 +198,7 @@ export function toKubePodTemplate(bp: PodBlueprint): k8s.PodTemplateSpec {
           livenessProbe: probe(c.livenessProbe),
         },
       ],
-      volumes: c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(m.sizeLimit) } })),
+      volumes: [...c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(m.sizeLimit) } })), ...configMapVolumes(c)],
     },
   };
 }
@@ -161,6 +206,7 @@ export function toKubePodTemplate(bp: PodBlueprint): k8s.PodTemplateSpec {
 /** The Argo Rollouts rendering of the same pod. */
 export function toRolloutPodTemplate(bp: PodBlueprint): argo.RolloutSpecTemplate {
   const c = bp.container;
+  const { readinessProbe: readiness, livenessProbe: liveness } = c;
   return {
     metadata: { labels: bp.labels },
     spec: {
@@ -170,18 +216,18 @@ export function toRolloutPodTemplate(bp: PodBlueprint): argo.RolloutSpecTemplate
           ...containerBasics(c),
           // The CRD leaves resource maps untyped; the values are the same quantity strings.
           resources: { requests: { ...c.requests }, limits: { ...c.limits } },
-          readinessProbe: {
-            httpGet: { path: c.readinessProbe.path, port: argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort.fromNumber(c.readinessProbe.port) },
-            ...probeTiming(c.readinessProbe),
+          readinessProbe: readiness && {
+            httpGet: { path: readiness.path, port: argo.RolloutSpecTemplateSpecContainersReadinessProbeHttpGetPort.fromNumber(readiness.port), httpHeaders: probeHeaders(readiness) },
+            ...probeTiming(readiness),
           },
-          livenessProbe: {
-            httpGet: { path: c.livenessProbe.path, port: argo.RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort.fromNumber(c.livenessProbe.port) },
-            ...probeTiming(c.livenessProbe),
+          livenessProbe: liveness && {
+            httpGet: { path: liveness.path, port: argo.RolloutSpecTemplateSpecContainersLivenessProbeHttpGetPort.fromNumber(liveness.port), httpHeaders: probeHeaders(liveness) },
+            ...probeTiming(liveness),
           },
         },
       ],
       // The CRD leaves volumes untyped (x-kubernetes-preserve-unknown-fields).
-      volumes: c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: m.sizeLimit } })),
+      volumes: [...c.scratchMounts.map((m) => ({ name: m.name, emptyDir: { sizeLimit: m.sizeLimit } })), ...configMapVolumes(c)],
     },
   };
 }

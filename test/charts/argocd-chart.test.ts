@@ -8,7 +8,8 @@ import { ArgoCdBootstrapChart, ArgoCdChart } from '../../lib/charts/argocd-chart
 import { EnvironmentChart } from '../../lib/charts/environment-chart';
 import { OutputChart } from '../../lib/charts/output-chart';
 import { SYNC_WAVE_ANNOTATION, applySyncWaves } from '../../lib/charts/sync-waves';
-import { EXAM_TIMETABLE, examSessionWindows, rolloutNotificationAnnotations, SYNC_WAVES, syncWaveOf } from '../../lib/config/gitops';
+import { EXAM_TIMETABLE, examSessionWindows, SYNC_WAVES, syncWaveOf, WORKLOAD_WAVE } from '../../lib/config/gitops';
+import { rolloutNotificationAnnotations } from '../../lib/config/notifications';
 import { Environment, loadEnvironments } from '../../lib/config/load';
 import * as k8s from '../../lib/constructs/k8s';
 import { KubeObject, renderObjects } from '../../lib/output/render';
@@ -35,14 +36,15 @@ describe('the Argo CD folders', () => {
     expect(rendered.map((o) => ({ path: o.path, object: o.object }))).toMatchSnapshot();
   });
 
-  test('dist/argocd holds the project and the Applications; dist/argocd-bootstrap the root and its project', () => {
+  test('dist/argocd holds the projects (the root\'s own included) and the Applications; dist/argocd-bootstrap the root only', () => {
     expect(rendered.map((o) => o.path)).toEqual([
       'argocd-bootstrap/application-exam-root.yaml',
-      'argocd-bootstrap/appproject-exam-bootstrap.yaml',
       'argocd/application-exam-hotfix.yaml',
       'argocd/application-exam-platform.yaml',
       'argocd/application-exam-production.yaml',
       'argocd/application-exam-staging.yaml',
+      'argocd/appproject-exam-bootstrap.yaml',
+      'argocd/appproject-exam-platform.yaml',
       'argocd/appproject-exam-system.yaml',
     ]);
   });
@@ -73,7 +75,7 @@ describe('ArgoCdChart', () => {
   });
 
   test('whitelists a permitted kind only once something synced holds it', () => {
-    const kinds = (objects: KubeObject[]) => spec(find(objects, 'AppProject', 'exam-system')).namespaceResourceWhitelist;
+    const kinds = (objects: KubeObject[]) => spec(find(objects, 'AppProject', 'exam-platform')).namespaceResourceWhitelist ?? [];
     // Without the platform chart nothing synced is a DaemonSet, though the kind is permitted.
     expect(kinds(argocdOver(environments))).not.toContainEqual({ group: 'apps', kind: 'DaemonSet' });
     const withDaemonSet = argocdOver(environments, (app) => {
@@ -120,8 +122,28 @@ describe('ArgoCdChart', () => {
     const objects = argocdOver(envs);
     expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toEqual(['exam-staging', 'exam-hotfix', 'exam-platform']);
     const project = spec(find(objects, 'AppProject', 'exam-system'));
-    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix', 'security-system']);
+    expect(project.destinations.map((d: { namespace: string }) => d.namespace)).toEqual(['exam-system-staging', 'exam-system-hotfix']);
     expect(project.syncWindows).toEqual([]);
+    // The platform and the root can still change whatever runs: their projects keep the windows.
+    for (const name of ['exam-platform', 'exam-bootstrap']) expect(spec(find(objects, 'AppProject', name)).syncWindows.length).toBeGreaterThan(0);
+  });
+
+  test('refuses a platform object in a namespace the platform project does not list', () => {
+    expect(() =>
+      argocdOver(environments, (app) => {
+        const chart = new OutputChart(app, 'extra', { folder: 'platform/kube-system' });
+        new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'x', namespace: 'kube-system' } });
+      }),
+    ).toThrow(/project exam-platform would admit namespaces kube-system; expected each in PLATFORM_DESTINATIONS of lib\/config\/gitops\.ts with its reason/);
+  });
+
+  test('refuses an environment object outside the environments\' namespaces', () => {
+    expect(() =>
+      argocdOver(environments, (app) => {
+        const chart = new OutputChart(app, 'extra', { folder: 'staging' });
+        new k8s.KubeConfigMap(chart, 'cm', { metadata: { name: 'x', namespace: 'argocd' } });
+      }),
+    ).toThrow(/project exam-system would admit namespaces argocd; expected only the deployed environments' namespaces/);
   });
 
   test("production's automation follows its environment file", () => {
@@ -174,7 +196,13 @@ describe('applySyncWaves', () => {
     expect(w('ConfigMap')).toBeLessThan(w('ServiceAccount'));
     expect(w('ServiceAccount')).toBeLessThan(w('AnalysisTemplate'));
     expect(w('AnalysisTemplate')).toBeLessThan(w('Service'));
-    for (const after of ['HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ServiceMonitor', 'PrometheusRule']) expect(w(after)).toBeGreaterThan(w('Rollout'));
+    // Nothing after the workloads (see the next test for why); what acts on them joins them.
+    for (const k of kinds) expect([k, w(k) <= WORKLOAD_WAVE]).toEqual([k, true]);
+    for (const workload of ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) expect([workload, w(workload)]).toEqual([workload, WORKLOAD_WAVE]);
+    // The migration Job runs after its Secret and NetworkPolicy, before the workloads that need the schema.
+    expect(w('Job')).toBeGreaterThan(w('ExternalSecret'));
+    expect(w('Job')).toBeGreaterThan(w('NetworkPolicy'));
+    expect(w('Job')).toBeLessThan(w('Deployment'));
     expect(w('AppProject')).toBeLessThan(w('Application'));
   });
 });
@@ -191,15 +219,20 @@ describe('gitops config', () => {
     expect(() => examSessionWindows(['a'], { timeZone: 'UTC', sessions: [{ name: 'typo', days: '*', start: '8:00', end: '10:00' }] })).toThrow(/time "8:00" is not HH:MM/);
   });
 
-  test('Rollouts subscribe to aborts and failed analyses; development, not deployed, to nothing', () => {
+  test('Rollouts subscribe to every outcome and pause, with markers and the release dispatch; development, not deployed, to nothing', () => {
     expect(rolloutNotificationAnnotations('production')).toEqual({
+      'notifications.argoproj.io/subscribe.on-rollout-completed.slack': 'exam-deployments',
       'notifications.argoproj.io/subscribe.on-rollout-aborted.slack': 'exam-deployments;exam-incidents',
       'notifications.argoproj.io/subscribe.on-analysis-run-failed.slack': 'exam-deployments;exam-incidents',
+      'notifications.argoproj.io/subscribe.on-analysis-run-inconclusive.slack': 'exam-deployments;exam-incidents',
+      'notifications.argoproj.io/subscribe.on-rollout-paused.slack': 'exam-deployments;exam-incidents',
+      'notifications.argoproj.io/subscribe.on-rollout-completed.grafana': 'exam-system|production',
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.grafana': 'exam-system|production',
+      'notifications.argoproj.io/subscribe.on-rollout-completed.datadog': '',
+      'notifications.argoproj.io/subscribe.on-rollout-aborted.datadog': '',
+      'notifications.argoproj.io/subscribe.on-rollout-completed.github': '',
     });
-    expect(rolloutNotificationAnnotations('staging')).toEqual({
-      'notifications.argoproj.io/subscribe.on-rollout-aborted.slack': 'exam-deployments',
-      'notifications.argoproj.io/subscribe.on-analysis-run-failed.slack': 'exam-deployments',
-    });
+    expect(rolloutNotificationAnnotations('staging')['notifications.argoproj.io/subscribe.on-rollout-aborted.slack']).toBe('exam-deployments');
     expect(rolloutNotificationAnnotations('development')).toEqual({});
   });
 });

@@ -91,6 +91,15 @@ describe('environment files: bad input names the file, the field and what is exp
     expect(msg).toMatch(/environments\/(hotfix|production)\.yaml: config: DATABASE_HOST=postgres-prod\.cluster\.local,DATABASE_NAME=exam_system is also used by/);
   });
 
+  test('an environment secrets role that is not an IAM role ARN, or one another environment already uses', () => {
+    const bad = problemWith('staging.yaml', (t) => t.replace('role: arn:aws:iam::123456789012:role/exam-secrets-staging', 'role: exam-secrets-staging'));
+    expect(bad).toMatch(/environments\/staging\.yaml:\d+: secrets\.role: expected an IAM role ARN: arn:aws:iam::<12-digit account id>:role\/<name>/);
+    const missing = problemWith('staging.yaml', (t) => t.replace(/^secrets:\n {2}role: .*\n/m, ''));
+    expect(missing).toMatch(/environments\/staging\.yaml: secrets: /);
+    const shared = problemWith('hotfix.yaml', (t) => t.replace('role/exam-secrets-hotfix', 'role/exam-secrets-production'));
+    expect(shared).toMatch(/environments\/(hotfix|production)\.yaml: secrets\.role: secrets\.role arn:aws:iam::123456789012:role\/exam-secrets-production is also used by/);
+  });
+
   test('an unexpected file in environments/', () => {
     const dir = environmentsCopy();
     fs.writeFileSync(path.join(dir, 'qa.yaml'), 'name: qa\n');

@@ -93,7 +93,7 @@ describe('ArgoCdProject', () => {
     ['a glob destination namespace', { destinations: [{ server: SERVER, namespace: 'shop-*' }] }, /is a pattern/],
     ['no destination', { destinations: [] }, /no destinations/],
     ['a duplicate destination', { destinations: [base.destinations[0], base.destinations[0]] }, /listed twice/],
-    ['no namespaced kind', { namespacedResources: [] }, /no namespaced kinds/],
+    ['no kind at all', { namespacedResources: [], clusterResources: [] }, /no kinds; expected the kinds its Applications sync/],
     ['a wildcard kind', { clusterResources: [{ group: '*', kind: '*' }] }, /is a pattern/],
     ['a role without group', { roles: [{ name: 'r', description: 'd', groups: [], permissions: [] }] }, /has no SSO group/],
     ['a role that may delete', { roles: [{ name: 'r', description: 'd', groups: ['g'], permissions: [{ resource: 'applications', action: 'delete' }] }] }, /action "delete" is not allowed/],

@@ -3,10 +3,11 @@ import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { EXAM_SECRET_KEYS, ExamSecrets, ExamSecretsProps } from '../../lib/constructs/exam-secrets';
 
 const registry = new SchemaRegistry();
+const STAGING_ROLE = 'arn:aws:iam::123456789012:role/exam-secrets-staging';
 
 function synth(props: Partial<ExamSecretsProps> = {}) {
   const chart = Testing.chart();
-  new ExamSecrets(chart, 'secrets', { environment: 'staging', namespace: 'exam-system-staging', region: 'us-west-2', ...props });
+  new ExamSecrets(chart, 'secrets', { environment: 'staging', namespace: 'exam-system-staging', region: 'us-west-2', roleArn: STAGING_ROLE, ...props });
   const objects = Testing.synth(chart);
   return { store: objects.find((o) => o.kind === 'ClusterSecretStore'), external: objects.find((o) => o.kind === 'ExternalSecret'), objects };
 }
@@ -29,12 +30,20 @@ describe('ExamSecrets', () => {
     expect(synth({ region: 'eu-central-1' }).store.spec.provider.aws.region).toBe('eu-central-1');
   });
 
-  test("authenticates with the operator's ServiceAccount token (IRSA), never with static keys", () => {
+  /**
+   * external-secrets/external-secrets `providers/v1/aws/auth/auth.go`: with `auth.jwt`, the
+   * operator requests a token for the referenced ServiceAccount and calls
+   * AssumeRoleWithWebIdentity with the role in its `eks.amazonaws.com/role-arn` annotation
+   * (`credsFromServiceAccount`); with `role` set, it then assumes that role
+   * (`createConfiguration`: `stscreds.NewAssumeRoleProvider(stsclient, prov.Role)`), and every
+   * Secrets Manager call runs as it. So each environment's store reads as its own role.
+   */
+  test("authenticates as the environment's own role, on top of the operator's ServiceAccount token (IRSA), never with static keys", () => {
     expect(store.spec.provider.aws.auth).toEqual({ jwt: { serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } } });
     expect(JSON.stringify(store)).not.toMatch(/secretRef|accessKeyID|secretAccessKey/i);
-    expect(store.spec.provider.aws.role).toBeUndefined();
-    const role = 'arn:aws:iam::123456789012:role/exam-system-staging-secrets';
-    expect(synth({ roleArn: role }).store.spec.provider.aws.role).toBe(role);
+    expect(store.spec.provider.aws.role).toBe(STAGING_ROLE);
+    const role = 'arn:aws:iam::123456789012:role/exam-secrets-production';
+    expect(synth({ environment: 'production', namespace: 'exam-system', roleArn: role }).store.spec.provider.aws.role).toBe(role);
   });
 
   test('the ExternalSecret makes and owns Secret exam-secrets in the namespace, from exam-system/<env>/...', () => {
@@ -55,6 +64,8 @@ describe('ExamSecrets', () => {
     [{ region: undefined as unknown as string }, /region "undefined" is not an AWS region/],
     [{ refreshInterval: 'hourly' }, /refreshInterval "hourly" is not a duration/],
     [{ roleArn: 'exam-role' }, /roleArn "exam-role" is not an IAM role ARN/],
+    [{ roleArn: undefined as unknown as string }, /roleArn "undefined" is not an IAM role ARN/],
+    [{ roleArn: 'arn:aws:iam::12345:role/x' }, /is not an IAM role ARN; expected arn:aws:iam::<account>:role\/<name>/],
     [{ keys: [] }, /no keys/],
     [{ keys: [EXAM_SECRET_KEYS[0], EXAM_SECRET_KEYS[0]] }, /secret key "FLAGSMITH_DATABASE_URL" is listed twice/],
     [{ keys: [{ secretKey: 'db-password', remoteName: 'database', property: 'password' }] }, /secret key "db-password" is not an env var name/],

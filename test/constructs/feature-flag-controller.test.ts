@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { FLAGSMITH_IMAGE, FLAGSMITH_VERSION } from '../../lib/config/versions';
-import { FeatureFlagController, FeatureFlagControllerProps } from '../../lib/constructs/feature-flag-controller';
+import { FeatureFlagController, FeatureFlagControllerProps, flagsmithAllowedHosts } from '../../lib/constructs/feature-flag-controller';
 
 const registry = new SchemaRegistry();
 
@@ -18,11 +18,12 @@ describe('FeatureFlagController', () => {
   const pod = deployment.spec.template.spec;
   const [container] = pod.containers;
 
-  test('emits a Deployment, its PodDisruptionBudget and a Service, all valid against the Kubernetes 1.28 schema', () => {
+  test('emits a Deployment, its PodDisruptionBudget, a Service and the migration Job, all valid against the Kubernetes 1.28 schema', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Deployment/feature-flag-controller',
       'PodDisruptionBudget/feature-flag-controller',
       'Service/feature-flag-service',
+      'Job/feature-flag-migrations',
     ]);
     for (const o of objects) expect(registry.validate(o)).toEqual([]);
     expect(objects.every((o) => o.metadata.namespace === 'exam-system')).toBe(true);
@@ -39,16 +40,70 @@ describe('FeatureFlagController', () => {
     expect(deployment.metadata.labels).toMatchObject({ app: 'feature-flag-controller', 'app.kubernetes.io/version': FLAGSMITH_VERSION });
   });
 
-  test('DATABASE_URL and SECRET_KEY come from Secret exam-secrets, never literal', () => {
+  /**
+   * Flagsmith/flagsmith `api/app/settings/common.py` (v2.238.0):
+   * `SECRET_KEY = env("DJANGO_SECRET_KEY", default=get_random_secret_key())` and
+   * `ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])`. Without the first, each
+   * replica invents its own key; without the second, Django answers every request with 400.
+   */
+  test('DATABASE_URL and DJANGO_SECRET_KEY come from Secret exam-secrets, never literal (Flagsmith api/app/settings/common.py)', () => {
     const env = Object.fromEntries(container.env.map((e: { name: string }) => [e.name, e]));
     expect(env.DATABASE_URL).toEqual({ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'exam-secrets', key: 'FLAGSMITH_DATABASE_URL' } } });
-    expect(env.SECRET_KEY).toEqual({ name: 'SECRET_KEY', valueFrom: { secretKeyRef: { name: 'exam-secrets', key: 'FLAGSMITH_SECRET_KEY' } } });
+    expect(env.DJANGO_SECRET_KEY).toEqual({ name: 'DJANGO_SECRET_KEY', valueFrom: { secretKeyRef: { name: 'exam-secrets', key: 'FLAGSMITH_SECRET_KEY' } } });
+    // The name Flagsmith never reads is gone.
+    expect(env.SECRET_KEY).toBeUndefined();
     expect(synth({ secretName: 'other' }).deployment.spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef.name).toBe('other');
   });
 
+  test('DJANGO_ALLOWED_HOSTS admits the Service names (and localhost for port-forward), and the probes send one of them as Host', () => {
+    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value]));
+    const hosts = env.DJANGO_ALLOWED_HOSTS!.split(',');
+    expect(hosts).toEqual(flagsmithAllowedHosts('feature-flag-service', 'exam-system'));
+    expect(hosts).toEqual([
+      'feature-flag-service',
+      'feature-flag-service.exam-system',
+      'feature-flag-service.exam-system.svc',
+      'feature-flag-service.exam-system.svc.cluster.local',
+      'localhost',
+    ]);
+    // The kubelet would otherwise send Host: <pod IP>:8000, which no entry admits (no '*').
+    for (const probe of [container.readinessProbe, container.livenessProbe]) {
+      expect(probe.httpGet.httpHeaders).toEqual([{ name: 'Host', value: 'feature-flag-service' }]);
+      expect(hosts).toContain(probe.httpGet.httpHeaders[0].value);
+    }
+    expect(hosts).not.toContain('*');
+  });
+
+  /**
+   * Flagsmith/flagsmith `api/scripts/run-docker.sh` (v2.238.0, the image's ENTRYPOINT, CMD
+   * `migrate-and-serve`): `serve` waits for the database and execs gunicorn; `migrate` runs the
+   * migrations and createcachetable and exits; `migrate-and-serve` does both, in every replica.
+   */
+  test('the Deployment only serves (run-docker.sh "serve"); the Job migrates once (run-docker.sh "migrate")', () => {
+    expect(container.args).toEqual(['serve']);
+    expect(container.command).toBeUndefined();
+    const job = objects.find((o) => o.kind === 'Job');
+    const jobPod = job.spec.template.spec;
+    expect(jobPod.containers).toHaveLength(1);
+    expect(jobPod.containers[0].args).toEqual(['migrate']);
+    expect(jobPod.containers[0].image).toBe(container.image);
+    expect(jobPod.containers[0].env).toEqual(container.env.filter((e: { name: string }) => ['DATABASE_URL', 'DJANGO_SECRET_KEY'].includes(e.name)));
+    expect(jobPod.restartPolicy).toBe('Never');
+    expect(job.spec.backoffLimit).toBeGreaterThan(0);
+    expect(job.spec.activeDeadlineSeconds).toBeGreaterThan(0);
+    // Restricted like every pod: non-root, read-only root, no token, no capabilities.
+    expect(jobPod.automountServiceAccountToken).toBe(false);
+    expect(jobPod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(jobPod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(job.metadata.labels.app).toBe('feature-flag-migrations');
+    expect(job.metadata.annotations).toBeUndefined();
+    const hooked = synth({ migrationJobAnnotations: { 'argocd.argoproj.io/hook': 'Sync' } }).objects.find((o) => o.kind === 'Job');
+    expect(hooked.metadata.annotations).toEqual({ 'argocd.argoproj.io/hook': 'Sync' });
+  });
+
   test("distinct readiness and liveness probes on Flagsmith's health endpoints", () => {
-    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/readiness', port: 8000 });
-    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/liveness', port: 8000 });
+    expect(container.readinessProbe.httpGet).toMatchObject({ path: '/health/readiness', port: 8000 });
+    expect(container.livenessProbe.httpGet).toMatchObject({ path: '/health/liveness', port: 8000 });
     // Liveness must not restart a pod before readiness had its chance to take it out of the Service.
     expect(container.livenessProbe.initialDelaySeconds).toBeGreaterThan(container.readinessProbe.initialDelaySeconds);
   });

@@ -129,7 +129,32 @@ describe('NetworkPolicies', () => {
     expect(evaluateTraffic(ps, pod('api', 8000), ipEndpoint('10.9.1.1'), TCP(5432)).allowed).toBe(false);
   });
 
+  test('a workload without a port (a Job) gets egress only, and a separate metrics port is what Prometheus reaches', () => {
+    const ps = synth({
+      namespace: NS,
+      workloads: [
+        { app: 'api', port: 8000, calls: ['flagd'] },
+        { app: 'flagd', port: 8013, metricsPort: 8014 },
+        { app: 'migrate', database: true, scraped: false },
+      ],
+    });
+    const prometheus = externalPod('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
+    const migrate = pod('migrate', 8000);
+    expect(ps.find((p) => p.metadata.name === 'migrate')!.spec.policyTypes).toEqual(['Egress']);
+    expect(evaluateTraffic(ps, migrate, ipEndpoint('10.1.2.3'), TCP(5432)).allowed).toBe(true);
+    expect(evaluateTraffic(ps, pod('api', 8000), migrate, TCP(8000)).allowed).toBe(false);
+    expect(evaluateTraffic(ps, prometheus, migrate, TCP(8000)).allowed).toBe(false);
+    const flagd = externalPod(NS, { app: 'flagd' }, [{ name: 'http', containerPort: 8013, protocol: 'TCP' }, { name: 'metrics', containerPort: 8014, protocol: 'TCP' }]);
+    expect(evaluateTraffic(ps, pod('api', 8000), flagd, TCP(8013)).allowed).toBe(true);
+    expect(evaluateTraffic(ps, pod('api', 8000), flagd, TCP(8014)).allowed).toBe(false);
+    expect(evaluateTraffic(ps, prometheus, flagd, TCP(8014)).allowed).toBe(true);
+    expect(evaluateTraffic(ps, prometheus, flagd, TCP(8013)).allowed).toBe(false);
+  });
+
   test.each<[string, Partial<NetworkPoliciesProps>, RegExp]>([
+    ['a portless workload that is scraped', { workloads: [{ app: 'job' }] }, /NetworkPolicies exam-test\/job: has no port but is scraped; expected a port, or exposed and scraped false/],
+    ['a call to a portless workload', { workloads: [{ app: 'web', port: 8000, calls: ['job'] }, { app: 'job', scraped: false }] }, /web: calls "job", which serves no port/],
+    ['a bad metrics port', { workloads: [{ app: 'web', port: 8000, metricsPort: 70000 }] }, /port 70000 is not a TCP port/],
     ['an unknown callee', { workloads: [{ app: 'web', port: 8000, calls: ['nope'] }] }, /NetworkPolicies exam-test\/web: calls unknown app "nope"; expected one of web/],
     ['a duplicate app', { workloads: [{ app: 'web', port: 8000 }, { app: 'web', port: 8000 }] }, /app "web" is listed twice/],
     ['a bad port', { workloads: [{ app: 'web', port: 0 }] }, /port 0 is not a TCP port; expected a whole number from 1 to 65535/],

@@ -64,7 +64,7 @@ describe('ServiceMonitors in the whole output', () => {
     const registry = new SchemaRegistry();
     for (const env of environments) {
       const monitors = all.filter((o) => o.kind === 'ServiceMonitor' && o.metadata.namespace === env.namespace);
-      expect([env.name, monitors.map((m) => m.metadata.name).sort()]).toEqual([env.name, env.services.map((s) => s.name).sort()]);
+      expect([env.name, monitors.map((m) => m.metadata.name).sort()]).toEqual([env.name, [...env.services.map((s) => s.name), 'flagd'].sort()]);
       expect(monitors.flatMap((m) => registry.validate(m))).toEqual([]);
     }
   });

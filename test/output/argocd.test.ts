@@ -44,8 +44,11 @@ const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${
 const applications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
 const appSpec = (a: KubeObject) => a.spec as ApplicationSpec;
 const app = (name: string) => applications.find((a) => a.metadata.name === name)!;
-const project = inFolder('argocd').find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'exam-system')!.object;
+const projects = inFolder('argocd').filter((o) => o.object.kind === 'AppProject').map((o) => o.object);
+const projectNamed = (name: string) => projects.find((p) => p.metadata.name === name)!;
+const project = projectNamed('exam-system');
 const projectSpec = project.spec as ProjectSpec;
+const root = objects.find((o) => o.path.startsWith('argocd-bootstrap/') && o.object.kind === 'Application')!.object;
 const deployed = environments.filter((e) => e.gitops !== undefined);
 
 /** The folder of dist/ an Application reads (its path without `dist/`). */
@@ -76,12 +79,12 @@ describe('the Applications', () => {
     }
   });
 
-  test('all live in namespace argocd, in project exam-system, from this repository on the in-cluster API', () => {
+  test('all live in namespace argocd, from this repository on the in-cluster API; environments in project exam-system, the platform in exam-platform', () => {
     for (const a of applications) {
       expect([a.metadata.name, a.metadata.namespace, appSpec(a).project, appSpec(a).source.repoURL, appSpec(a).destination.server]).toEqual([
         a.metadata.name,
         ARGOCD_NAMESPACE,
-        'exam-system',
+        a.metadata.name === 'exam-platform' ? 'exam-platform' : 'exam-system',
         REPO_URL,
         IN_CLUSTER,
       ]);
@@ -106,15 +109,16 @@ describe('the Applications', () => {
     const synced = syncedBy(platform);
     expect(synced.some((o) => o.path.startsWith('platform/cluster/'))).toBe(true);
     for (const o of synced) {
-      if (o.path.startsWith('platform/cluster/')) expect([o.path, o.object.metadata.namespace]).toEqual([o.path, undefined]);
-      else expect([o.path, o.object.metadata.namespace]).toEqual([o.path, PLATFORM_NAMESPACE]);
+      // platform/cluster/ holds cluster-scoped objects; platform/<namespace>/ that namespace's.
+      const folder = o.path.split('/')[1];
+      expect([o.path, o.object.metadata.namespace]).toEqual([o.path, folder === 'cluster' ? undefined : folder]);
     }
+    expect(synced.some((o) => o.object.metadata.namespace === PLATFORM_NAMESPACE)).toBe(true);
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
   });
 
   test('every object is synced by exactly one Application, or applied by hand (bootstrap), or not deployed (development)', () => {
-    const root = objects.find((o) => o.path.startsWith('argocd-bootstrap/') && o.object.kind === 'Application')!.object;
     const owners = new Map<string, string[]>();
     for (const a of [...applications, root]) for (const o of syncedBy(a)) owners.set(o.path, [...(owners.get(o.path) ?? []), a.metadata.name]);
     for (const o of objects) {
@@ -195,51 +199,57 @@ describe('the Applications', () => {
   });
 });
 
-describe('the exam-system project', () => {
-  const synced = applications.flatMap(syncedBy).map((o) => o.object);
+describe('the projects', () => {
+  /** The Applications of a project (the root included: it is in the bootstrap project). */
+  const appsOf = (p: KubeObject) => [...applications, root].filter((a) => appSpec(a).project === p.metadata.name);
 
-  test('admits this repository only, and exactly the deployed namespaces plus security-system, with no wildcard', () => {
-    expect(projectSpec.sourceRepos).toEqual([REPO_URL]);
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual([...deployed.map((e) => e.namespace), PLATFORM_NAMESPACE].sort());
-    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging', 'security-system']);
-    for (const p of objects.filter((o) => o.object.kind === 'AppProject').map((o) => o.object.spec as ProjectSpec)) {
+  test('three: exam-system (environments), exam-platform (platform), exam-bootstrap (the root); all in dist/argocd, managed by the root', () => {
+    expect(projects.map((p) => p.metadata.name).sort()).toEqual(['exam-bootstrap', 'exam-platform', 'exam-system']);
+    expect(inFolder('argocd-bootstrap').map((o) => o.object.kind)).toEqual(['Application']);
+    for (const p of projects) expect([p.metadata.name, appsOf(p).length > 0]).toEqual([p.metadata.name, true]);
+  });
+
+  test('admit this repository only, and exactly the namespaces their Applications write to, with no wildcard', () => {
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(deployed.map((e) => e.namespace).sort());
+    expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging']);
+    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', 'security-system']);
+    for (const p of projects.map((x) => x.spec as ProjectSpec)) {
+      expect(p.sourceRepos).toEqual([REPO_URL]);
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');
       expect(JSON.stringify(p.destinations)).not.toContain('*');
       expect(p.destinations.every((d) => d.server === IN_CLUSTER)).toBe(true);
     }
+    // The environments' project cannot write to argocd (ConfigMaps there are Argo CD's own settings).
     expect(projectSpec.destinations.map((d) => d.namespace)).not.toContain(ARGOCD_NAMESPACE);
+    expect(projectSpec.clusterResourceWhitelist).toEqual([]);
   });
 
-  test('admits every object its Applications sync: namespace, and kind one by one', () => {
-    const destinations = new Set(projectSpec.destinations.map((d) => `${d.server} ${d.namespace}`));
-    const clusterKinds = new Set(projectSpec.clusterResourceWhitelist.map(gk));
-    const namespacedKinds = new Set(projectSpec.namespaceResourceWhitelist.map(gk));
-    for (const a of applications) expect(destinations.has(`${appSpec(a).destination.server} ${appSpec(a).destination.namespace}`)).toBe(true);
+  test.each(['exam-system', 'exam-platform', 'exam-bootstrap'])('%s admits every object its Applications sync, and whitelists exactly their kinds', (name) => {
+    const p = projectNamed(name);
+    const spec = p.spec as ProjectSpec;
+    const synced = appsOf(p).flatMap(syncedBy).map((o) => o.object);
+    const destinations = new Set(spec.destinations.map((d) => `${d.server} ${d.namespace}`));
+    const clusterKinds = new Set(spec.clusterResourceWhitelist.map(gk));
+    const namespacedKinds = new Set(spec.namespaceResourceWhitelist.map(gk));
+    for (const a of appsOf(p)) expect(destinations.has(`${appSpec(a).destination.server} ${appSpec(a).destination.namespace}`)).toBe(true);
     for (const o of synced) {
       const key = gk({ group: groupOf(o), kind: o.kind });
-      if (o.metadata.namespace === undefined) {
-        expect([id(o), clusterKinds.has(key)]).toEqual([id(o), true]);
-      } else {
-        expect([id(o), destinations.has(`${IN_CLUSTER} ${o.metadata.namespace}`), namespacedKinds.has(key)]).toEqual([id(o), true, true]);
-      }
+      if (o.metadata.namespace === undefined) expect([id(o), clusterKinds.has(key)]).toEqual([id(o), true]);
+      else expect([id(o), destinations.has(`${IN_CLUSTER} ${o.metadata.namespace}`), namespacedKinds.has(key)]).toEqual([id(o), true, true]);
     }
-  });
-
-  test('whitelists exactly the kinds its Applications sync (derived from the output), none with a wildcard', () => {
     const derived = (cluster: boolean) => [...new Set(synced.filter((o) => (o.metadata.namespace === undefined) === cluster).map((o) => gk({ group: groupOf(o), kind: o.kind })))].sort();
-    expect(projectSpec.clusterResourceWhitelist.map(gk).sort()).toEqual(derived(true));
-    expect(projectSpec.namespaceResourceWhitelist.map(gk).sort()).toEqual(derived(false));
-    expect(projectSpec.clusterResourceWhitelist.map(gk)).toContain('/Namespace');
-    expect(JSON.stringify([projectSpec.clusterResourceWhitelist, projectSpec.namespaceResourceWhitelist])).not.toContain('*');
-    expect(projectSpec.namespaceResourceWhitelist.map(gk)).not.toContain('/Secret');
+    expect(spec.clusterResourceWhitelist.map(gk).sort()).toEqual(derived(true));
+    expect(spec.namespaceResourceWhitelist.map(gk).sort()).toEqual(derived(false));
+    expect(JSON.stringify([spec.clusterResourceWhitelist, spec.namespaceResourceWhitelist])).not.toContain('*');
+    expect(spec.namespaceResourceWhitelist.map(gk)).not.toContain('/Secret');
   });
 
-  test('developers read, the delivery team syncs; every policy stays inside the project', () => {
-    const roles = Object.fromEntries((projectSpec.roles ?? []).map((r) => [r.name, r]));
+  test.each(['exam-system', 'exam-platform', 'exam-bootstrap'])('%s: developers read, the delivery team syncs; every policy stays inside the project', (name) => {
+    const roles = Object.fromEntries(((projectNamed(name).spec as ProjectSpec).roles ?? []).map((r) => [r.name, r]));
     expect(Object.keys(roles).sort()).toEqual(['delivery', 'developer']);
     for (const r of Object.values(roles)) {
       expect(r.groups.length).toBeGreaterThan(0);
-      for (const p of r.policies) expect(p).toMatch(new RegExp(`^p, proj:exam-system:${r.name}, (applications|logs), [^,]+, exam-system/\\*, allow$`));
+      for (const p of r.policies) expect(p).toMatch(new RegExp(`^p, proj:${name}:${r.name}, (applications|logs), [^,]+, ${name}/\\*, allow$`));
     }
     const actions = (name: string) => roles[name].policies.map((p) => p.split(', ').slice(2, 4).join(' '));
     expect(actions('developer').sort()).toEqual(['applications get', 'logs get']);
@@ -247,40 +257,63 @@ describe('the exam-system project', () => {
     for (const name of ['developer', 'delivery']) expect(actions(name).some((a) => / (delete|update|create|override|\*)$/.test(a))).toBe(false);
   });
 
-  test("blocks automatic production syncs during every exam session, still allowing a person's sync", () => {
-    const windows = projectSpec.syncWindows ?? [];
-    expect(windows.length).toBeGreaterThan(0);
+  /**
+   * A deny window belongs to a project and holds back only the Applications it names (globs).
+   * Every Application that can change production must be held back by its own project's windows
+   * during every exam session: exam-production, exam-platform (Namespaces, stores, Falco,
+   * notifications), the root (every Application and project), and any add-on that lands later.
+   * Only the staging and hotfix environments, which cannot, are free. argoproj/argo-cd
+   * `pkg/apis/application/v1alpha1/types.go`: `SyncWindows.Matches` takes the windows of the
+   * Application's own project whose `applications` globs match its name; `hasDeny` allows a
+   * manual sync during a deny window only if every matching deny window has `manualSync: true`.
+   */
+  test("every Application that can change production is frozen by its project during every exam session; a person's sync still goes through", () => {
     const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
-    const spans = windows.map((w) => {
-      expect(w).toMatchObject({ kind: 'deny', applications: ['exam-production'], manualSync: true, timeZone: EXAM_TIMETABLE.timeZone });
-      const [minute, hour, dom, month, dow] = w.schedule.split(' ');
-      expect([dom, month]).toEqual(['*', '*']);
-      const d = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(w.duration)!;
-      const start = Number(hour) * 60 + Number(minute);
-      return { dow, start, end: start + Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) };
-    });
-    for (const s of EXAM_TIMETABLE.sessions) {
-      const covered = spans.some((w) => w.dow === s.days && w.start <= minutes(s.start) - 30 && w.end >= minutes(s.end));
-      expect([s.name, covered]).toEqual([s.name, true]);
+    const glob = (pattern: string) => new RegExp(`^${pattern.split('*').map((x) => x.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const otherEnvs = new Set(deployed.filter((e) => e.name !== 'production').map((e) => e.namespace));
+    let frozen = 0;
+    for (const a of [...applications, root]) {
+      const changesProduction = !otherEnvs.has(appSpec(a).destination.namespace);
+      const windows = ((projectNamed(appSpec(a).project).spec as ProjectSpec).syncWindows ?? []).filter((w) => w.applications.some((g) => glob(g).test(a.metadata.name)));
+      if (!changesProduction) {
+        expect([a.metadata.name, windows]).toEqual([a.metadata.name, []]);
+        continue;
+      }
+      const spans = windows.map((w) => {
+        expect(w).toMatchObject({ kind: 'deny', manualSync: true, timeZone: EXAM_TIMETABLE.timeZone });
+        const [minute, hour, dom, month, dow] = w.schedule.split(' ');
+        expect([dom, month]).toEqual(['*', '*']);
+        const d = /^(?:(\d+)h)?(?:(\d+)m)?$/.exec(w.duration)!;
+        const start = Number(hour) * 60 + Number(minute);
+        return { dow, start, end: start + Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) };
+      });
+      for (const s of EXAM_TIMETABLE.sessions) {
+        const covered = spans.some((w) => w.dow === s.days && w.start <= minutes(s.start) - 30 && w.end >= minutes(s.end));
+        expect([a.metadata.name, s.name, covered]).toEqual([a.metadata.name, s.name, true]);
+      }
+      frozen++;
     }
+    expect(frozen).toBe(3); // exam-production, exam-platform, exam-root
+    // Every project carries the windows, the root's own included.
+    for (const p of projects) expect([p.metadata.name, ((p.spec as ProjectSpec).syncWindows ?? []).length]).toEqual([p.metadata.name, EXAM_TIMETABLE.sessions.length]);
   });
 });
 
 describe('the root Application', () => {
-  const bootstrap = inFolder('argocd-bootstrap').map((o) => o.object);
-  const root = bootstrap.find((o) => o.kind === 'Application')!;
   const rootSpec = appSpec(root);
 
   test('bootstraps the rest: it syncs the folder that holds the project and the Applications, with the resources finalizer', () => {
     expect(finalizersOf(root)).toEqual([RESOURCES_FINALIZER]);
     expect(rootSpec.source).toMatchObject({ repoURL: REPO_URL, path: 'dist/argocd', targetRevision: 'main' });
-    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual(['AppProject', ...applications.map(() => 'Application')].sort());
+    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual([...projects.map(() => 'AppProject'), ...applications.map(() => 'Application')].sort());
     expect(rootSpec.syncPolicy.automated).toMatchObject({ enabled: true, prune: true, selfHeal: true });
   });
 
-  test('uses a bootstrap project that admits Applications and AppProjects in argocd, and nothing else', () => {
-    expect(rootSpec.project).not.toBe('exam-system');
-    const p = bootstrap.find((o) => o.kind === 'AppProject' && o.metadata.name === rootSpec.project)!.spec as ProjectSpec;
+  test('uses a bootstrap project that admits Applications and AppProjects in argocd, and nothing else; the root manages it', () => {
+    expect(rootSpec.project).toBe('exam-bootstrap');
+    const p = projectNamed(rootSpec.project).spec as ProjectSpec;
+    // The project is in the folder the root syncs: calendar edits reach its windows.
+    expect(syncedBy(root).map((o) => id(o.object))).toContain(`AppProject ${ARGOCD_NAMESPACE}/exam-bootstrap`);
     expect(p.sourceRepos).toEqual([REPO_URL]);
     expect(p.destinations).toEqual([{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }]);
     expect(p.clusterResourceWhitelist).toEqual([]);
@@ -303,7 +336,36 @@ describe('sync waves', () => {
       for (const f of first) for (const w of workloads) expect([id(f), id(w), wave(f) < wave(w)]).toEqual([id(f), id(w), true]);
     }
     const argocd = inFolder('argocd').map((o) => o.object);
-    const projectWave = wave(argocd.find((o) => o.kind === 'AppProject')!);
+    const projectWave = Math.max(...argocd.filter((o) => o.kind === 'AppProject').map(wave));
     for (const a of argocd.filter((o) => o.kind === 'Application')) expect(wave(a)).toBeGreaterThan(projectWave);
+  });
+
+  /**
+   * Why nothing may follow the workloads (argoproj/gitops-engine `pkg/sync/sync_context.go`,
+   * `Sync()`): when a sync has more than one wave, a task stays "running" until its live object
+   * is Healthy (Degraded fails it), and the next wave starts only when no task is running; only
+   * the last wave is let go as soon as it is applied ("if it is the last phase/wave and the only
+   * remaining tasks are non-hooks, then we are successful EVEN if those objects subsequently
+   * degraded"). Argo CD's health check for a Rollout (argoproj/argo-cd
+   * `resource_customizations/argoproj.io/Rollout/health.lua`) reports a Rollout paused at a
+   * canary step or waiting for a person as Suspended, which is neither. A later wave would hold
+   * the whole sync open for the length of a release, and while it runs no other sync starts:
+   * a `git revert` could not apply until the canary had finished.
+   */
+  test('in each Application, no object comes in a wave after its workloads (a paused Rollout would hold the sync open)', () => {
+    const wave = (o: KubeObject) => Number(o.metadata.annotations![SYNC_WAVE_ANNOTATION]);
+    let checked = 0;
+    for (const a of [...applications]) {
+      const synced = syncedBy(a).map((o) => o.object);
+      const workloads = synced.filter((o) => ['Deployment', 'Rollout', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+      if (workloads.length === 0) continue;
+      const last = Math.min(...workloads.map(wave));
+      expect([a.metadata.name, Math.max(...workloads.map(wave))]).toEqual([a.metadata.name, last]);
+      for (const o of synced) expect([id(o), wave(o) <= last]).toEqual([id(o), true]);
+      checked++;
+    }
+    // The environments' Applications (with their Rollouts) and the platform's (Falco) were checked.
+    expect(checked).toBe(applications.length);
+    expect(objects.some((o) => o.object.kind === 'Rollout')).toBe(true);
   });
 });

@@ -18,6 +18,7 @@ import {
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { CHECKS, checkPolicies, formatFindings } from '../../lib/analysis/workload-policy';
 import { CONTAINER_PORT, SERVICES, SERVICE_NAMES } from '../../lib/config/catalog';
+import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT } from '../../lib/constructs/flagd';
 import { POLICY_EXCEPTIONS } from '../../lib/config/policy-exceptions';
 import { synthInMemory } from '../../lib/synth';
 
@@ -26,8 +27,12 @@ const objects = result.objects.map((o) => o.object);
 const productionNamespaces = result.environments.filter((e) => e.name === 'production').map((e) => e.namespace);
 const report = checkPolicies(objects, { productionNamespaces, exceptions: POLICY_EXCEPTIONS });
 
-/** The seed's feature-flag controller (§4.2): every exam service reads its flags from it. */
+/** The seed's feature-flag controller (§4.2), Flagsmith: it serves, and only reaches its database. */
 const FLAG_CONTROLLER = 'feature-flag-controller';
+/** Its schema migration, a Job: reaches the database, serves nothing. */
+const FLAG_MIGRATIONS = 'feature-flag-migrations';
+/** flagd: every exam service evaluates its flags there, on the evaluation port only. */
+const FLAGD = 'flagd';
 
 describe('policy checks over dist/', () => {
   test('the exceptions, with their reasons', () => {
@@ -72,11 +77,15 @@ describe('NetworkPolicies over dist/', () => {
   const podsIn = (ns: string) => allPods.filter((p) => p.namespace === ns);
   const allowed = (from: Endpoint, to: Endpoint, port: number) => evaluateTraffic(policies, from, to, TCP(port)).allowed;
 
-  /** What each app may call: the catalog's call graph, plus every exam service's flag lookups. */
+  /** What each app may call: the catalog's call graph, plus every exam service's flag evaluations. */
   function intendedCalls(a: string): readonly string[] {
-    if ((SERVICE_NAMES as readonly string[]).includes(a)) return [...SERVICES[a as keyof typeof SERVICES].calls, FLAG_CONTROLLER];
+    if ((SERVICE_NAMES as readonly string[]).includes(a)) return [...SERVICES[a as keyof typeof SERVICES].calls, FLAGD];
     return [];
   }
+  /** The port an app is called on. */
+  const servingPort = (a: string) => (a === FLAGD ? FLAGD_PORT : CONTAINER_PORT);
+  /** The port Prometheus scrapes an app on (none for the Job). */
+  const metricsPort = (a: string) => (a === FLAGD ? FLAGD_MANAGEMENT_PORT : a === FLAG_MIGRATIONS ? undefined : CONTAINER_PORT);
 
   test('every NetworkPolicy validates against the Kubernetes 1.28 schema', () => {
     const registry = new SchemaRegistry();
@@ -87,8 +96,8 @@ describe('NetworkPolicies over dist/', () => {
   describe.each(result.environments.map((e) => [e.name, e.namespace] as const))('%s (%s)', (_env, ns) => {
     const pods = podsIn(ns);
 
-    test('runs a pod template for every exam service and the flag controller, each with an app label', () => {
-      expect([...new Set(pods.map(app))].sort()).toEqual([...SERVICE_NAMES, FLAG_CONTROLLER].sort());
+    test('runs a pod template for every exam service, flagd, the flag controller and its migration Job, each with an app label', () => {
+      expect([...new Set(pods.map(app))].sort()).toEqual([...SERVICE_NAMES, FLAGD, FLAG_CONTROLLER, FLAG_MIGRATIONS].sort());
     });
 
     test('every pod is isolated for both Ingress and Egress', () => {
@@ -110,8 +119,8 @@ describe('NetworkPolicies over dist/', () => {
       for (const from of pods) {
         for (const to of pods) {
           if (app(from) === app(to)) continue;
-          if (allowed(from, to, CONTAINER_PORT)) actual.push(`${app(from)} -> ${app(to)}`);
-          if (intendedCalls(app(from)).includes(app(to))) expected.push(`${app(from)} -> ${app(to)}`);
+          for (const port of new Set([CONTAINER_PORT, FLAGD_PORT, FLAGD_MANAGEMENT_PORT])) if (allowed(from, to, port)) actual.push(`${app(from)} -> ${app(to)}:${port}`);
+          if (intendedCalls(app(from)).includes(app(to))) expected.push(`${app(from)} -> ${app(to)}:${servingPort(app(to))}`);
         }
       }
       expect(actual.sort()).toEqual(expected.sort());
@@ -125,8 +134,13 @@ describe('NetworkPolicies over dist/', () => {
       expect(allowed(by('question-service'), by('auth-service'), CONTAINER_PORT)).toBe(false);
       expect(allowed(by('auth-service'), by('exam-service'), CONTAINER_PORT)).toBe(false);
       expect(allowed(by('exam-service'), by('frontend'), CONTAINER_PORT)).toBe(false);
-      expect(allowed(by('notification-service'), by(FLAG_CONTROLLER), CONTAINER_PORT)).toBe(true);
+      // The flags path: every service to flagd's evaluation port, and nowhere else on flagd.
+      expect(allowed(by('notification-service'), by(FLAGD), FLAGD_PORT)).toBe(true);
+      expect(allowed(by('frontend'), by(FLAGD), FLAGD_PORT)).toBe(true);
+      expect(allowed(by('notification-service'), by(FLAGD), FLAGD_MANAGEMENT_PORT)).toBe(false);
+      expect(allowed(by('notification-service'), by(FLAG_CONTROLLER), CONTAINER_PORT)).toBe(false);
       expect(allowed(by(FLAG_CONTROLLER), by('auth-service'), CONTAINER_PORT)).toBe(false);
+      expect(allowed(by(FLAGD), by(FLAG_CONTROLLER), CONTAINER_PORT)).toBe(false);
     });
 
     test('ingress-nginx reaches frontend and exam-service only, on the container port', () => {
@@ -135,10 +149,14 @@ describe('NetworkPolicies over dist/', () => {
       expect(pods.filter((p) => allowed(nginx, p, 22)).map(app)).toEqual([]);
     });
 
-    test('Prometheus scrapes every pod on the container port; other monitoring pods and ports stay out', () => {
-      expect(pods.filter((p) => !allowed(prometheus, p, CONTAINER_PORT)).map((p) => p.name)).toEqual([]);
-      expect(pods.filter((p) => allowed(grafana, p, CONTAINER_PORT)).map((p) => p.name)).toEqual([]);
-      expect(pods.filter((p) => allowed(prometheus, p, 9090)).map((p) => p.name)).toEqual([]);
+    test('Prometheus scrapes every serving pod on its metrics port; other monitoring pods and ports stay out', () => {
+      const scraped = pods.filter((p) => metricsPort(app(p)) !== undefined);
+      expect(scraped.filter((p) => !allowed(prometheus, p, metricsPort(app(p))!)).map((p) => p.name)).toEqual([]);
+      expect(pods.filter((p) => [CONTAINER_PORT, FLAGD_PORT, FLAGD_MANAGEMENT_PORT].some((port) => allowed(grafana, p, port))).map((p) => p.name)).toEqual([]);
+      expect(pods.filter((p) => allowed(prometheus, p, 9090) || (app(p) === FLAGD && allowed(prometheus, p, FLAGD_PORT))).map((p) => p.name)).toEqual([]);
+      // The migration Job accepts no connection at all.
+      const job = pods.find((p) => app(p) === FLAG_MIGRATIONS)!;
+      expect([CONTAINER_PORT, FLAGD_PORT].some((port) => allowed(prometheus, job, port) || pods.some((p) => allowed(p, job, port)))).toBe(false);
     });
 
     test('every pod resolves names through kube-dns (UDP and TCP 53), and only there', () => {
@@ -149,10 +167,10 @@ describe('NetworkPolicies over dist/', () => {
       }
     });
 
-    test('data stores: backends and the flag controller reach the database; backends reach Redis and the AWS endpoints; nothing reaches the internet', () => {
+    test('data stores: backends, the flag controller and its migration Job reach the database; backends reach Redis and the AWS endpoints; flagd reaches nothing; nothing reaches the internet', () => {
       const reaching = (port: number, to: Endpoint = database) => [...new Set(pods.filter((p) => allowed(p, to, port)).map(app))].sort();
       const backends = SERVICE_NAMES.filter((s) => SERVICES[s].component === 'backend');
-      expect(reaching(5432)).toEqual([...backends, FLAG_CONTROLLER].sort());
+      expect(reaching(5432)).toEqual([...backends, FLAG_CONTROLLER, FLAG_MIGRATIONS].sort());
       expect(reaching(6379)).toEqual([...backends].sort());
       expect(reaching(443)).toEqual([...backends].sort());
       expect(reaching(22)).toEqual([]);

@@ -101,7 +101,19 @@ describe('secrets come from External Secrets', () => {
       expect(store!.spec.provider.aws!.region).toBe(env.config.AWS_REGION);
       expect(Object.keys(store!.spec.provider.aws!.auth ?? {})).toEqual(['jwt']);
     }
-    expect(stores).toHaveLength(environments.length);
+    // One per environment, plus the notification tokens' store (test/output/notifications.test.ts).
+    expect(stores.map((x) => x.metadata.name).sort()).toEqual([...environments.map((e) => `aws-secrets-manager-${e.name}`), 'aws-secrets-manager-platform'].sort());
+  });
+
+  // external-secrets/external-secrets providers/v1/aws/auth/auth.go: `role` is assumed on top of
+  // the operator's web identity, and every Secrets Manager call of the store runs as it.
+  test("each environment's store assumes the environment's own IAM role, from its file; no two stores share one", () => {
+    const roles = environments.map((env) => {
+      const store = stores.find((s) => s.metadata.name === `aws-secrets-manager-${env.name}`) as unknown as { spec: { provider: { aws: { role?: string } } } };
+      expect([env.name, store.spec.provider.aws.role]).toEqual([env.name, env.secrets.role]);
+      return store.spec.provider.aws.role;
+    });
+    expect(new Set(roles).size).toBe(environments.length);
   });
 
   test('an ExternalSecret can only use a store whose conditions admit its namespace', () => {
@@ -111,8 +123,9 @@ describe('secrets come from External Secrets', () => {
       expect([id(e), store !== undefined]).toEqual([id(e), true]);
       const admitted = (store!.spec.conditions ?? []).some((c) => c.namespaces?.includes(e.metadata.namespace!));
       expect([id(e), admitted]).toEqual([id(e), true]);
-      // ...and no other environment's ExternalSecret is admitted by that store.
-      const others = externalSecrets.filter((x) => x.metadata.namespace !== e.metadata.namespace);
+      // ...and no ExternalSecret that belongs to another store (another environment, or the
+      // notification tokens) is admitted by it.
+      const others = externalSecrets.filter((x) => (x as unknown as ExternalSecretJson).spec.secretStoreRef.name !== spec.secretStoreRef.name);
       for (const o of others) expect((store!.spec.conditions ?? []).some((c) => c.namespaces?.includes(o.metadata.namespace!))).toBe(false);
     }
   });
