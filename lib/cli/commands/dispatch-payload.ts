@@ -89,8 +89,8 @@ const rolloutVerified = z.strictObject({
   /** The image of the Rollout's own spec: `<repository>:<tag>@sha256:<hex>`. */
   image: z.string({ error: 'expected <repository>:<tag>@sha256:<64 lowercase hex> (string)' }),
   revision: text('the Rollout revision (digits)', /^\d{1,10}$/),
-  phase: z.literal('Healthy', { error: 'expected "Healthy": only a completed Rollout is evidence' }),
-  at: z.iso.datetime({ error: 'expected an RFC 3339 UTC time such as 2026-12-01T10:00:00Z' }),
+  /** When the Rollout completed; Argo Rollouts' templates have no clock, so by default: when it was received. */
+  at: z.iso.datetime({ error: 'expected an RFC 3339 UTC time such as 2026-12-01T10:00:00Z' }).optional(),
 });
 
 const manualSetImage = z.strictObject({
@@ -109,6 +109,11 @@ const manualPromote = z.strictObject({
   service: z.string().default(''),
   image: z.string().optional(),
 });
+
+/** Now, to the second, in UTC. */
+export function utcNow(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
 
 function issues(prefix: string, error: z.ZodError): string[] {
   return error.issues.map((i) => {
@@ -138,7 +143,7 @@ function builtImage(field: string, image: string, svc: ServiceName): string {
 }
 
 /** Validates an event (the parsed `$GITHUB_EVENT_PATH`) of `type`; returns the requests. */
-export function requestsFromEvent(type: PayloadType, event: unknown, environmentsDir: string): DispatchResult {
+export function requestsFromEvent(type: PayloadType, event: unknown, environmentsDir: string, now: () => string = utcNow): DispatchResult {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) fail(['(event): expected a JSON object']);
   const ev = event as Record<string, unknown>;
   if (type === 'image-published' || type === 'rollout-verified') {
@@ -179,10 +184,10 @@ export function requestsFromEvent(type: PayloadType, event: unknown, environment
       }
       const image = builtImage('client_payload.image', p.image, svc);
       const digest = parseImageRef(image).digest as string;
-      const evidence = `Rollout ${p.namespace}/${p.rollout} revision ${p.revision} completed with its analysis passed (${image})`;
+      const evidence = `Rollout ${p.namespace}/${p.rollout} revision ${p.revision} completed (every step and analysis passed) running ${image}`;
       return {
         requests: [
-          { kind: 'record-verified', queue: ledgerQueue(env.name), environment: env.name, service: svc, digest, at: p.at, evidence },
+          { kind: 'record-verified', queue: ledgerQueue(env.name), environment: env.name, service: svc, digest, at: p.at ?? now(), evidence },
           { kind: 'promote', queue: PROMOTION_TARGET, from: env.name, to: PROMOTION_TARGET, service: svc },
         ],
       };

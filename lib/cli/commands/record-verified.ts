@@ -15,6 +15,7 @@ import { LedgerEntry, emptyLedger, ledgerFile, parseLedger, verification } from 
 import { VERIFYING_ENVIRONMENTS } from '../../config/release-loop';
 import type { EnvironmentName } from '../../config/schema';
 import { updateFile } from '../file-update';
+import { utcNow } from './dispatch-payload';
 import { CliContext, EXIT_OK, UsageError, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
 /** The ledger text with `entry` appended under the service; comments and order kept. */
@@ -69,11 +70,6 @@ export function recordVerified(dir: string, env: EnvironmentName, service: Servi
   return { file, changed, entry };
 }
 
-/** Now, to the second, in UTC: the default `--at`. */
-function now(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 export function registerRecordVerified(program: Command, ctx: CliContext): void {
   withExitCodes(
     program
@@ -86,7 +82,7 @@ export function registerRecordVerified(program: Command, ctx: CliContext): void 
       .addOption(new Option('--evidence <text>', 'what showed it healthy').default('recorded by hand with cli record-verified'))
       .addOption(environmentsDirOption())
       .action((env: EnvironmentName, service: ServiceName, digest: string, opts: { at?: string; evidence: string; environmentsDir: string }) => {
-        const r = recordVerified(opts.environmentsDir, env, service, digest, opts.at ?? now(), opts.evidence);
+        const r = recordVerified(opts.environmentsDir, env, service, digest, opts.at ?? utcNow(), opts.evidence);
         ctx.io.out(line(r.changed ? `${env}: recorded ${service} ${digest} as verified (${path.relative(opts.environmentsDir, r.file)})` : `${env}: ${service} ${digest} was already recorded at ${r.entry.at}; nothing to change`));
         ctx.exitCode = EXIT_OK;
       }),
