@@ -178,7 +178,7 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Enviro
     }
     const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.yaml$/.exec(entry.name);
     if (m !== null && !(ENVIRONMENT_NAMES as readonly string[]).includes(m[1])) {
-      problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected environment file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
+      problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
     }
   }
   const files = new Map<EnvironmentName, { file: string; data: EnvironmentFile }>();

@@ -23,7 +23,7 @@ describe('set-image <env> <service> <tag>', () => {
     expect(r).toEqual({ code: 0, out: `staging: auth-service v1.13.0-rc.1 → ${SHA} (staging.yaml)\n`, err: '' });
     const after = fs.readFileSync(file, 'utf8');
     expect(changedLines(before, after)).toEqual([
-      { before: '  auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', after: `  auth-service: { tag: ${SHA}, replicas: 2 }` },
+      { before: '  auth-service: { image: v1.13.0-rc.1@sha256:c29fb1133fe439e1ef7e2d6584c6403a42869641c73a487c02536b5828abaf7b, replicas: 2, strategy: blueGreen }', after: `  auth-service: { tag: ${SHA}, replicas: 2 }` },
     ]);
     expect(after).toContain('# Staging: deployed from develop and release/* (seed §1.2). Argo CD syncs dist/staging.');
     expect(after).toContain('  # Database\n');
@@ -44,7 +44,7 @@ describe('set-image <env> <service> <tag>', () => {
     const before = fs.readFileSync(file, 'utf8');
     expect(cli('set-image', 'staging', 'frontend', '1234567', '--environments-dir', dir).code).toBe(0);
     expect(changedLines(before, fs.readFileSync(file, 'utf8'))).toEqual([
-      { before: '  frontend: { tag: v1.13.0-rc.1, replicas: 2 }', after: '  frontend: { tag: "1234567", replicas: 2 }' },
+      { before: '  frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', after: '  frontend: { tag: "1234567", replicas: 2 }' },
     ]);
     expect(loadEnvironments(dir).find((e) => e.name === 'staging')?.services.find((s) => s.name === 'frontend')?.tag).toBe('1234567');
   });

@@ -21,12 +21,12 @@ describe('environment files: bad input names the file, the field and what is exp
   });
 
   test('a wrong type', () => {
-    const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replicas: two }'));
+    const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { image: v1.13.0-rc.1@sha256:c29fb1133fe439e1ef7e2d6584c6403a42869641c73a487c02536b5828abaf7b, replicas: 2, strategy: blueGreen }', 'auth-service: { image: v1.13.0-rc.1@sha256:c29fb1133fe439e1ef7e2d6584c6403a42869641c73a487c02536b5828abaf7b, replicas: two }'));
     expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replicas: .*expected number/);
   });
 
   test('an unknown key (a typo)', () => {
-    const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'auth-service: { tag: v1.13.0-rc.1, replica: 2, replicas: 2 }'));
+    const msg = problemWith('staging.yaml', (t) => t.replace('auth-service: { image: v1.13.0-rc.1@sha256:c29fb1133fe439e1ef7e2d6584c6403a42869641c73a487c02536b5828abaf7b, replicas: 2, strategy: blueGreen }', 'auth-service: { image: v1.13.0-rc.1@sha256:c29fb1133fe439e1ef7e2d6584c6403a42869641c73a487c02536b5828abaf7b, replica: 2, replicas: 2 }'));
     expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.auth-service\.replica: unknown key/);
   });
 
@@ -42,32 +42,35 @@ describe('environment files: bad input names the file, the field and what is exp
 
   test('a malformed resource quantity such as 512MB', () => {
     const msg = problemWith('staging.yaml', (t) =>
-      t.replace('exam-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'exam-service: { tag: v1.13.0-rc.1, replicas: 2, resources: { limits: { cpu: 500m, memory: 512MB } } }'),
+      t.replace('exam-service: { image: v1.13.0-rc.1@sha256:3c7cfc42ccdb4992e31033247f768082b6a24dfd94baa6e884b6f272b032fb58, replicas: 2, strategy: canary }', 'exam-service: { image: v1.13.0-rc.1@sha256:3c7cfc42ccdb4992e31033247f768082b6a24dfd94baa6e884b6f272b032fb58, replicas: 2, resources: { limits: { cpu: 500m, memory: 512MB } } }'),
     );
     expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.exam-service\.resources\.limits\.memory: expected a Kubernetes quantity .*not "512MB"/);
   });
 
   test('replicas below 0', () => {
-    const msg = problemWith('staging.yaml', (t) => t.replace('frontend: { tag: v1.13.0-rc.1, replicas: 2 }', 'frontend: { tag: v1.13.0-rc.1, replicas: -1 }'));
+    const msg = problemWith('staging.yaml', (t) => t.replace('frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: -1 }'));
     expect(msg).toMatch(/services\.frontend\.replicas: expected replicas >= 0/);
   });
 
   test.each([
-    ['empty', '""', /expected a non-empty image tag/],
+    ['empty', '""', /the tag is missing/],
     ['latest', 'latest', /expected a pinned image tag, not "latest"/],
-  ])('an image tag that is %s', (_label, tag, expected) => {
-    const msg = problemWith('staging.yaml', (t) => t.replace('question-service: { tag: v1.13.0-rc.1,', `question-service: { tag: ${tag},`));
-    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.question-service\.tag: /);
+    ['a bare tag in staging', 'v1.13.0', /staging runs images by digest; expected v1\.13\.0@sha256:<64 lowercase hex>, found the bare tag "v1\.13\.0"/],
+    ['an upper-case digest', `v1@sha256:${'A'.repeat(64)}`, /expected the digest after "@" to be sha256:<64 lowercase hex>/],
+    ['a short digest', 'v1@sha256:abc', /expected the digest after "@" to be sha256:<64 lowercase hex>/],
+  ])('an image that is %s', (_label, image, expected) => {
+    const msg = problemWith('staging.yaml', (t) => t.replace(/question-service: \{ image: [^,]+,/, `question-service: { image: ${image},`));
+    expect(msg).toMatch(/environments\/staging\.yaml:\d+: services\.question-service\.image: /);
     expect(msg).toMatch(expected);
   });
 
   test('an unknown service name', () => {
-    const msg = problemWith('staging.yaml', (t) => t.replace('  frontend: {', '  payment-service: { tag: v1, replicas: 1 }\n  frontend: {'));
+    const msg = problemWith('staging.yaml', (t) => t.replace('  frontend: {', '  payment-service: { image: v1, replicas: 1 }\n  frontend: {'));
     expect(msg).toMatch(/services\.payment-service: unknown service "payment-service"; expected one of auth-service/);
   });
 
   test('a duplicate service', () => {
-    const msg = problemWith('staging.yaml', (t) => t.replace('  frontend: {', '  auth-service: { tag: v2, replicas: 1 }\n  frontend: {'));
+    const msg = problemWith('staging.yaml', (t) => t.replace('  frontend: {', '  auth-service: { image: v2, replicas: 1 }\n  frontend: {'));
     expect(msg).toMatch(/environments\/staging\.yaml:\d+:\d+: not valid YAML \(duplicate key "auth-service"\)/);
   });
 
@@ -98,6 +101,17 @@ describe('environment files: bad input names the file, the field and what is exp
     expect(missing).toMatch(/environments\/staging\.yaml: secrets: /);
     const shared = problemWith('hotfix.yaml', (t) => t.replace('role/exam-secrets-hotfix', 'role/exam-secrets-production'));
     expect(shared).toMatch(/environments\/(hotfix|production)\.yaml: secrets\.role: secrets\.role arn:aws:iam::123456789012:role\/exam-secrets-production is also used by/);
+  });
+
+  test('the tools\' temporary and lock files, editor files and the ledger folder are not environment files', () => {
+    const dir = environmentsCopy();
+    for (const f of ['.staging.yaml.lock', '.staging.yaml.4242.a1b2c3.tmp', 'staging.yaml~', '.staging.yaml.swp', '.DS_Store', 'README.md']) fs.writeFileSync(path.join(dir, f), 'garbage: [\n');
+    fs.mkdirSync(path.join(dir, 'verified'));
+    fs.writeFileSync(path.join(dir, 'verified', 'staging.yaml'), 'environment: staging\nverified: {}\n');
+    fs.writeFileSync(path.join(dir, 'verified', '.staging.yaml.lock'), '123\n');
+    expect(loadEnvironments(dir).map((e) => e.name)).toEqual(['development', 'staging', 'hotfix', 'production']);
+    fs.mkdirSync(path.join(dir, 'verfied'));
+    expect(() => loadEnvironments(dir)).toThrow(/verfied: unexpected folder; expected only verified\//);
   });
 
   test('an unexpected file in environments/', () => {

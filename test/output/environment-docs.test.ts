@@ -34,7 +34,7 @@ describe('docs/environments.md', () => {
     const production = environments.find((e) => e.name === 'production')!;
     const rows = Object.fromEntries(serviceRows(production, kubeObjects).map((r) => [r.service, r]));
     for (const s of production.services) {
-      expect(rows[s.name].tag).toBe(s.tag);
+      expect(rows[s.name].tag).toBe(`${s.image.tag}@${(s.image.digest ?? '').slice(0, 'sha256:'.length + 12)}`);
       expect(rows[s.name].strategy).toBe(s.strategy);
       expect(rows[s.name].replicas).toBe(s.autoscaling ? `${s.replicas}–${s.autoscaling.maxReplicas} (HPA)` : String(s.replicas));
     }
@@ -47,15 +47,15 @@ describe('docs/environments.md', () => {
     const dir = environmentsCopy({
       'staging.yaml': (t) =>
         t
-          .replace('frontend: { tag: v1.13.0-rc.1, replicas: 2 }', 'frontend: { tag: v9.9.9, replicas: 4, strategy: canary }')
-          .replace('question-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1, replicas: 3, strategy: blueGreen }'),
+          .replace('frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { image: v9.9.9@sha256:9999999999999999999999999999999999999999999999999999999999999999, replicas: 4, strategy: canary }')
+          .replace('question-service: { image: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2 }', 'question-service: { image: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 3, strategy: blueGreen }'),
     });
     const other = synthInMemory({ environmentsDir: dir });
     const text = renderEnvironmentDocs(other.environments, other.objects.map((o) => o.object));
-    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9` | https://staging.exam.yourdomain.com/ |');
-    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1` | internal (ClusterIP) |');
-    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: frontend \(canary `frontend-canary`/);
-    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `develop` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
+    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9@sha256:999999999999` | https://staging.exam.yourdomain.com/ |');
+    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1@sha256:0603b136ea61` | internal (ClusterIP) |');
+    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: .*frontend \(canary `frontend-canary`/);
+    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `develop` \| automated \| auth-service \(blue-green\), exam-service \(canary\), question-service \(blue-green\), frontend \(canary\) \|/);
   });
 
   test('traffic: ingress → service edges from the Ingress objects, service → service edges from the catalog', () => {
@@ -79,7 +79,7 @@ describe('docs/environments.md', () => {
 
   test('a service without a workload is an error, not a silent gap', () => {
     const staging = environments.find((e) => e.name === 'staging')!;
-    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend' && o.kind === 'Deployment'));
+    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend-rollout' && o.kind === 'Rollout'));
     expect(() => renderEnvironmentDocs([staging], without)).toThrow(/exam-system-staging\/frontend: expected exactly one Deployment or Rollout selecting app=frontend, found 0/);
   });
 
