@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
+import { GatewayChart } from './charts/gateway-chart';
 import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
@@ -23,7 +24,9 @@ export function buildApp(envs: readonly Environment[]): App {
     // An environment without gitops is not synced: its folder carries its own Namespace.
     new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   }
-  new PlatformChart(app, { watchedNamespaces: envs.filter((e) => e.gitops !== undefined).map((e) => e.namespace) });
+  const deployed = envs.filter((e) => e.gitops !== undefined);
+  new PlatformChart(app, { watchedNamespaces: deployed.map((e) => e.namespace) });
+  new GatewayChart(app, { environments: deployed });
   // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
   new NotificationsChart(app, { controller: ARGOCD_NOTIFICATIONS, subscriptions: APPLICATION_SUBSCRIPTIONS, templates: ARGOCD_TEMPLATES, triggers: ARGOCD_TRIGGERS });
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });

@@ -67,7 +67,7 @@ const generated: Environment[] = loadEnvironments().map((env) => ({
       ...base,
       name,
       definition: { ...definition, calls: [], activeServiceName: undefined, ingress: definition.ingress === undefined ? undefined : definition.ingress },
-      // A canary routes through its Ingress, so only exposed services get one.
+      // A canary routes through its HTTPRoute, so only exposed services get one.
       strategy: env.name !== 'production' ? 'rolling' : definition.ingress ? 'canary' : strategies[i % 2 === 0 ? 0 : 2],
       replicas: env.name === 'development' ? 1 : 2,
     };

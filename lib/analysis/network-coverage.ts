@@ -135,7 +135,7 @@ export type Direction = 'Ingress' | 'Egress';
 /** The namespace label every Kubernetes namespace carries. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-/** A pod endpoint outside the synthesized output (ingress-nginx, Prometheus, kube-dns, ...). */
+/** A pod endpoint outside the synthesized output (the Gateway's Envoy proxies, Prometheus, kube-dns, ...). */
 export function externalPod(namespace: string, labels: Labels, ports: readonly PodPort[] = [], namespaceLabels: Labels = {}): PodEndpoint {
   return {
     type: 'pod',

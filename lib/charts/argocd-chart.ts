@@ -23,12 +23,14 @@ import {
   WIRING_REVISION,
   applicationName,
   applicationPath,
+  canaryRouteOwnedFields,
   examSessionWindows,
   EXAM_SESSION_FREEZE,
   PLATFORM_DESTINATIONS,
   PLATFORM_PROJECT_NAME,
 } from '../config/gitops';
 import { applicationNotificationAnnotations } from '../config/notifications';
+import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import { Environment } from '../config/load';
 import type { NotificationTarget } from '../config/notifications';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
@@ -90,7 +92,10 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts' Services. */
+/**
+ * Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts'
+ * Services, and the HTTPRoutes whose weights and header rules the Gateway API plugin changes.
+ */
 function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
   const out: IgnoredFields[] = [];
   for (const o of objects) {
@@ -100,10 +105,22 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
       const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
       out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {
-      type Strategy = { canary?: { canaryService?: string; stableService?: string }; blueGreen?: { activeService?: string; previewService?: string } };
+      type PluginConfig = { httpRoutes?: { name: string }[]; httpRoute?: string; namespace?: string };
+      type Strategy = {
+        canary?: { canaryService?: string; stableService?: string; trafficRouting?: { managedRoutes?: { name: string }[]; plugins?: Record<string, PluginConfig> } };
+        blueGreen?: { activeService?: string; previewService?: string };
+      };
       const s = (o.toJson() as { spec: { strategy: Strategy } }).spec.strategy;
       for (const name of [s.canary?.canaryService, s.canary?.stableService, s.blueGreen?.activeService, s.blueGreen?.previewService]) {
         if (name !== undefined) out.push({ group: '', kind: 'Service', name, namespace, jsonPointers: CONTROLLER_OWNED.rolloutService });
+      }
+      const plugin = s.canary?.trafficRouting?.plugins?.[ROLLOUTS_GATEWAY_API_PLUGIN];
+      if (plugin !== undefined && s.canary?.stableService !== undefined && s.canary.canaryService !== undefined) {
+        const owned = canaryRouteOwnedFields(s.canary.stableService, s.canary.canaryService, (s.canary.trafficRouting?.managedRoutes ?? []).map((r) => r.name));
+        const routes = [...(plugin.httpRoutes ?? []).map((r) => r.name), ...(plugin.httpRoute !== undefined ? [plugin.httpRoute] : [])];
+        for (const name of routes) {
+          out.push({ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name, namespace: plugin.namespace ?? namespace, ...owned });
+        }
       }
     }
   }
@@ -241,7 +258,7 @@ export class ArgoCdChart extends OutputChart {
       new ArgoCdProject(this, 'platform-project', {
         name: PLATFORM_PROJECT_NAME,
         namespace: ARGOCD_NAMESPACE,
-        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores), Falco and the notification configurations, from this repository only',
+        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores, the GatewayClass and ClusterIssuer), Falco, the shared Gateway and the notification configurations, from this repository only',
         sourceRepos: [REPO_URL],
         destinations: PLATFORM_DESTINATIONS.filter((d) => platform.namespaces.has(d.namespace)).map((d) => ({ server: IN_CLUSTER, namespace: d.namespace })),
         clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),

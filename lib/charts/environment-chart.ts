@@ -1,7 +1,15 @@
 import { App } from 'cdk8s';
 import { CONTAINER_PORT, HEALTH_PATH } from '../config/catalog';
 import { Environment, ResolvedService } from '../config/load';
-import { BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS, CANARY_INGRESS_ANNOTATIONS, CANARY_STEPS, rolloutName } from '../config/release';
+import { GATEWAY_CONTROLLER_NAMESPACE, GATEWAY_NAME, GATEWAY_NAMESPACE, gatewayProxyLabels, listenerName } from '../config/gateway';
+import {
+  BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS,
+  CANARY_HEADER,
+  CANARY_HEADER_ROUTE_NAME,
+  CANARY_STEPS,
+  PREVIEW_HEADER,
+  rolloutName,
+} from '../config/release';
 import { FLAGD_IMAGE, FLAGSMITH_IMAGE, imageRepository } from '../config/versions';
 import { SYNC_HOOK_ANNOTATIONS } from '../config/gitops';
 import { rolloutNotificationAnnotations } from '../config/notifications';
@@ -20,7 +28,7 @@ import { FLAGSMITH_PORT, FeatureFlagController } from '../constructs/feature-fla
 import { FLAGD_JSON_KEY, FeatureFlags } from '../constructs/feature-flags';
 import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT, Flagd } from '../constructs/flagd';
 import { ExamAlerts } from '../constructs/exam-alerts';
-import { ExamService, ReleaseStrategy } from '../constructs/exam-service';
+import { ExamService, ExamServiceProps, ReleaseStrategy } from '../constructs/exam-service';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { OutputChart } from './output-chart';
 
@@ -78,17 +86,17 @@ export class EnvironmentChart extends OutputChart {
         env: flagdProviderEnv,
         release: releaseFor(env, s),
         spreadPods: s.replicas >= 2,
-        ingress: exposure(env, s),
+        route: routeFor(env, s),
         autoscaling: s.autoscaling,
         secretEnv: s.definition.secrets.length > 0 ? { secretName: secrets.secretName, keys: s.definition.secrets } : undefined,
         rolloutAnnotations: rolloutNotificationAnnotations(env.name),
       });
     }
     // Deny everything, then allow the catalog's call graph, every service's flag evaluations
-    // (to flagd), ingress-nginx to the exposed services, Prometheus scrapes, DNS and the data
-    // stores. The catalog does not say which backend uses which store, so every backend may
-    // reach the database, Redis and the AWS (S3) endpoints; the frontend reaches only other
-    // services. Flagsmith and its migration Job reach the database; nothing calls Flagsmith.
+    // (to flagd), the shared Gateway's Envoy proxies to the routed services, Prometheus scrapes,
+    // DNS and the data stores. The catalog does not say which backend uses which store, so every
+    // backend may reach the database, Redis and the AWS (S3) endpoints; the frontend reaches only
+    // other services. Flagsmith and its migration Job reach the database; nothing calls Flagsmith.
     new NetworkPolicies(this, 'network-policies', {
       namespace: env.namespace,
       workloads: [
@@ -96,7 +104,7 @@ export class EnvironmentChart extends OutputChart {
           app: s.name,
           port: CONTAINER_PORT,
           calls: [...s.definition.calls, flagd.name],
-          exposed: s.definition.ingress !== undefined,
+          exposed: routeFor(env, s) !== undefined,
           database: s.definition.component === 'backend',
           redis: s.definition.component === 'backend',
           awsEndpoints: s.definition.component === 'backend',
@@ -105,6 +113,7 @@ export class EnvironmentChart extends OutputChart {
         { app: flagController.name, port: FLAGSMITH_PORT, database: true },
         { app: flagController.migrationJobName, database: true, scraped: false },
       ],
+      gatewayDataPlane: { namespace: GATEWAY_CONTROLLER_NAMESPACE, podLabels: gatewayProxyLabels(GATEWAY_NAMESPACE, GATEWAY_NAME) },
     });
     // Monitoring (seed §3.2, §5.2): what releases are judged by, and the post-deploy alerts.
     new AnalysisTemplates(this, 'analysis-templates', { namespace: env.namespace, prometheusAddress: env.prometheus.address });
@@ -134,7 +143,7 @@ function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
         analysisTemplates: CANARY_BACKGROUND_TEMPLATES,
         serviceNameArg: SERVICE_NAME_ARG,
         podTemplateHashArg: POD_TEMPLATE_HASH_ARG,
-        ingressAnnotations: CANARY_INGRESS_ANNOTATIONS,
+        headerRoute: { name: CANARY_HEADER_ROUTE_NAME, header: CANARY_HEADER },
       };
     case 'blueGreen':
       return {
@@ -147,13 +156,18 @@ function releaseFor(env: Environment, s: ResolvedService): ReleaseStrategy {
         serviceNameArg: SERVICE_NAME_ARG,
         podTemplateHashArg: POD_TEMPLATE_HASH_ARG,
         scaleDownDelaySeconds: BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS,
+        previewHeader: PREVIEW_HEADER,
       };
   }
 }
 
-/** Ingress host for services the catalog exposes. */
-function exposure(env: Environment, s: ResolvedService): { host: string; tlsSecretName: string } | undefined {
-  if (s.definition.ingress === undefined) return undefined;
-  const host = s.definition.ingress === 'web' ? env.ingress.webHost : env.ingress.apiHost;
-  return { host, tlsSecretName: env.ingress.tlsSecretName };
+/**
+ * The route of a service the catalog exposes, on its environment's listener of the shared
+ * Gateway. Only deployed environments are on the Gateway: development (applied to a local
+ * cluster) has no route, and is reached with `kubectl port-forward` (see docs/decisions.md).
+ */
+function routeFor(env: Environment, s: ResolvedService): ExamServiceProps['route'] {
+  if (s.definition.ingress === undefined || env.gitops === undefined) return undefined;
+  const hostname = s.definition.ingress === 'web' ? env.ingress.webHost : env.ingress.apiHost;
+  return { hostname, parent: { gatewayName: GATEWAY_NAME, gatewayNamespace: GATEWAY_NAMESPACE, sectionName: listenerName(env.name, s.definition.ingress) } };
 }

@@ -33,7 +33,7 @@ export interface ServiceDefinition {
   readonly secrets: readonly string[];
   /** Services this one calls (drives the NetworkPolicies). */
   readonly calls: readonly ServiceName[];
-  /** Served to the internet through ingress-nginx; the host comes from the environment. */
+  /** Served to the internet through an HTTPRoute on the shared Gateway; the host comes from the environment. */
   readonly ingress?: 'web' | 'api';
   /**
    * The name of the Service that carries live traffic when the service runs blue/green.

@@ -9,7 +9,7 @@
  * |-------------------------|----------------------------------------------------|------------------------------------|
  * | dist/argocd-bootstrap/  | root Application `exam-root`                       | a person, once: `kubectl apply -f` (with the bootstrap project) |
  * | dist/argocd/            | the AppProjects (exam-system, exam-platform, exam-bootstrap) and the Applications below | `exam-root` (app of apps) |
- * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; argocd/, argo-rollouts/: notifications | `exam-platform` (directory.recurse) |
+ * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; argocd/, argo-rollouts/: notifications; exam-gateway/: the shared Gateway | `exam-platform` (directory.recurse) |
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
@@ -21,6 +21,7 @@
  * (dist/argocd: the projects and the Applications), come from main: changing who syncs what,
  * or a Namespace, is reviewed like a production change.
  */
+import { GATEWAY_NAMESPACE } from './gateway';
 import type { EnvironmentName } from './schema';
 
 /** This repository: the only source any Application may use. */
@@ -79,6 +80,7 @@ export const PLATFORM_DESTINATIONS: readonly { readonly namespace: string; reado
   { namespace: PLATFORM_NAMESPACE, reason: 'Falco (seed §6.2)' },
   { namespace: 'argocd', reason: "Argo CD's notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: 'argo-rollouts', reason: "Argo Rollouts' notification ConfigMap and the ExternalSecret of its Secret" },
+  { namespace: GATEWAY_NAMESPACE, reason: 'the shared Gateway, its Certificates and its NetworkPolicies' },
 ];
 
 /** The branch the platform and the Argo CD wiring are read from. */
@@ -119,6 +121,8 @@ export interface PermittedKind extends GroupKind {
 export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
   { group: '', kind: 'Namespace', reason: 'the deployed environments and security-system, with their Pod Security labels (CreateNamespace=false)' },
   { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: 'the AWS Secrets Manager stores: one per environment, one for the notification tokens, each with its own IAM role' },
+  { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', reason: "Envoy Gateway's class for the shared Gateway (its chart makes none)" },
+  { group: 'cert-manager.io', kind: 'ClusterIssuer', reason: "the ACME issuer of the Gateway's certificates" },
 ];
 
 /**
@@ -136,7 +140,9 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'apps', kind: 'DaemonSet', reason: 'Falco on every node' },
   { group: 'argoproj.io', kind: 'Rollout', reason: 'canary and blue/green services' },
   { group: 'argoproj.io', kind: 'AnalysisTemplate', reason: 'the metrics that promote or abort a Rollout' },
-  { group: 'networking.k8s.io', kind: 'Ingress', reason: 'ingress-nginx entry points (the canary Ingress is made by Argo Rollouts, not synced)' },
+  { group: 'gateway.networking.k8s.io', kind: 'Gateway', reason: 'the shared entry point: one HTTPS listener per deployed environment host' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', reason: 'the routes of the exposed services, and the HTTP-to-HTTPS redirect' },
+  { group: 'cert-manager.io', kind: 'Certificate', reason: "the Gateway listeners' TLS certificates (cert-manager makes their Secrets in the cluster)" },
   { group: 'networking.k8s.io', kind: 'NetworkPolicy', reason: 'default deny and the explicit allows' },
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
@@ -330,6 +336,33 @@ export const CONTROLLER_OWNED = {
   rolloutService: ['/spec/selector/rollouts-pod-template-hash', '/metadata/annotations/argo-rollouts.argoproj.io~1managed-by-rollouts'],
 } as const;
 
+/** Fields of one object that Argo CD must neither report nor revert: JSON pointers and jq path expressions. */
+export interface OwnedFields {
+  readonly jsonPointers: readonly string[];
+  readonly jqPathExpressions: readonly string[];
+}
+
+/**
+ * What the Argo Rollouts Gateway API plugin (v0.15.0, pkg/plugin/httproute.go) changes in a
+ * canary's HTTPRoute while a rollout runs, and puts back when it ends:
+ * - the `weight` of the stable and canary backendRefs (setHTTPRouteWeight);
+ * - the managed header rules it appends, named after the managed route, `<name>` and
+ *   `<name>-<n>` (setHTTPHeaderRoute; removed by removeHTTPManagedRoutes);
+ * - the label `rollouts.argoproj.io/gatewayapi-canary: in-progress` (pkg/plugin/labels.go).
+ * Ignored per route and per field, so every other change of the route in git still shows and
+ * syncs. Argo CD applies each jq expression as `del(<expression>)` (argo-cd v3.5.1,
+ * util/argo/normalizers/diff_normalizer.go).
+ */
+export function canaryRouteOwnedFields(stableService: string, canaryService: string, managedRoutes: readonly string[]): OwnedFields {
+  const quote = (v: string) => JSON.stringify(v);
+  const jq = [`.spec.rules[].backendRefs[]? | select(.name == ${quote(stableService)} or .name == ${quote(canaryService)}) | .weight`];
+  for (const name of managedRoutes) {
+    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new Error(`canaryRouteOwnedFields: managed route "${name}" is not a DNS label; expected a rule name such as canary-by-header`);
+    jq.push(`.spec.rules[] | select(.name != null and (.name | test(${quote(`^${name}(-[0-9]+)?$`)})))`);
+  }
+  return { jsonPointers: ['/metadata/labels/rollouts.argoproj.io~1gatewayapi-canary'], jqPathExpressions: jq };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Sync waves: the order one sync applies kinds in (lower first). Only the order inside one
 // Application matters.
@@ -350,11 +383,20 @@ export interface SyncWavePhase {
 }
 
 export const SYNC_WAVES: readonly SyncWavePhase[] = [
-  { wave: 0, what: 'where things live and where secrets come from; the Argo CD projects before their Applications', kinds: ['Namespace', 'ClusterSecretStore', 'AppProject'] },
+  {
+    wave: 0,
+    what: 'where things live and where secrets and certificates come from; the Argo CD projects before their Applications',
+    kinds: ['Namespace', 'ClusterSecretStore', 'ClusterIssuer', 'GatewayClass', 'AppProject'],
+  },
   { wave: 1, what: 'what a pod reads when it starts', kinds: ['ConfigMap', 'ExternalSecret'] },
   { wave: 2, what: 'identity and network access, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy'] },
   { wave: 3, what: 'the analysis a Rollout references, the monitoring that watches the workloads, and the database migration (a Sync hook: its Secret and NetworkPolicy exist, the workloads that need the schema wait for it)', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'ServiceMonitor', 'PrometheusRule', 'Job'] },
-  { wave: 4, what: 'addresses: the Services and the stable Ingress a Rollout references', kinds: ['Service', 'Ingress'] },
+  {
+    wave: 4,
+    what:
+      'addresses: the Services, the HTTPRoutes a Rollout references, and the Gateway with its Certificates (together: a Certificate is issued through the Gateway, and the Gateway is healthy once the Certificates have made its Secrets)',
+    kinds: ['Service', 'Gateway', 'HTTPRoute', 'Certificate'],
+  },
   { wave: 5, what: 'the last wave: workloads and what acts on them (HPAs, PDBs; KEDA ScaledObjects belong here too); in dist/argocd, the Applications', kinds: ['Deployment', 'Rollout', 'DaemonSet', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Application'] },
 ];
 

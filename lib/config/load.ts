@@ -133,7 +133,9 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
     });
     for (const s of services) {
       if (s.strategy === 'canary' && s.definition.ingress === undefined) {
-        problems.push(`${where}: services.${s.name}.strategy: a canary needs ingress-nginx traffic routing, and ${s.name} is not exposed through an Ingress; expected rolling or blueGreen`);
+        problems.push(`${where}: services.${s.name}.strategy: a canary needs an HTTPRoute on the Gateway whose weights Argo Rollouts sets, and ${s.name} is not exposed; expected rolling or blueGreen`);
+      } else if (s.strategy === 'canary' && data.gitops === undefined) {
+        problems.push(`${where}: services.${s.name}.strategy: a canary needs an HTTPRoute on the shared Gateway, and only deployed environments (with gitops) are on it; expected rolling or blueGreen`);
       }
       if (s.autoscaling && s.autoscaling.maxReplicas < s.replicas) {
         problems.push(`${where}: services.${s.name}.autoscaling.maxReplicas: expected >= replicas (${s.replicas})`);

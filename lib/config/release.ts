@@ -12,13 +12,27 @@ export const CANARY_STEPS = [
 ] as const;
 
 /**
- * Header routing on the canary Ingress (seed §3.2): requests with `X-Canary: always` always
- * reach the canary, whatever the weight. Keys are nginx annotations without their prefix.
+ * The name the Argo Rollouts Gateway API traffic-router plugin is registered under in the
+ * controller's `trafficRouterPlugins`, and the key of its config under a Rollout's
+ * `trafficRouting.plugins` (rollouts-plugin-trafficrouter-gatewayapi v0.15.0,
+ * pkg/plugin/plugin.go: PluginName).
  */
-export const CANARY_INGRESS_ANNOTATIONS: Readonly<Record<string, string>> = {
-  'canary-by-header': 'X-Canary',
-  'canary-by-header-value': 'always',
-};
+export const ROLLOUTS_GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
+/**
+ * The canary's header route: the managed route (a rule the plugin adds to the HTTPRoute) that
+ * sends requests with `X-Canary: always` to the canary whatever the weight, as the nginx
+ * `canary-by-header` annotations did (see docs/decisions.md).
+ */
+export const CANARY_HEADER_ROUTE_NAME = 'canary-by-header';
+
+/**
+ * Headers that reach a release's new version through the live host: the canary's header route
+ * and the blue/green preview rule. Anyone who sends the header reaches the new version; these
+ * are test switches, not access control.
+ */
+export const CANARY_HEADER = { name: 'X-Canary', value: 'always' } as const;
+export const PREVIEW_HEADER = { name: 'X-Preview', value: 'always' } as const;
 
 /**
  * How long the previous blue/green color keeps running after the switch. It must outlast the

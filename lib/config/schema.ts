@@ -87,11 +87,11 @@ export const environmentSchema = z
     /** Must equal the file name. */
     name: z.enum(ENVIRONMENT_NAMES),
     namespace: dnsLabel,
-    /** Hosts served by ingress-nginx. */
+    /** The environment's hosts on the shared Gateway (deployed environments only; see lib/config/gateway.ts). */
     ingress: z.strictObject({
       webHost: z.string().regex(HOSTNAME, 'expected a DNS host name'),
       apiHost: z.string().regex(HOSTNAME, 'expected a DNS host name'),
-      /** The TLS certificate's Secret (issued in the cluster, never in git). */
+      /** The Secret, in the Gateway's namespace, a cert-manager Certificate writes the hosts' certificate to (never in git). */
       tlsSecretName: dnsLabel,
     }),
     /** Where Argo Rollouts' analysis and the alerts query Prometheus. */

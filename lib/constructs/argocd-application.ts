@@ -28,6 +28,8 @@ export interface IgnoredFields {
   readonly namespace: string;
   /** JSON pointers (RFC 6901) of the ignored fields. */
   readonly jsonPointers: readonly string[];
+  /** jq path expressions of the ignored fields (Argo CD deletes `del(<expression>)`). @default none */
+  readonly jqPathExpressions?: readonly string[];
 }
 
 /** Argo CD's automated sync. */
@@ -106,7 +108,11 @@ export class ArgoCdApplication extends Construct {
     }
     if (props.retry && (props.retry.limit < 1 || props.retry.backoff.factor < 1)) fail('retry limit or factor below 1', 'a limit >= 1 and a factor >= 1');
     for (const d of props.ignoreDifferences ?? []) {
-      if (d.jsonPointers.length === 0 || d.jsonPointers.some((p) => !p.startsWith('/'))) fail(`ignoreDifferences for ${d.kind} ${d.name} has no or a malformed JSON pointer`, 'pointers such as /spec/replicas');
+      const jq = d.jqPathExpressions ?? [];
+      if ((d.jsonPointers.length === 0 && jq.length === 0) || d.jsonPointers.some((p) => !p.startsWith('/'))) {
+        fail(`ignoreDifferences for ${d.kind} ${d.name} has no field or a malformed JSON pointer`, 'pointers such as /spec/replicas or jq path expressions');
+      }
+      if (jq.some((e) => !e.startsWith('.'))) fail(`ignoreDifferences for ${d.kind} ${d.name} has a jq expression that is not a path`, 'expressions starting with "." such as .spec.rules[].backendRefs[].weight');
     }
 
     this.name = props.name;
@@ -137,7 +143,14 @@ export class ArgoCdApplication extends Construct {
         },
         ignoreDifferences:
           props.ignoreDifferences && props.ignoreDifferences.length > 0
-            ? props.ignoreDifferences.map((d) => ({ group: d.group, kind: d.kind, name: d.name, namespace: d.namespace, jsonPointers: [...d.jsonPointers] }))
+            ? props.ignoreDifferences.map((d) => ({
+                group: d.group,
+                kind: d.kind,
+                name: d.name,
+                namespace: d.namespace,
+                jsonPointers: d.jsonPointers.length > 0 ? [...d.jsonPointers] : undefined,
+                jqPathExpressions: d.jqPathExpressions && d.jqPathExpressions.length > 0 ? [...d.jqPathExpressions] : undefined,
+              }))
             : undefined,
         info: props.info ? Object.entries(props.info).map(([name, value]) => ({ name, value })) : undefined,
       },

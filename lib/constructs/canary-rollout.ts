@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import * as argo from '../../imports/argoproj.io';
+import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import { AnalysisRef, RolloutBaseProps, analysisSpec, rolloutProps } from './rollout-common';
 
 /** One canary step: shift traffic, then wait. */
@@ -16,18 +17,26 @@ export interface CanaryRolloutProps extends RolloutBaseProps {
   readonly stableService: string;
   /** Service Argo Rollouts points at the canary pods (e.g. `exam-service-canary`). */
   readonly canaryService: string;
-  /** The Ingress whose backend is the stable Service; the controller clones it into the canary Ingress. */
-  readonly stableIngress: string;
-  /** Annotations the controller adds to the canary Ingress (without the `nginx.ingress.kubernetes.io/` prefix). */
-  readonly additionalIngressAnnotations?: Record<string, string>;
+  /**
+   * The HTTPRoute, in the Rollout's namespace, one of whose rules lists both the stable and the
+   * canary Service: the Argo Rollouts Gateway API plugin sets their weights at every step.
+   */
+  readonly httpRoute: string;
+  /**
+   * A header that reaches the canary at any weight: a `setHeaderRoute` step right after the
+   * first `setWeight` (when the canary has pods), listed in `managedRoutes`, so the plugin adds
+   * the header rule to the route and removes it when the rollout completes or aborts.
+   * @default no header route
+   */
+  readonly headerRoute?: { readonly name: string; readonly header: { readonly name: string; readonly value: string } };
   /** Analysis that runs in the background from the first step until the rollout completes. */
   readonly backgroundAnalysis: AnalysisRef;
 }
 
 /**
- * An Argo Rollouts canary behind ingress-nginx (seed §3.2). The stable and canary Services
- * belong on the canary strategy, not under `trafficRouting.nginx` where the seed put them:
- * the CRD has no such fields there, so they would be dropped silently.
+ * An Argo Rollouts canary on the Gateway API, through the Argo Rollouts Gateway API plugin
+ * (`trafficRouting.plugins["argoproj-labs/gatewayAPI"]`). Each `setWeight` becomes the weights
+ * of the stable and canary Services in the HTTPRoute; each step is followed by its pause.
  */
 export class CanaryRollout extends Construct {
   constructor(scope: Construct, id: string, props: CanaryRolloutProps) {
@@ -38,6 +47,10 @@ export class CanaryRollout extends Construct {
       }
     }
     if (props.steps.length === 0) throw new Error(`CanaryRollout ${props.name}: needs at least one step`);
+    const header = props.headerRoute;
+    if (header !== undefined && !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(header.name)) {
+      throw new Error(`CanaryRollout ${props.name}: header route name "${header.name}" is not a DNS label; expected e.g. canary-by-header (it names a rule of the HTTPRoute)`);
+    }
     new argo.Rollout(
       this,
       'rollout',
@@ -46,14 +59,17 @@ export class CanaryRollout extends Construct {
           stableService: props.stableService,
           canaryService: props.canaryService,
           trafficRouting: {
-            nginx: {
-              stableIngress: props.stableIngress,
-              additionalIngressAnnotations: props.additionalIngressAnnotations,
-            },
+            managedRoutes: header === undefined ? undefined : [{ name: header.name }],
+            plugins: { [ROLLOUTS_GATEWAY_API_PLUGIN]: { httpRoutes: [{ name: props.httpRoute, useHeaderRoutes: header !== undefined }] } },
           },
           analysis: analysisSpec(props.backgroundAnalysis),
-          steps: props.steps.flatMap((s) => [
+          steps: props.steps.flatMap((s, i) => [
             { setWeight: s.setWeight },
+            // Right after the first weight: Argo Rollouts removes managed routes while the canary
+            // has no available pod (rollout/trafficrouting.go), so the header route waits for them.
+            ...(i === 0 && header !== undefined
+              ? [{ setHeaderRoute: { name: header.name, match: [{ headerName: header.header.name, headerValue: { exact: header.header.value } }] } }]
+              : []),
             { pause: s.pause === undefined ? {} : { duration: argo.RolloutSpecStrategyCanaryStepsPauseDuration.fromString(s.pause) } },
           ]),
         },

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { ResourceSpec } from '../config/catalog';
 import { BlueGreenRollout } from './blue-green-rollout';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
-import { ExamIngress } from './exam-ingress';
+import { ExamHttpRoute, HeaderRule, RouteBackend, RouteParent } from './exam-http-route';
 import { PodTemplateHashArg, RolloutBaseProps } from './rollout-common';
 import * as k8s from './k8s';
 import { SCRAPE_LABEL, selectorLabels, workloadLabels } from './labels';
@@ -15,7 +15,7 @@ export interface RollingRelease {
   readonly kind: 'rolling';
 }
 
-/** An Argo Rollouts canary behind ingress-nginx, analysed in the background. */
+/** An Argo Rollouts canary on the service's HTTPRoute (Gateway API plugin), analysed in the background. */
 export interface CanaryRelease {
   readonly kind: 'canary';
   readonly rolloutName: string;
@@ -29,8 +29,8 @@ export interface CanaryRelease {
    * (`valueFrom.podTemplateHashValue: Latest`), so only the new version's series are judged.
    */
   readonly podTemplateHashArg: string;
-  /** Annotations for the controller-made canary Ingress. @default none */
-  readonly ingressAnnotations?: Readonly<Record<string, string>>;
+  /** A header that reaches the canary at any weight (a managed header route). @default none */
+  readonly headerRoute?: { readonly name: string; readonly header: { readonly name: string; readonly value: string } };
 }
 
 /** An Argo Rollouts blue/green with analysis before and after the switch. */
@@ -48,12 +48,17 @@ export interface BlueGreenRelease {
   /** As for a canary: the argument that receives the new color's pod-template hash (Latest). */
   readonly podTemplateHashArg: string;
   readonly scaleDownDelaySeconds: number;
+  /** Requests with this header reach the preview Service through the route. @default no preview rule */
+  readonly previewHeader?: { readonly name: string; readonly value: string };
 }
 
 /** The pod-template hash of the ReplicaSet being released (canary, or blue/green new color). */
 const LATEST: PodTemplateHashArg = { podTemplateHashValue: 'Latest' };
 
 export type ReleaseStrategy = RollingRelease | CanaryRelease | BlueGreenRelease;
+
+/** The port of every Service of an ExamService (it forwards to the container's named port `http`). */
+export const SERVICE_PORT = 80;
 
 export interface ExamServiceProps {
   /** Service, `app` label, and the Deployment's name when rolling. */
@@ -84,8 +89,8 @@ export interface ExamServiceProps {
   readonly release?: ReleaseStrategy;
   /** Spread pods over zones and nodes. @default false */
   readonly spreadPods?: boolean;
-  /** Serve the service through ingress-nginx. @default not exposed */
-  readonly ingress?: { readonly host: string; readonly tlsSecretName: string };
+  /** Serve the service on a Gateway listener, through an HTTPRoute named after it. @default not exposed */
+  readonly route?: { readonly hostname: string; readonly parent: RouteParent };
   /** A HorizontalPodAutoscaler from `replicas` up to `maxReplicas`. @default fixed replicas */
   readonly autoscaling?: { readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
   /** Annotations for the Rollout (e.g. notification subscriptions). @default none */
@@ -94,7 +99,7 @@ export interface ExamServiceProps {
 
 /**
  * One exam-system microservice and its whole family: the workload (Deployment, or a canary or
- * blue/green Rollout), the Services that reach it, its Ingress, a PodDisruptionBudget, an
+ * blue/green Rollout), the Services that reach it, its HTTPRoute, a PodDisruptionBudget, an
  * optional HorizontalPodAutoscaler, and the ServiceMonitor that scrapes it. (Its NetworkPolicy
  * and alerts are per namespace: see NetworkPolicies and ExamAlerts.)
  */
@@ -141,7 +146,9 @@ export class ExamService extends Construct {
       replicas: props.replicas,
       pod: this.blueprint,
     });
-    let ingressBackend: string;
+    const port = (service: string, weight?: number): RouteBackend => ({ service, port: SERVICE_PORT, weight });
+    let routeBackends: RouteBackend[];
+    const headerRules: HeaderRule[] = [];
     switch (release.kind) {
       case 'rolling': {
         new k8s.KubeDeployment(this, 'deployment', {
@@ -159,7 +166,7 @@ export class ExamService extends Construct {
         });
         this.workload = { apiVersion: 'apps/v1', kind: 'Deployment', name: props.name };
         service(props.name, true);
-        ingressBackend = props.name;
+        routeBackends = [port(props.name)];
         break;
       }
       case 'canary': {
@@ -172,20 +179,21 @@ export class ExamService extends Construct {
         // Scraped on its own, so the analysis judges the canary's pods only (the Prometheus
         // Operator labels those series service="<name>-canary").
         service(canary, true);
-        if (props.ingress === undefined) {
-          throw new Error(`ExamService ${props.name}: a canary behind ingress-nginx needs props.ingress (its stable Ingress)`);
+        if (props.route === undefined) {
+          throw new Error(`ExamService ${props.name}: a canary needs props.route (the HTTPRoute whose weights the Gateway API plugin sets)`);
         }
         new CanaryRollout(this, 'rollout', {
           ...rolloutBase(release.rolloutName),
           steps: release.steps,
           stableService: stable,
           canaryService: canary,
-          stableIngress: props.name,
-          additionalIngressAnnotations: release.ingressAnnotations,
+          httpRoute: props.name,
+          headerRoute: release.headerRoute,
           backgroundAnalysis: { templates: release.analysisTemplates, args: { [release.serviceNameArg]: canary, [release.podTemplateHashArg]: LATEST } },
         });
         this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };
-        ingressBackend = stable;
+        // All traffic on stable until the first step; the plugin owns the weights from then on.
+        routeBackends = [port(stable, 100), port(canary, 0)];
         break;
       }
       case 'blueGreen': {
@@ -209,19 +217,22 @@ export class ExamService extends Construct {
           scaleDownDelaySeconds: release.scaleDownDelaySeconds,
         });
         this.workload = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: release.rolloutName };
-        ingressBackend = release.activeServiceName;
+        // Live traffic to the active Service; the preview header reaches the new color before the switch.
+        routeBackends = [port(release.activeServiceName)];
+        if (release.previewHeader !== undefined) headerRules.push({ name: 'preview', header: release.previewHeader, backend: port(preview) });
         break;
       }
     }
 
-    if (props.ingress !== undefined) {
-      new ExamIngress(this, 'ingress', {
+    if (props.route !== undefined) {
+      new ExamHttpRoute(this, 'route', {
         name: props.name,
         namespace: props.namespace,
         labels,
-        host: props.ingress.host,
-        tlsSecretName: props.ingress.tlsSecretName,
-        backendService: ingressBackend,
+        hostname: props.route.hostname,
+        parent: props.route.parent,
+        backends: routeBackends,
+        headerRules,
       });
     }
 
@@ -262,7 +273,7 @@ export class ExamService extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selector,
-        ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [{ name: 'http', port: SERVICE_PORT, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
       },
     });
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { ENVOY_PROXY_LABELS, GATEWAY_CONTROLLER_NAMESPACE } from '../config/gateway';
 import * as k8s from './k8s';
 import { commonLabels } from './labels';
 
@@ -21,7 +22,7 @@ export interface NetworkedWorkload {
   readonly port?: number;
   /** The apps of this namespace it calls, on their ports. @default none */
   readonly calls?: readonly string[];
-  /** Reached from the internet through the ingress controller. @default false */
+  /** Reached from the internet through the Gateway's data plane. @default false */
   readonly exposed?: boolean;
   /** Scraped by Prometheus on `metricsPort`. @default true */
   readonly scraped?: boolean;
@@ -43,10 +44,11 @@ export interface NetworkPoliciesProps {
   /** Every workload of the namespace. A pod of an app missing here can talk to nothing but DNS. */
   readonly workloads: readonly NetworkedWorkload[];
   /**
-   * The ingress controller that forwards internet traffic to exposed workloads.
-   * @default ingress-nginx pods (`app.kubernetes.io/name: ingress-nginx`) in namespace `ingress-nginx`
+   * The Gateway data plane that forwards internet traffic to exposed workloads (it connects to
+   * the pods' endpoints directly, on the container port).
+   * @default every Envoy proxy Envoy Gateway runs (`app.kubernetes.io/{name: envoy, component: proxy, managed-by: envoy-gateway}`) in namespace `envoy-gateway-system`
    */
-  readonly ingressController?: NetworkPeerSpec;
+  readonly gatewayDataPlane?: NetworkPeerSpec;
   /**
    * The Prometheus that scrapes every workload.
    * @default Prometheus pods (`app.kubernetes.io/name: prometheus`) in namespace `monitoring`
@@ -124,7 +126,7 @@ function ipPeers(cidrs: readonly string[]): k8s.NetworkPolicyPeer[] {
  * - `default-deny` selects every pod for Ingress and Egress and allows nothing.
  * - `allow-dns` lets every pod resolve names through the cluster DNS.
  * - One policy per workload, named after its app, lists all of that workload's traffic:
- *   ingress from the apps that call it, from the ingress controller when exposed and from
+ *   ingress from the apps that call it, from the Gateway's proxies when exposed and from
  *   Prometheus; egress to the apps it calls and to the data stores and AWS endpoints it uses.
  *
  * Caveat for the IP-range rules: on a CNI that gives pods addresses from the same private range
@@ -174,7 +176,7 @@ export class NetworkPolicies extends Construct {
     const redisPort = props.redisPort ?? 6379;
     checkPort(`${ns} databasePort`, databasePort);
     checkPort(`${ns} redisPort`, redisPort);
-    const ingressController = props.ingressController ?? { namespace: 'ingress-nginx', podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
+    const gatewayDataPlane = props.gatewayDataPlane ?? { namespace: GATEWAY_CONTROLLER_NAMESPACE, podLabels: ENVOY_PROXY_LABELS };
     const prometheus = props.prometheus ?? { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
     const dns = props.dns ?? { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
     const labels = commonLabels('network-policy');
@@ -206,7 +208,7 @@ export class NetworkPolicies extends Construct {
       const ingress: k8s.NetworkPolicyIngressRule[] = [];
       if (w.port !== undefined) {
         if (callers.length > 0) ingress.push({ from: callers.map((a) => ({ podSelector: { matchLabels: { app: a } } })), ports: [tcp(w.port)] });
-        if (w.exposed) ingress.push({ from: [peer(ingressController)], ports: [tcp(w.port)] });
+        if (w.exposed) ingress.push({ from: [peer(gatewayDataPlane)], ports: [tcp(w.port)] });
         if (w.scraped ?? true) ingress.push({ from: [peer(prometheus)], ports: [tcp(w.metricsPort ?? w.port)] });
       }
 

@@ -42,7 +42,7 @@ export interface ServiceRow {
   readonly strategy: StrategyKind;
   readonly replicas: string;
   readonly tag: string;
-  /** `https://host/path` for each Ingress path that reaches the service. */
+  /** `https://host/path` for each HTTPRoute rule (without a header match) that reaches the service. */
   readonly exposure: readonly string[];
 }
 
@@ -70,27 +70,47 @@ function serviceApps(objects: readonly KubeObject[], namespace: string): Map<str
   return out;
 }
 
-interface IngressRoute {
-  readonly ingress: string;
+interface ServiceRoute {
+  /** The HTTPRoute's name. */
+  readonly route: string;
   readonly url: string;
-  readonly path: string;
+  /** The rule's path, with its header match if it has one, e.g. `/ (X-Preview: always)`. */
+  readonly match: string;
   readonly host: string;
   readonly app: string;
+  /** The rule matches on headers only some requests carry (a preview or canary switch). */
+  readonly byHeader: boolean;
 }
 
-function ingressRoutes(objects: readonly KubeObject[], namespace: string): IngressRoute[] {
+/** The protocol of the Gateway listener a route attaches to (https unless the listener says HTTP). */
+function listenerScheme(objects: readonly KubeObject[], route: KubeObject): string {
+  const parent = arr(get(route, 'spec', 'parentRefs'))[0];
+  const gateway = objects.find(
+    (o) => o.kind === 'Gateway' && o.metadata.name === str(get(parent, 'name')) && o.metadata.namespace === (str(get(parent, 'namespace')) ?? route.metadata.namespace),
+  );
+  const listener = arr(get(gateway, 'spec', 'listeners')).find((l) => get(l, 'name') === str(get(parent, 'sectionName')));
+  return str(get(listener, 'protocol')) === 'HTTP' ? 'http' : 'https';
+}
+
+/** Every (host, rule, backend app) of the namespace's HTTPRoutes. */
+function serviceRoutes(objects: readonly KubeObject[], namespace: string): ServiceRoute[] {
   const apps = serviceApps(objects, namespace);
-  const out: IngressRoute[] = [];
-  for (const ing of inNamespace(objects, namespace, 'Ingress')) {
-    const tlsHosts = new Set(arr(get(ing, 'spec', 'tls')).flatMap((t) => arr(get(t, 'hosts')).map(String)));
-    for (const rule of arr(get(ing, 'spec', 'rules'))) {
-      const host = str(get(rule, 'host')) ?? '*';
-      for (const p of arr(get(rule, 'http', 'paths'))) {
-        const backend = str(get(p, 'backend', 'service', 'name'));
-        const app = backend === undefined ? undefined : apps.get(backend) ?? backend;
-        if (app === undefined) continue;
-        const path = str(get(p, 'path')) ?? '/';
-        out.push({ ingress: ing.metadata.name, host, path, app, url: `${tlsHosts.has(host) ? 'https' : 'http'}://${host}${path}` });
+  const out: ServiceRoute[] = [];
+  for (const route of inNamespace(objects, namespace, 'HTTPRoute')) {
+    const scheme = listenerScheme(objects, route);
+    for (const host of arr(get(route, 'spec', 'hostnames')).map(String)) {
+      for (const rule of arr(get(route, 'spec', 'rules'))) {
+        const m = arr(get(rule, 'matches'))[0];
+        const path = str(get(m, 'path', 'value')) ?? '/';
+        const headers = arr(get(m, 'headers')).map((h) => `${str(get(h, 'name'))}: ${str(get(h, 'value'))}`);
+        for (const b of arr(get(rule, 'backendRefs'))) {
+          const backend = str(get(b, 'name'));
+          if (backend === undefined || get(b, 'weight') === 0) continue;
+          const app = apps.get(backend) ?? backend;
+          const match = headers.length > 0 ? `${path} (${headers.join(', ')})` : path;
+          if (out.some((r) => r.route === route.metadata.name && r.host === host && r.match === match && r.app === app)) continue;
+          out.push({ route: route.metadata.name, host, match, app, byHeader: headers.length > 0, url: `${scheme}://${host}${path}` });
+        }
       }
     }
   }
@@ -136,7 +156,7 @@ function tagOf(workload: KubeObject, service: string): string {
 
 /** One row per service of the environment, in catalog order. */
 export function serviceRows(env: DocumentedEnvironment, objects: readonly KubeObject[]): ServiceRow[] {
-  const routes = ingressRoutes(objects, env.namespace);
+  const routes = serviceRoutes(objects, env.namespace).filter((r) => !r.byHeader);
   return env.services.map((s) => {
     const workload = workloadFor(objects, env.namespace, s.name);
     return {
@@ -145,7 +165,7 @@ export function serviceRows(env: DocumentedEnvironment, objects: readonly KubeOb
       strategy: strategyOf(workload),
       replicas: replicasOf(objects, workload),
       tag: tagOf(workload, s.name),
-      exposure: routes.filter((r) => r.app === s.name).map((r) => r.url),
+      exposure: [...new Set(routes.filter((r) => r.app === s.name).map((r) => r.url))],
     };
   });
 }
@@ -160,19 +180,19 @@ function label(text: string): string {
 }
 
 function trafficDiagram(env: DocumentedEnvironment, objects: readonly KubeObject[]): string[] {
-  const routes = ingressRoutes(objects, env.namespace);
+  const routes = serviceRoutes(objects, env.namespace);
   const names = new Set<string>(env.services.map((s) => s.name));
   const lines = ['```mermaid', 'flowchart LR'];
-  if (routes.length > 0) lines.push(`  users([${label('Users (internet)')}])`);
-  const ingresses = [...new Set(routes.map((r) => r.ingress))];
-  for (const ing of ingresses) {
-    const hosts = [...new Set(routes.filter((r) => r.ingress === ing).map((r) => r.host))];
-    lines.push(`  ${nodeId('ing', ing)}[${label(`Ingress ${ing}<br/>${hosts.join('<br/>')}`)}]`);
-    lines.push(`  users --> ${nodeId('ing', ing)}`);
+  if (routes.length > 0) lines.push(`  users([${label('Users (internet), through the shared Gateway')}])`);
+  const routeNames = [...new Set(routes.map((r) => r.route))];
+  for (const name of routeNames) {
+    const hosts = [...new Set(routes.filter((r) => r.route === name).map((r) => r.host))];
+    lines.push(`  ${nodeId('route', name)}[${label(`HTTPRoute ${name}<br/>${hosts.join('<br/>')}`)}]`);
+    lines.push(`  users --> ${nodeId('route', name)}`);
   }
   for (const s of env.services) lines.push(`  ${nodeId('svc', s.name)}[${label(s.name)}]`);
   for (const r of routes) {
-    if (names.has(r.app)) lines.push(`  ${nodeId('ing', r.ingress)} -->|${label(r.path)}| ${nodeId('svc', r.app)}`);
+    if (names.has(r.app)) lines.push(`  ${nodeId('route', r.route)} -->|${label(r.match)}| ${nodeId('svc', r.app)}`);
   }
   for (const s of env.services) {
     for (const callee of SERVICES[s.name].calls) {
@@ -194,6 +214,10 @@ function describeCanaryStep(step: unknown): string {
     return d === undefined ? 'pause until promoted by hand' : `pause ${d}`;
   }
   if (get(step, 'analysis') !== undefined) return `analysis: ${templateNames(get(step, 'analysis')).join(', ')}`;
+  if (get(step, 'setHeaderRoute') !== undefined) {
+    const matches = arr(get(step, 'setHeaderRoute', 'match')).map((m) => `${str(get(m, 'headerName'))}: ${str(get(m, 'headerValue', 'exact')) ?? '…'}`);
+    return matches.length > 0 ? `header route: ${matches.join(', ')} reaches the canary` : `remove header route ${str(get(step, 'setHeaderRoute', 'name'))}`;
+  }
   return isObj(step) ? Object.keys(step).join(', ') : String(step);
 }
 
@@ -323,7 +347,7 @@ function environmentSection(env: DocumentedEnvironment, objects: readonly KubeOb
     const exposure = r.exposure.length > 0 ? r.exposure.join('<br/>') : 'internal (ClusterIP)';
     out.push(`| ${r.service} | ${STRATEGY_LABEL[r.strategy]} | ${r.replicas} | ${code(r.tag)} | ${exposure} |`);
   }
-  out.push('', '### Traffic', '', 'Ingress routes (from the Ingress objects) and the service-to-service calls of the service catalog.', '');
+  out.push('', '### Traffic', '', 'HTTPRoutes on the shared Gateway (from the HTTPRoute objects) and the service-to-service calls of the service catalog.', '');
   out.push(...trafficDiagram(env, objects), '');
   out.push('### Release flow', '');
   out.push(releaseIntro(env), '');

@@ -29,6 +29,8 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ClusterRoleBinding',
   'ClusterSecretStore',
   'ClusterAnalysisTemplate',
+  'GatewayClass',
+  'ClusterIssuer',
 ]);
 
 export function fileName(obj: KubeObject): string {

@@ -69,6 +69,18 @@ describe('the 5-minute promise', () => {
     expect(formatRolloutTable(strict)).toMatch(/exam-service-rollout .* 180s EXCEEDS 150s/);
   });
 
+  test('the setHeaderRoute step takes no time and does not shift the pauses (it completes at once: argo-rollouts v1.9.1 rollout/canary.go)', () => {
+    const ro = objects.find((o) => o.kind === 'Rollout' && o.metadata.name === 'exam-service-rollout')!;
+    const steps = (ro.spec as { strategy: { canary: { steps: Record<string, unknown>[] } } }).strategy.canary.steps;
+    expect(steps.some((s) => s.setHeaderRoute !== undefined)).toBe(true);
+    const without = objects.map((o) =>
+      o !== ro ? o : { ...o, spec: { ...(o.spec as object), strategy: { canary: { ...(o.spec as { strategy: { canary: object } }).strategy.canary, steps: steps.filter((s) => s.setHeaderRoute === undefined) } } } },
+    );
+    const a = rows.find((r) => r.name === 'exam-service-rollout')!;
+    const b = analyzeRollouts(without).find((r) => r.name === 'exam-service-rollout')!;
+    expect([b.steps, b.releaseSeconds]).toEqual([a.steps, a.releaseSeconds]);
+  });
+
   test("the seed's count: 10 would stop watching after 5 minutes of a 27-minute canary", () => {
     const seedLike = objects.map((o) => {
       if (o.kind !== 'AnalysisTemplate' || o.metadata.name !== 'success-rate' || o.metadata.namespace !== 'exam-system') return o;

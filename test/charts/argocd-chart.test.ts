@@ -116,7 +116,8 @@ describe('ArgoCdChart', () => {
   });
 
   test('an environment without gitops gets no Application, no destination and no window', () => {
-    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n') });
+    // An environment off the Gateway cannot run a canary (lib/config/load.ts), so production's becomes blue/green.
+    const dir = environmentsCopy({ 'production.yaml': (t) => t.replace(/\ngitops:\n( {2}.*\n)+/, '\n').replace('strategy: canary', 'strategy: blueGreen') });
     const envs = loadEnvironments(dir);
     expect(envs.find((e) => e.name === 'production')!.gitops).toBeUndefined();
     const objects = argocdOver(envs);

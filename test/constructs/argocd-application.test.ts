@@ -53,6 +53,18 @@ describe('ArgoCdApplication', () => {
     expect(app.spec.info).toEqual([{ name: 'Environment file', value: 'environments/production.yaml' }]);
   });
 
+  test('ignores fields by jq path expression too, validated against the CRD', () => {
+    const app = render({
+      ignoreDifferences: [
+        { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'web', namespace: 'shop', jsonPointers: [], jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
+      ],
+    });
+    expect(app.spec.ignoreDifferences).toEqual([
+      { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'web', namespace: 'shop', jqPathExpressions: ['.spec.rules[].backendRefs[].weight'] },
+    ]);
+    expect(new SchemaRegistry().validate(app)).toEqual([]);
+  });
+
   test('reads one flat folder and leaves its objects running on delete, unless told otherwise', () => {
     const plain = render();
     expect(plain.spec.source.directory).toEqual({ recurse: false });
@@ -74,6 +86,12 @@ describe('ArgoCdApplication', () => {
     ['a retry limit of 0', { retry: { limit: 0, backoff: { duration: '5s', factor: 2, maxDuration: '1m' } } }, /retry limit or factor below 1/],
     ['an ignored field that is not a JSON pointer', { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', name: 'web', namespace: 'shop', jsonPointers: ['spec.replicas'] }] }, /malformed JSON pointer/],
     ['a bad destination namespace', { destinationNamespace: 'Shop' }, /destination namespace "Shop"/],
+    ['an ignore entry with no field at all', { ignoreDifferences: [{ group: 'apps', kind: 'Deployment', name: 'web', namespace: 'shop', jsonPointers: [] }] }, /has no field or a malformed JSON pointer/],
+    [
+      'a jq expression that is not a path',
+      { ignoreDifferences: [{ group: 'g', kind: 'K', name: 'web', namespace: 'shop', jsonPointers: [], jqPathExpressions: ['del(.spec)'] }] },
+      /jq expression that is not a path/,
+    ],
   ])('rejects %s, naming the Application', (_what, props, message) => {
     expect(() => render(props)).toThrow(/^ArgoCdApplication shop-production: /);
     expect(() => render(props)).toThrow(message);

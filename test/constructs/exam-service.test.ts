@@ -23,6 +23,7 @@ function synth(props: Partial<ExamServiceProps> = {}): Obj[] {
   new ExamService(chart, 'svc', { ...base, ...props });
   return Testing.synth(chart);
 }
+const PARENT = { gatewayName: 'gw', gatewayNamespace: 'gw-ns', sectionName: 'staging-web' };
 const find = (objs: Obj[], kind: string, name?: string) => objs.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 
 describe('ExamService (rolling)', () => {
@@ -115,11 +116,17 @@ describe('ExamService (rolling)', () => {
     expect(() => synth({ autoscaling: { maxReplicas: 1, targetCPUUtilizationPercentage: 70 } })).toThrow(/maxReplicas \(1\) must be >= replicas \(2\)/);
   });
 
-  test('an Ingress with TLS for exposed services', () => {
-    const ingress = find(synth({ ingress: { host: 'exam.example.com', tlsSecretName: 'exam-tls' } }), 'Ingress');
-    expect(ingress.spec.ingressClassName).toBe('nginx');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['exam.example.com'], secretName: 'exam-tls' }]);
-    expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'auth-service', port: { number: 80 } } });
+  test('an HTTPRoute on the given Gateway listener for exposed services, every path to the Service; never an Ingress', () => {
+    const objs = synth({ route: { hostname: 'exam.example.com', parent: PARENT } });
+    const route = find(objs, 'HTTPRoute');
+    expect(find(objs, 'Ingress')).toBeUndefined();
+    expect(route.metadata.name).toBe('auth-service');
+    expect(route.spec.hostnames).toEqual(['exam.example.com']);
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'gw', namespace: 'gw-ns', sectionName: 'staging-web' }]);
+    expect(route.spec.rules).toEqual([
+      { name: 'live', matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'auth-service', port: 80 }] },
+    ]);
+    expect(new SchemaRegistry().validate(route)).toEqual([]);
   });
 
   test('rejects negative replicas early', () => {
@@ -131,14 +138,14 @@ describe('ExamService (canary)', () => {
   const objs = synth({
     name: 'exam-service',
     replicas: 10,
-    ingress: { host: 'api.example.com', tlsSecretName: 'exam-tls' },
+    route: { hostname: 'api.example.com', parent: PARENT },
     release: {
       kind: 'canary',
       rolloutName: 'exam-service-rollout',
       steps: [{ setWeight: 10, pause: '2m' }, { setWeight: 50 }],
       analysisTemplates: ['success-rate', 'response-time'],
       serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash',
-      ingressAnnotations: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'always' },
+      headerRoute: { name: 'canary-by-header', header: { name: 'X-Canary', value: 'always' } },
     },
   });
   const rollout = find(objs, 'Rollout');
@@ -151,23 +158,46 @@ describe('ExamService (canary)', () => {
     expect(objs.filter((o) => o.kind === 'Service').map((o) => o.metadata.name).sort()).toEqual(['exam-service', 'exam-service-canary', 'exam-service-stable']);
   });
 
-  test('stableService/canaryService sit on the canary strategy, not under trafficRouting.nginx', () => {
+  test('traffic routing through the Gateway API plugin on the service\'s HTTPRoute, with the header route managed', () => {
     expect(canary.stableService).toBe('exam-service-stable');
     expect(canary.canaryService).toBe('exam-service-canary');
-    expect(canary.trafficRouting.nginx).toEqual({
-      stableIngress: 'exam-service',
-      additionalIngressAnnotations: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'always' },
+    expect(canary.trafficRouting).toEqual({
+      managedRoutes: [{ name: 'canary-by-header' }],
+      plugins: { 'argoproj-labs/gatewayAPI': { httpRoutes: [{ name: 'exam-service', useHeaderRoutes: true }] } },
     });
   });
 
-  test('the stable Ingress routes to the stable Service; no canary Ingress is synthesized', () => {
-    const ingresses = objs.filter((o) => o.kind === 'Ingress');
-    expect(ingresses.map((i) => i.metadata.name)).toEqual(['exam-service']);
-    expect(ingresses[0].spec.rules[0].http.paths[0].backend.service.name).toBe('exam-service-stable');
+  test('the HTTPRoute has one rule with the stable (100) and canary (0) Services; nothing for ingress-nginx', () => {
+    const routes = objs.filter((o) => o.kind === 'HTTPRoute');
+    expect(routes.map((r) => r.metadata.name)).toEqual(['exam-service']);
+    expect(routes[0].spec.rules.map((r: Obj) => r.backendRefs.map((b: Obj) => `${b.name}:${b.port}@${b.weight}`))).toEqual([['exam-service-stable:80@100', 'exam-service-canary:80@0']]);
+    expect(objs.filter((o) => o.kind === 'Ingress')).toEqual([]);
   });
 
-  test('steps: setWeight then pause; a pause without duration waits for a person', () => {
-    expect(canary.steps).toEqual([{ setWeight: 10 }, { pause: { duration: '2m' } }, { setWeight: 50 }, { pause: {} }]);
+  test('steps: setWeight then pause, the header route right after the first weight; a pause without duration waits for a person', () => {
+    expect(canary.steps).toEqual([
+      { setWeight: 10 },
+      { setHeaderRoute: { name: 'canary-by-header', match: [{ headerName: 'X-Canary', headerValue: { exact: 'always' } }] } },
+      { pause: { duration: '2m' } },
+      { setWeight: 50 },
+      { pause: {} },
+    ]);
+  });
+
+  test('without a header route: no setHeaderRoute step, no managedRoutes, useHeaderRoutes false', () => {
+    const plain = synth({
+      name: 'exam-service',
+      route: { hostname: 'api.example.com', parent: PARENT },
+      release: { kind: 'canary', rolloutName: 'r', steps: [{ setWeight: 10, pause: '1m' }], analysisTemplates: ['a'], serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash' },
+    });
+    const c = find(plain, 'Rollout').spec.strategy.canary;
+    expect(c.steps).toEqual([{ setWeight: 10 }, { pause: { duration: '1m' } }]);
+    expect(c.trafficRouting).toEqual({ plugins: { 'argoproj-labs/gatewayAPI': { httpRoutes: [{ name: 'exam-service', useHeaderRoutes: false }] } } });
+  });
+
+  test('every object validates against the schemas (Rollout v1.9.1, HTTPRoute v1.6.1)', () => {
+    const registry = new SchemaRegistry();
+    expect(objs.flatMap((o) => registry.validate(o))).toEqual([]);
   });
 
   test('background analysis judges the canary Service', () => {
@@ -180,17 +210,19 @@ describe('ExamService (canary)', () => {
   test('the HPA targets the Rollout', () => {
     const withHpa = synth({
       name: 'exam-service',
-      ingress: { host: 'api.example.com', tlsSecretName: 'exam-tls' },
+      route: { hostname: 'api.example.com', parent: PARENT },
       autoscaling: { maxReplicas: 4, targetCPUUtilizationPercentage: 70 },
       release: { kind: 'canary', rolloutName: 'exam-service-rollout', steps: [{ setWeight: 50, pause: '1m' }], analysisTemplates: ['success-rate'], serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash' },
     });
     expect(find(withHpa, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'exam-service-rollout' });
   });
 
-  test('a canary without its Ingress, or with a bad weight, fails early', () => {
+  test('a canary without its route, with a bad weight or a bad header route name, fails early', () => {
     const release = { kind: 'canary' as const, rolloutName: 'r', steps: [{ setWeight: 10 }], analysisTemplates: ['a'], serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash' };
-    expect(() => synth({ release })).toThrow(/needs props.ingress/);
-    expect(() => synth({ release: { ...release, steps: [{ setWeight: 120 }] }, ingress: { host: 'a.example.com', tlsSecretName: 't' } })).toThrow(/setWeight must be 1-100/);
+    const route = { hostname: 'a.example.com', parent: PARENT };
+    expect(() => synth({ release })).toThrow(/a canary needs props.route/);
+    expect(() => synth({ release: { ...release, steps: [{ setWeight: 120 }] }, route })).toThrow(/setWeight must be 1-100/);
+    expect(() => synth({ release: { ...release, headerRoute: { name: 'Canary_Route', header: { name: 'X-Canary', value: 'always' } } }, route })).toThrow(/header route name "Canary_Route" is not a DNS label/);
   });
 });
 
@@ -199,7 +231,7 @@ describe('ExamService (blue/green)', () => {
     name: 'frontend',
     component: 'frontend',
     replicas: 3,
-    ingress: { host: 'exam.example.com', tlsSecretName: 'exam-tls' },
+    route: { hostname: 'exam.example.com', parent: PARENT },
     release: {
       kind: 'blueGreen',
       rolloutName: 'frontend-rollout',
@@ -209,16 +241,30 @@ describe('ExamService (blue/green)', () => {
       postPromotionTemplates: ['post-promotion'],
       serviceNameArg: 'service-name', podTemplateHashArg: 'pod-template-hash',
       scaleDownDelaySeconds: 600,
+      previewHeader: { name: 'X-Preview', value: 'always' },
     },
   });
   const bg = find(objs, 'Rollout').spec.strategy.blueGreen;
+
+  test('the route sends live traffic to the active Service and the preview header to the preview Service', () => {
+    const route = find(objs, 'HTTPRoute');
+    expect(route.spec.rules).toEqual([
+      { name: 'live', matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'frontend-service', port: 80 }] },
+      {
+        name: 'preview',
+        matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'Exact', name: 'X-Preview', value: 'always' }] }],
+        backendRefs: [{ group: '', kind: 'Service', name: 'frontend-preview', port: 80 }],
+      },
+    ]);
+    expect(new SchemaRegistry().validate(route)).toEqual([]);
+  });
 
   test('active and preview Services; the service name stays resolvable as an alias', () => {
     expect(bg.activeService).toBe('frontend-service');
     expect(bg.previewService).toBe('frontend-preview');
     const alias = find(objs, 'Service', 'frontend');
     expect(alias.spec).toEqual({ type: 'ExternalName', externalName: 'frontend-service.exam-system-staging.svc.cluster.local' });
-    expect(find(objs, 'Ingress').spec.rules[0].http.paths[0].backend.service.name).toBe('frontend-service');
+    expect(find(objs, 'HTTPRoute').spec.rules[0].backendRefs[0].name).toBe('frontend-service');
   });
 
   test('analysis before the switch against the preview, after it against the active Service', () => {

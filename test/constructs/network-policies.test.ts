@@ -81,12 +81,22 @@ describe('NetworkPolicies', () => {
     expect(evaluateTraffic(policies, apps.api, apps.mailer, TCP(8000)).allowed).toBe(false);
   });
 
-  test('ingress-nginx reaches exposed workloads only; Prometheus reaches every workload on its port', () => {
+  test("the Gateway's Envoy proxies reach exposed workloads only; Prometheus reaches every workload on its port", () => {
+    // The labels Envoy Gateway v1.9.0 puts on its proxy pods, in the controller's namespace
+    // (envoyproxy/gateway internal/infrastructure/kubernetes/proxy/testdata/deployments/default.yaml).
+    const envoy = externalPod('envoy-gateway-system', {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': 'any',
+      'gateway.envoyproxy.io/owning-gateway-namespace': 'any',
+    });
     const nginx = externalPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' });
+    expect(evaluateTraffic(policies, envoy, pod('web', 8000), TCP(8000)).allowed).toBe(true);
+    expect(evaluateTraffic(policies, envoy, pod('api', 8000), TCP(8000)).allowed).toBe(false);
     const prometheus = externalPod('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
     const grafana = externalPod('monitoring', { 'app.kubernetes.io/name': 'grafana' });
-    expect(evaluateTraffic(policies, nginx, pod('web', 8000), TCP(8000)).allowed).toBe(true);
-    expect(evaluateTraffic(policies, nginx, pod('api', 8000), TCP(8000)).allowed).toBe(false);
+    expect(evaluateTraffic(policies, nginx, pod('web', 8000), TCP(8000)).allowed).toBe(false);
     expect(evaluateTraffic(policies, prometheus, pod('mailer', 9000), TCP(9000)).allowed).toBe(true);
     expect(evaluateTraffic(policies, prometheus, pod('api', 8000), TCP(8000)).allowed).toBe(true);
     expect(evaluateTraffic(policies, prometheus, pod('api', 8000), TCP(5432)).allowed).toBe(false);
@@ -120,7 +130,7 @@ describe('NetworkPolicies', () => {
     const ps = synth({
       namespace: NS,
       workloads: [{ app: 'api', port: 8000, exposed: true, database: true }],
-      ingressController: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
+      gatewayDataPlane: { namespace: 'traefik', podLabels: { 'app.kubernetes.io/name': 'traefik' } },
       databaseCidrs: ['10.8.0.0/16'],
     });
     const traefik = externalPod('traefik', { 'app.kubernetes.io/name': 'traefik' });

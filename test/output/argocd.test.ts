@@ -6,6 +6,7 @@
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
 import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { GATEWAY_NAMESPACE } from '../../lib/config/gateway';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { synthInMemory } from '../../lib/synth';
@@ -114,6 +115,7 @@ describe('the Applications', () => {
       expect([o.path, o.object.metadata.namespace]).toEqual([o.path, folder === 'cluster' ? undefined : folder]);
     }
     expect(synced.some((o) => o.object.metadata.namespace === PLATFORM_NAMESPACE)).toBe(true);
+    expect(synced.some((o) => o.object.metadata.namespace === GATEWAY_NAMESPACE)).toBe(true);
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
   });
@@ -212,7 +214,7 @@ describe('the projects', () => {
   test('admit this repository only, and exactly the namespaces their Applications write to, with no wildcard', () => {
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(deployed.map((e) => e.namespace).sort());
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging']);
-    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', 'security-system']);
+    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', GATEWAY_NAMESPACE, 'security-system'].sort());
     for (const p of projects.map((x) => x.spec as ProjectSpec)) {
       expect(p.sourceRepos).toEqual([REPO_URL]);
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');

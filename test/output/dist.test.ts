@@ -46,11 +46,21 @@ describe('every synthesized object', () => {
       ]),
     );
     const rollout = JSON.parse(JSON.stringify(all.find((o) => o.kind === 'Rollout' && (o.spec as { strategy: { canary?: unknown } }).strategy.canary)!));
-    // The seed's mistake: stableService under trafficRouting.nginx, where the CRD has no such field.
-    rollout.spec.strategy.canary.trafficRouting.nginx.stableService = 'exam-service-stable';
+    // stableService under trafficRouting, where the CRD has no such field (it belongs on the canary strategy).
+    rollout.spec.strategy.canary.trafficRouting.stableService = 'exam-service-stable';
     expect(registry.validate(rollout)).toEqual([
-      expect.objectContaining({ field: '/spec/strategy/canary/trafficRouting/nginx', message: 'unknown field "stableService"' }),
+      expect.objectContaining({ field: '/spec/strategy/canary/trafficRouting', message: 'unknown field "stableService"' }),
     ]);
+    // The new kinds are checked too: a Gateway listener field the v1.6.1 standard CRD lacks, an HTTPRoute weight out of range.
+    const gateway = JSON.parse(JSON.stringify(all.find((o) => o.kind === 'Gateway')!));
+    gateway.spec.listeners[0].hostnames = ['a.example.com'];
+    expect(registry.validate(gateway)).toEqual([expect.objectContaining({ field: '/spec/listeners/0', message: 'unknown field "hostnames"' })]);
+    const route = JSON.parse(JSON.stringify(all.find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === 'exam-system')!));
+    route.spec.rules[0].backendRefs[0].weight = -1;
+    expect(registry.validate(route)).toEqual([expect.objectContaining({ field: '/spec/rules/0/backendRefs/0/weight' })]);
+    const certificate = JSON.parse(JSON.stringify(all.find((o) => o.kind === 'Certificate')!));
+    certificate.spec.dnsName = certificate.spec.dnsNames;
+    expect(registry.validate(certificate)).toEqual([expect.objectContaining({ field: '/spec', message: 'unknown field "dnsName"' })]);
     expect(registry.validate({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'x' } })[0].message).toMatch(/no schema/);
   });
 

@@ -58,9 +58,15 @@ describe('docs/environments.md', () => {
     expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `develop` \| automated \| auth-service \(blue-green\), exam-service \(canary\), question-service \(blue-green\), frontend \(canary\) \|/);
   });
 
-  test('traffic: ingress → service edges from the Ingress objects, service → service edges from the catalog', () => {
-    expect(page).toMatch(/ing_frontend -->\|"\/"\| svc_frontend/);
-    expect(page).toMatch(/ing_exam_service -->\|"\/"\| svc_exam_service/);
+  test('traffic: route → service edges from the HTTPRoute objects, service → service edges from the catalog', () => {
+    expect(page).toMatch(/route_frontend -->\|"\/"\| svc_frontend/);
+    expect(page).toMatch(/route_exam_service -->\|"\/"\| svc_exam_service/);
+    expect(page).toContain('route_frontend -->|"/ (X-Preview: always)"| svc_frontend');
+    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
+    // development is on no Gateway: nothing exposed.
+    const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
+    expect(development).not.toContain('route_');
+    expect(development).not.toContain('https://');
     expect(page).toContain('svc_exam_service --> svc_question_service');
     expect(page).not.toContain('svc_question_service --> ');
   });
@@ -68,7 +74,7 @@ describe('docs/environments.md', () => {
   test('release flows: canary steps, blue/green preview → analysis → promote, and how the branch reaches Argo CD', () => {
     const production = page.slice(page.indexOf('\n## production\n'));
     expect(production).toContain('a push to `main` has its tags committed to `main`');
-    expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["pause 2m"\]/);
+    expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["header route: X-Canary: always reaches the canary"\]\n {2}step1 --> step2\["pause 2m"\]/);
     expect(production).toContain('pre-promotion analysis');
     expect(production).toContain('promote by hand');
     const hotfix = page.slice(page.indexOf('\n## hotfix\n'), page.indexOf('\n## production\n'));

@@ -43,7 +43,7 @@ describe('policy checks over dist/', () => {
 
   test('the checks see the workloads (Deployments, Rollouts, DaemonSets) of every environment', () => {
     const kinds = new Set(objects.map((o) => o.kind));
-    for (const kind of ['Deployment', 'Rollout', 'DaemonSet', 'Service', 'Ingress', 'PodDisruptionBudget', 'Namespace']) expect(kinds).toContain(kind);
+    for (const kind of ['Deployment', 'Rollout', 'DaemonSet', 'Service', 'HTTPRoute', 'PodDisruptionBudget', 'Namespace']) expect(kinds).toContain(kind);
     for (const env of result.environments) {
       expect(objects.some((o) => o.kind === 'Deployment' && o.metadata.namespace === env.namespace)).toBe(true);
     }
@@ -64,7 +64,29 @@ describe('NetworkPolicies over dist/', () => {
   const allPods = podsOf(objects);
   const appNamespaces = result.environments.map((e) => e.namespace);
 
+  // The Envoy proxies of the shared Gateway, labelled as Envoy Gateway v1.9.0 labels them, in its
+  // controller's namespace (envoyproxy/gateway: internal/infrastructure/kubernetes/proxy/resource.go
+  // EnvoyAppLabel, internal/gatewayapi/helpers.go owning-gateway labels, and the rendered
+  // internal/infrastructure/kubernetes/proxy/testdata/deployments/default.yaml).
+  const envoyOf = (gatewayName: string) =>
+    externalPod('envoy-gateway-system', {
+      'app.kubernetes.io/name': 'envoy',
+      'app.kubernetes.io/component': 'proxy',
+      'app.kubernetes.io/managed-by': 'envoy-gateway',
+      'gateway.envoyproxy.io/owning-gateway-name': gatewayName,
+      'gateway.envoyproxy.io/owning-gateway-namespace': 'exam-gateway',
+    });
+  const envoy = envoyOf('exam-gateway');
+  const otherGatewaysEnvoy = envoyOf('another-gateway');
   const nginx = externalPod('ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });
+  /** The apps whose Services are backends of the namespace's HTTPRoutes. */
+  const routedApps = (ns: string): string[] => {
+    const backends = objects
+      .filter((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === ns)
+      .flatMap((r) => (r.spec as { rules: { backendRefs?: { name: string }[] }[] }).rules.flatMap((rule) => (rule.backendRefs ?? []).map((b) => b.name)));
+    const services = objects.filter((o) => o.kind === 'Service' && o.metadata.namespace === ns && backends.includes(o.metadata.name));
+    return [...new Set(services.map((svc) => (svc.spec as { selector: { app: string } }).selector.app))].sort();
+  };
   const prometheus = externalPod('monitoring', { 'app.kubernetes.io/name': 'prometheus' });
   const grafana = externalPod('monitoring', { 'app.kubernetes.io/name': 'grafana' });
   const kubeDns = externalPod('kube-system', { 'k8s-app': 'kube-dns' });
@@ -87,13 +109,26 @@ describe('NetworkPolicies over dist/', () => {
   /** The port Prometheus scrapes an app on (none for the Job). */
   const metricsPort = (a: string) => (a === FLAGD ? FLAGD_MANAGEMENT_PORT : a === FLAG_MIGRATIONS ? undefined : CONTAINER_PORT);
 
+  test("the Gateway's namespace: default deny; only the shared Gateway's proxies reach cert-manager's HTTP-01 solver pods, on 8089", () => {
+    // Labels and port of the solver pods: cert-manager v1.21.1 pkg/issuer/acme/http/pod.go,
+    // pkg/apis/acme/v1/types.go (SolverIdentificationLabelKey), pkg/issuer/acme/http/http.go.
+    const solver = externalPod('exam-gateway', { 'acme.cert-manager.io/http01-solver': 'true', 'acme.cert-manager.io/http-token': '123' }, [{ name: 'http', containerPort: 8089, protocol: 'TCP' }]);
+    const inGatewayNs = policies.filter((p) => p.metadata.namespace === 'exam-gateway').map((p) => p.metadata.name);
+    expect(inGatewayNs.sort()).toEqual(['allow-acme-http01-solver', 'default-deny']);
+    expect(allowed(envoy, solver, 8089)).toBe(true);
+    expect(allowed(otherGatewaysEnvoy, solver, 8089)).toBe(false);
+    expect(allowed(nginx, solver, 8089)).toBe(false);
+    expect(allowed(envoy, solver, 22)).toBe(false);
+    expect(allowed(solver, internet, 443)).toBe(false);
+  });
+
   test('every NetworkPolicy validates against the Kubernetes 1.28 schema', () => {
     const registry = new SchemaRegistry();
     expect(policies.length).toBeGreaterThan(0);
     expect(policies.flatMap((p) => registry.validate(p))).toEqual([]);
   });
 
-  describe.each(result.environments.map((e) => [e.name, e.namespace] as const))('%s (%s)', (_env, ns) => {
+  describe.each(result.environments.map((e) => [e.name, e.namespace] as const))('%s (%s)', (envName, ns) => {
     const pods = podsIn(ns);
 
     test('runs a pod template for every exam service, flagd, the flag controller and its migration Job, each with an app label', () => {
@@ -143,10 +178,13 @@ describe('NetworkPolicies over dist/', () => {
       expect(allowed(by(FLAGD), by(FLAG_CONTROLLER), CONTAINER_PORT)).toBe(false);
     });
 
-    test('ingress-nginx reaches frontend and exam-service only, on the container port', () => {
-      const reached = pods.filter((p) => allowed(nginx, p, CONTAINER_PORT)).map(app);
-      expect([...new Set(reached)].sort()).toEqual(['exam-service', 'frontend']);
-      expect(pods.filter((p) => allowed(nginx, p, 22)).map(app)).toEqual([]);
+    test("the shared Gateway's Envoy proxies reach exactly the pods behind the namespace's HTTPRoutes, on the container port; nothing else gets in", () => {
+      const reached = [...new Set(pods.filter((p) => allowed(envoy, p, CONTAINER_PORT)).map(app))].sort();
+      expect(reached).toEqual(routedApps(ns));
+      expect(reached).toEqual(envName === 'development' ? [] : ['exam-service', 'frontend']);
+      expect(pods.filter((p) => allowed(envoy, p, 22)).map(app)).toEqual([]);
+      expect(pods.filter((p) => allowed(otherGatewaysEnvoy, p, CONTAINER_PORT)).map(app)).toEqual([]);
+      expect(pods.filter((p) => allowed(nginx, p, CONTAINER_PORT)).map(app)).toEqual([]);
     });
 
     test('Prometheus scrapes every serving pod on its metrics port; other monitoring pods and ports stay out', () => {
