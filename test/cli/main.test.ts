@@ -1,7 +1,7 @@
 import { buildProgram } from '../../lib/cli/main';
 import { cli } from './run-cli';
 
-const COMMANDS = ['validate', 'diff', 'plan', 'set-image', 'get-image', 'env-for-branch', 'rollouts', 'polaris-config'];
+const COMMANDS = ['validate', 'diff', 'plan', 'set-image', 'get-image', 'env-for-branch', 'rollouts', 'polaris-config', 'dispatch-payload', 'record-verified', 'promote', 'apply-requests'];
 
 describe('the CLI entry point', () => {
   test('registers every command', () => {

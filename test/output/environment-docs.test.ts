@@ -62,7 +62,7 @@ describe('docs/environments.md', () => {
     expect(page).toMatch(/route_frontend -->\|"\/"\| svc_frontend/);
     expect(page).toMatch(/route_exam_service -->\|"\/"\| svc_exam_service/);
     expect(page).toContain('route_frontend -->|"/ (X-Preview: always)"| svc_frontend');
-    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
+    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0@sha256:77d39ce7cf21` | https://api.exam.yourdomain.com/ |');
     // development is on no Gateway: nothing exposed.
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).not.toContain('route_');
