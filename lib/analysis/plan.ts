@@ -4,6 +4,7 @@
  * field paths and their old and new values. Pure: no files, no clock.
  */
 import type { KubeObject } from '../output/render';
+import { apiGroupOf, formatObjectId } from '../rules/objects';
 
 /** One manifest: the object and the dist/-relative file it lives in. */
 export interface PlanInput {
@@ -42,24 +43,18 @@ export interface Plan {
   readonly changed: readonly ObjectChange[];
 }
 
-/** The API group of an apiVersion (`apps/v1` → `apps`, `v1` → core ``). */
-function apiGroup(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash === -1 ? '' : apiVersion.slice(0, slash);
-}
-
 /** The identity Kubernetes uses: group, kind, namespace, name (not the version, not the file). */
 export function objectKey(o: KubeObject): string {
-  return [apiGroup(o.apiVersion), o.kind, o.metadata.namespace ?? '', o.metadata.name].join('|');
+  return [apiGroupOf(o.apiVersion), o.kind, o.metadata.namespace ?? '', o.metadata.name].join('|');
 }
 
 function refOf(o: KubeObject): ObjectRef {
   return { apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name };
 }
 
-/** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+/** `Kind namespace/name` (`(cluster)` for cluster-scoped objects), as every message names an object. */
 export function describeRef(ref: ObjectRef): string {
-  return `${ref.kind} ${ref.namespace === undefined ? '' : `${ref.namespace}/`}${ref.name}`;
+  return formatObjectId(ref.kind, ref.namespace, ref.name);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -8,6 +8,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../paths';
+import { objectId } from '../rules/objects';
 
 const SCHEMA_DIR = path.join(REPO_ROOT, 'imports', 'schemas');
 
@@ -81,7 +82,7 @@ export class SchemaRegistry {
 
   /** Problems with one object; an object of a kind without a schema is itself a problem. */
   validate(obj: { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } }): SchemaProblem[] {
-    const id = `${String(obj.kind)} ${obj.metadata?.namespace ?? '(cluster)'}/${String(obj.metadata?.name)}`;
+    const id = objectId(obj);
     const info = this.kind(String(obj.apiVersion), String(obj.kind));
     if (info === undefined) {
       return [{ object: id, field: '/apiVersion', message: `no schema for ${String(obj.apiVersion)} ${String(obj.kind)}` }];

@@ -12,6 +12,8 @@
  * {@link findCredentials} is the content detector they share; findings never repeat the
  * secret, only a redacted hint.
  */
+import { isEnvVarName } from '../rules/names';
+import { objectId } from '../rules/objects';
 
 /** One leak. */
 export interface SecretFinding {
@@ -28,10 +30,6 @@ export interface ScannableObject {
   readonly kind?: unknown;
   readonly metadata?: { readonly name?: unknown; readonly namespace?: unknown };
   readonly [key: string]: unknown;
-}
-
-function describe(obj: ScannableObject): string {
-  return `${String(obj.kind)} ${typeof obj.metadata?.namespace === 'string' ? obj.metadata.namespace : '(cluster)'}/${String(obj.metadata?.name)}`;
 }
 
 /** A hint that identifies a value without disclosing it: its first characters and length. */
@@ -180,7 +178,7 @@ export function findSecretData(obj: ScannableObject): SecretFinding[] {
     if (value !== undefined && value !== null && (typeof value !== 'object' || Object.keys(value).length > 0)) {
       const keys = typeof value === 'object' ? Object.keys(value).join(', ') : String(typeof value);
       out.push({
-        object: describe(obj),
+        object: objectId(obj),
         path: field,
         rule: 'secret-data',
         message: `Secret carries ${field} (${keys}); make it with an ExternalSecret instead`,
@@ -224,7 +222,7 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
         const where = `${path}[${ci}].env[${ei}]`;
         if (isSecretLikeName(name)) {
           out.push({
-            object: describe(obj),
+            object: objectId(obj),
             path: where,
             rule: 'literal-secret-env',
             message: `env ${name} has a secret-like name and a literal value ${redact(e.value)}; use valueFrom.secretKeyRef`,
@@ -232,7 +230,7 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
           return;
         }
         for (const m of findCredentials(e.value)) {
-          out.push({ object: describe(obj), path: where, rule: 'literal-secret-env', message: `env ${name}: ${m.detector}: ${m.hint}` });
+          out.push({ object: objectId(obj), path: where, rule: 'literal-secret-env', message: `env ${name}: ${m.detector}: ${m.hint}` });
         }
       });
     });
@@ -240,7 +238,6 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
   return out;
 }
 
-const ENV_STYLE_KEY = /^[A-Z_][A-Z0-9_]*$/;
 
 /** ConfigMap values that look like keys or tokens, and env-style keys with secret-like names. */
 export function findConfigMapCredentials(obj: ScannableObject): SecretFinding[] {
@@ -253,11 +250,11 @@ export function findConfigMapCredentials(obj: ScannableObject): SecretFinding[] 
   for (const [k, v] of Object.entries(binary)) if (typeof v === 'string') entries.push([`binaryData.${k}`, Buffer.from(v, 'base64').toString('utf8')]);
   for (const [path, value] of entries) {
     const key = path.slice(path.indexOf('.') + 1);
-    if (ENV_STYLE_KEY.test(key) && isSecretLikeName(key) && value !== '') {
-      out.push({ object: describe(obj), path, rule: 'configmap-credential', message: `key ${key} has a secret-like name; secrets belong in a Secret made by an ExternalSecret` });
+    if (isEnvVarName(key) && isSecretLikeName(key) && value !== '') {
+      out.push({ object: objectId(obj), path, rule: 'configmap-credential', message: `key ${key} has a secret-like name; secrets belong in a Secret made by an ExternalSecret` });
     }
     for (const m of findCredentials(value)) {
-      out.push({ object: describe(obj), path, rule: 'configmap-credential', message: `${m.detector}: ${m.hint}` });
+      out.push({ object: objectId(obj), path, rule: 'configmap-credential', message: `${m.detector}: ${m.hint}` });
     }
   }
   return out;

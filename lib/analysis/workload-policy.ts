@@ -12,6 +12,8 @@
  * policy-exceptions.ts) turn a finding into an excepted one, never silently.
  */
 import { POLICY_EXCEPTIONS, PolicyException } from '../config/policy-exceptions';
+import { parseImageRef } from '../rules/image-ref';
+import { apiGroupOf, formatObjectId, objectId } from '../rules/objects';
 import { LabelSelector, Labels, podTemplateOf, selectorMatches } from './network-coverage';
 
 // ---------------------------------------------------------------------------------------------
@@ -73,6 +75,11 @@ export const CHECKS = {
 export type CheckId = keyof typeof CHECKS;
 
 export const CHECK_IDS: readonly CheckId[] = Object.keys(CHECKS) as CheckId[];
+
+/** Whether `id` names a check (policy exceptions hold plain strings: config imports nothing above it). */
+export function isCheckId(id: string): id is CheckId {
+  return Object.hasOwn(CHECKS, id);
+}
 
 export interface Finding {
   readonly check: CheckId;
@@ -200,14 +207,6 @@ const WORKLOAD_KINDS: Readonly<Record<string, WorkloadKind>> = {
   'batch/v1/CronJob': { replicated: false, longRunning: false },
 };
 
-export function objectId(o: { kind: string; metadata: { name: string; namespace?: string } }): string {
-  return `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
-}
-
-function group(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-}
-
 interface Context {
   readonly objects: readonly PolicyObject[];
   readonly workloads: readonly Workload[];
@@ -215,7 +214,7 @@ interface Context {
 }
 
 function buildContext(objects: readonly PolicyObject[], options: PolicyOptions): Context {
-  const hpas = objects.filter((o) => group(o.apiVersion) === 'autoscaling' && o.kind === 'HorizontalPodAutoscaler');
+  const hpas = objects.filter((o) => apiGroupOf(o.apiVersion) === 'autoscaling' && o.kind === 'HorizontalPodAutoscaler');
   const workloads: Workload[] = [];
   for (const obj of objects) {
     const kind = WORKLOAD_KINDS[`${obj.apiVersion}/${obj.kind}`];
@@ -226,7 +225,7 @@ function buildContext(objects: readonly PolicyObject[], options: PolicyOptions):
     const spec = (obj.spec ?? {}) as { replicas?: number; selector?: LabelSelector };
     const hpa = hpas.find((h) => {
       const ref = (h.spec as { scaleTargetRef?: { apiVersion?: string; kind?: string; name?: string } } | undefined)?.scaleTargetRef;
-      return h.metadata.namespace === obj.metadata.namespace && ref?.kind === obj.kind && ref.name === obj.metadata.name && group(ref.apiVersion ?? '') === group(obj.apiVersion);
+      return h.metadata.namespace === obj.metadata.namespace && ref?.kind === obj.kind && ref.name === obj.metadata.name && apiGroupOf(ref.apiVersion ?? '') === apiGroupOf(obj.apiVersion);
     });
     const minReplicas = hpa !== undefined ? ((hpa.spec as { minReplicas?: number }).minReplicas ?? 1) : (spec.replicas ?? 1);
     const rawMeta = raw.metadata as { labels?: Labels; annotations?: Labels } | undefined;
@@ -284,16 +283,6 @@ function perPod(test: (w: Workload) => string | undefined, filter: (w: Workload)
 
 function isProduction(ctx: Context, w: Workload): boolean {
   return ctx.options.productionNamespaces.includes(w.namespace);
-}
-
-/** `image[:tag][@digest]` → tag and digest (a registry port is not a tag). */
-export function parseImage(image: string): { readonly tag?: string; readonly digest?: string } {
-  const at = image.indexOf('@');
-  const digest = at >= 0 ? image.slice(at + 1) : undefined;
-  const rest = at >= 0 ? image.slice(0, at) : image;
-  const colon = rest.lastIndexOf(':');
-  const tag = colon > rest.lastIndexOf('/') ? rest.slice(colon + 1) : undefined;
-  return { tag: tag === '' ? undefined : tag, digest };
 }
 
 /** A quantity given and non-empty. */
@@ -487,7 +476,7 @@ const IMPLEMENTATIONS: Readonly<Record<CheckId, Check>> = {
 
   tagNotSpecified: perContainer(allContainers, (c) => {
     if (c.image === undefined || c.image === '') return 'no image';
-    const { tag, digest } = parseImage(c.image);
+    const { tag, digest } = parseImageRef(c.image);
     if (tag !== undefined && tag.toLowerCase() === 'latest') return `image ${c.image} uses the latest tag; expected a pinned tag`;
     if (tag === undefined && digest === undefined) return `image ${c.image} has no tag; expected a pinned tag`;
     return undefined;
@@ -611,15 +600,15 @@ const IMPLEMENTATIONS: Readonly<Record<CheckId, Check>> = {
 // Running.
 
 function exceptionMatches(e: PolicyException, f: Finding): boolean {
-  return e.check === f.check && f.object === `${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}`;
+  return e.check === f.check && f.object === formatObjectId(e.kind, e.namespace, e.name);
 }
 
 function run(ids: readonly CheckId[], objects: readonly PolicyObject[], options: PolicyOptions): PolicyReport {
   const ctx = buildContext(objects, options);
   const exceptions = options.exceptions ?? POLICY_EXCEPTIONS;
   for (const e of exceptions) {
-    if (!(e.check in CHECKS)) throw new Error(`policy exception for ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}: unknown check "${e.check}"; expected one of ${CHECK_IDS.join(', ')}`);
-    if (e.reason.trim() === '') throw new Error(`policy exception ${e.check} on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}: empty reason; expected why it is needed`);
+    if (!isCheckId(e.check)) throw new Error(`policy exception for ${formatObjectId(e.kind, e.namespace, e.name)}: unknown check "${e.check}"; expected one of ${CHECK_IDS.join(', ')}`);
+    if (e.reason.trim() === '') throw new Error(`policy exception ${e.check} on ${formatObjectId(e.kind, e.namespace, e.name)}: empty reason; expected why it is needed`);
   }
   const findings: Finding[] = [];
   const excepted: ExceptedFinding[] = [];
@@ -636,7 +625,7 @@ function run(ids: readonly CheckId[], objects: readonly PolicyObject[], options:
       }
     }
   }
-  const unusedExceptions = exceptions.filter((e) => ids.includes(e.check) && !used.has(e));
+  const unusedExceptions = exceptions.filter((e) => (ids as readonly string[]).includes(e.check) && !used.has(e));
   return { findings, excepted, unusedExceptions };
 }
 

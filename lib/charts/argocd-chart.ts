@@ -12,7 +12,6 @@ import {
   PLATFORM_APPLICATION_NAME,
   PLATFORM_AUTOMATED,
   PLATFORM_FOLDER,
-  PLATFORM_NAMESPACE,
   PROJECT_NAME,
   PROJECT_ROLES,
   PermittedKind,
@@ -32,10 +31,12 @@ import {
 import { applicationNotificationAnnotations } from '../config/notifications';
 import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import { Environment } from '../config/load';
+import { SECURITY_NAMESPACE } from '../config/namespaces';
 import type { NotificationTarget } from '../config/notifications';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
 import { ArgoCdProject } from '../constructs/argocd-project';
 import { CLUSTER_SCOPED_KINDS } from '../output/render';
+import { apiGroupOf } from '../rules/objects';
 import { OutputChart } from './output-chart';
 
 /** An object of another chart, with the dist/ folder the renderer writes it to. */
@@ -88,10 +89,6 @@ function whitelist(project: string, used: ReadonlyMap<string, string>, permitted
   return permitted.filter((p) => used.has(gkKey(p))).map((p) => ({ group: p.group, kind: p.kind }));
 }
 
-function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-}
-
 /**
  * Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts'
  * Services, and the HTTPRoutes whose weights and header rules the Gateway API plugin changes.
@@ -103,7 +100,7 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
     if (namespace === undefined) continue;
     if (o.kind === 'HorizontalPodAutoscaler') {
       const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
-      out.push({ group: groupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
+      out.push({ group: apiGroupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {
       type PluginConfig = { httpRoutes?: { name: string }[]; httpRoute?: string; namespace?: string };
       type Strategy = {
@@ -178,7 +175,7 @@ export class ArgoCdChart extends OutputChart {
       folder: PLATFORM_FOLDER,
       recurse: true,
       revision: WIRING_REVISION,
-      namespace: PLATFORM_NAMESPACE,
+      namespace: SECURITY_NAMESPACE,
       automated: { enabled: true, ...PLATFORM_AUTOMATED },
       notify: 'platform',
       labels: {},
@@ -196,7 +193,7 @@ export class ArgoCdChart extends OutputChart {
       used.set(t.project, u);
       u.namespaces.add(t.namespace);
       for (const o of synced) {
-        const key = gkKey({ group: groupOf(o.apiVersion), kind: o.kind });
+        const key = gkKey({ group: apiGroupOf(o.apiVersion), kind: o.kind });
         (o.metadata.namespace === undefined ? u.cluster : u.namespaced).set(key, `${o.kind} ${o.name} in ${applicationPath(t.folder)}`);
         if (o.metadata.namespace !== undefined) u.namespaces.add(o.metadata.namespace);
       }

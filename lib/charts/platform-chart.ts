@@ -1,12 +1,10 @@
 import { App } from 'cdk8s';
+import { SECURITY_NAMESPACE } from '../config/namespaces';
 import { policyExceptionReason } from '../config/policy-exceptions';
 import { FALCO_IMAGE } from '../config/versions';
 import { AppNamespace } from '../constructs/app-namespace';
 import { Falco, HttpReceiver } from '../constructs/falco';
 import { OutputChart } from './output-chart';
-
-/** The namespace of the runtime security platform (seed §6.2). */
-export const SECURITY_NAMESPACE = 'security-system';
 
 /**
  * Why security-system is the one namespace below Pod Security "restricted": the reason lives

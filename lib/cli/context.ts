@@ -13,11 +13,13 @@ export const EXIT_OK = 0;
 export const EXIT_CHECK_FAILED = 1;
 /** Bad arguments, or input the command cannot work with (missing or invalid files). */
 export const EXIT_USAGE = 2;
+/** An unexpected failure inside the CLI (a bug, or an I/O error): like a failed check, not a usage error. */
+export const EXIT_INTERNAL = 1;
 
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  check failed, or differences found with --exit-code
+  1  check failed, or differences found with --exit-code (or an internal error)
   2  usage or input error (bad arguments, missing or invalid files)`;
 
 /** Where output goes. */

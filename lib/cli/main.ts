@@ -4,7 +4,8 @@
  * pure functions; this file only wires them and maps errors to exit codes.
  */
 import { Command, CommanderError } from 'commander';
-import { CliContext, CliIo, EXIT_CODES_HELP, EXIT_OK, EXIT_USAGE, PROCESS_IO, UsageError, line } from './context';
+import { ConfigError } from '../config/load';
+import { CliContext, CliIo, EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PROCESS_IO, UsageError, line } from './context';
 import { registerDiff } from './commands/diff';
 import { registerDispatchPayload } from './commands/dispatch-payload';
 import { registerEnvForBranch } from './commands/env-for-branch';
@@ -52,18 +53,31 @@ export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number 
     return ctx.exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version exit 0; a missing command shows help and is a usage error.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT_OK : EXIT_USAGE;
+      // --help, `help [command]` and --version exit 0; a missing command shows help and is a usage error.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
       io.err(line(`error: ${err.message}`));
       return EXIT_USAGE;
     }
-    io.err(line(`error: ${err instanceof Error ? err.message : String(err)}`));
-    return EXIT_USAGE;
+    // Anything else is a bug or an environment failure (I/O), not the caller's input.
+    io.err(line(`error: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
+    return EXIT_INTERNAL;
   }
 }
 
+/**
+ * Stops quietly when the reader of stdout has gone (`cli plan | head -1`): the rest of the
+ * output has nowhere to go, and that is not an error of the command.
+ */
+export function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(typeof process.exitCode === 'number' ? process.exitCode : EXIT_OK);
+  });
+}
+
 if (require.main === module) {
+  exitQuietlyOnClosedPipe();
   process.exitCode = runCli(process.argv.slice(2));
 }

@@ -1,45 +1,29 @@
 /**
- * Which environment a git branch releases to (seed §1.2), implemented once. The workflows ask
+ * Which environment a git branch releases to, implemented once. The workflows ask
  * the CLI (`env-for-branch`) instead of re-typing these rules in YAML `case` statements.
  *
- * GitOps model: the pipeline never touches a cluster. It commits the new image tag to the branch
- * the environment's Argo CD Application tracks (`gitops.targetRevision` in the environment file),
- * and Argo CD syncs from there.
- * - main → production: the bump is committed to main, which production tracks.
- * - develop → staging: the bump is committed to develop, which staging tracks.
- * - release/* → staging: staging tracks develop, and an Application follows one branch, so the
- *   release candidate's tag is committed to develop (rebased onto develop's head). Staging then
- *   runs the candidate's image with develop's manifests until the next develop build replaces
- *   that service's tag; the release branch itself keeps only code, and reaches production by
- *   merging into main, which rebuilds and bumps production.
- * - hotfix/* → hotfix: Argo CD cannot follow a wildcard, so the bump is committed to the hotfix
- *   branch itself and that commit is force-published to the one branch the hotfix Application
- *   tracks (deploy/hotfix). The last hotfix branch built is what the hotfix environment runs.
- * - every other branch (feature/*, pull requests, tags) → development, which is not deployed.
+ * GitOps model (docs/decisions.md): every Argo CD Application tracks `main`, and an environment
+ * is its folder of dist/, not a branch. The branch rules map the service repositories' refs to
+ * the environment whose file takes the new image: develop and release/* → staging, hotfix/* →
+ * hotfix, main → production; every other ref (feature/*, pull requests, tags) → development,
+ * which is not deployed. The image bump is committed to the branch the environment's
+ * Application tracks (`gitops.targetRevision`, always `main`); nothing is force-pushed.
  */
 import type { EnvironmentName } from './schema';
-
-/** How a build's tag bump reaches the branch Argo CD tracks. */
-export type Delivery =
-  /** Commit onto the tracked branch itself (it may be the pushed branch or another one). */
-  | 'commit-to-tracked'
-  /** Commit onto the pushed branch, then force-push that commit to the tracked branch. */
-  | 'publish-to-tracked';
 
 export interface BranchRule {
   /** A branch name, or a prefix pattern ending in `/*` (`*` matches one path segment, as in GitHub's branch filters). */
   readonly pattern: string;
   readonly environment: EnvironmentName;
   readonly deploy: boolean;
-  readonly delivery: Delivery;
 }
 
 /** The branches that release, in the order they are matched. Everything else is development. */
 export const BRANCH_RULES: readonly BranchRule[] = [
-  { pattern: 'main', environment: 'production', deploy: true, delivery: 'commit-to-tracked' },
-  { pattern: 'develop', environment: 'staging', deploy: true, delivery: 'commit-to-tracked' },
-  { pattern: 'release/*', environment: 'staging', deploy: true, delivery: 'commit-to-tracked' },
-  { pattern: 'hotfix/*', environment: 'hotfix', deploy: true, delivery: 'publish-to-tracked' },
+  { pattern: 'main', environment: 'production', deploy: true },
+  { pattern: 'develop', environment: 'staging', deploy: true },
+  { pattern: 'release/*', environment: 'staging', deploy: true },
+  { pattern: 'hotfix/*', environment: 'hotfix', deploy: true },
 ];
 
 /** Where every other ref goes: built and checked, never deployed. */
@@ -92,8 +76,11 @@ export interface DeploymentTarget extends BranchEnvironment {
   readonly targetBranch: string | undefined;
   /** The branch the tag bump is committed to; undefined when nothing is deployed. */
   readonly commitBranch: string | undefined;
-  /** Force-push the bump commit to `targetBranch` after committing it to `commitBranch`. */
-  readonly forcePublish: boolean;
+  /**
+   * Force-push the bump commit to `targetBranch`: always false, since every Application tracks
+   * `main`. Kept as an output because the release workflow still reads it.
+   */
+  readonly forcePublish: false;
 }
 
 /** The GitOps part of an environment that this module needs. */
@@ -104,26 +91,18 @@ export interface TrackedEnvironment {
 
 /**
  * Resolves where a ref's release goes. Throws when the rules and the environment files disagree
- * (a deploying branch whose environment has no Application, or a force-publish onto a branch
- * people push to).
+ * (a deploying branch whose environment has no Application).
  */
 export function deploymentTargetForRef(ref: string, environments: readonly TrackedEnvironment[]): DeploymentTarget {
   const base = environmentForRef(ref);
   const env = environments.find((e) => e.name === base.environment);
   if (env === undefined) throw new Error(`branch mapping: environment "${base.environment}" is not defined; expected environments/${base.environment}.yaml`);
-  if (!base.deploy || base.rule === undefined || base.branch === undefined) {
-    return { ...base, targetBranch: env.gitops?.targetRevision, commitBranch: undefined, forcePublish: false };
-  }
   const targetBranch = env.gitops?.targetRevision;
-  if (targetBranch === undefined) {
-    throw new Error(`branch mapping: ${base.rule.pattern} deploys to ${env.name}, but environments/${env.name}.yaml has no gitops.targetRevision; expected the branch its Argo CD Application tracks`);
+  if (!base.deploy || base.rule === undefined || base.branch === undefined) {
+    return { ...base, targetBranch, commitBranch: undefined, forcePublish: false };
   }
-  if (base.rule.delivery === 'publish-to-tracked') {
-    const clash = BRANCH_RULES.find((r) => matchesPattern(targetBranch, r.pattern));
-    if (clash !== undefined) {
-      throw new Error(`branch mapping: ${env.name} tracks "${targetBranch}", which is a branch people push to (${clash.pattern}); expected a branch only the pipeline publishes, such as deploy/${env.name}`);
-    }
-    return { ...base, targetBranch, commitBranch: base.branch, forcePublish: true };
+  if (targetBranch === undefined) {
+    throw new Error(`branch mapping: ${base.rule.pattern} deploys to ${env.name}, but environments/${env.name}.yaml has no gitops.targetRevision; expected the branch its Argo CD Application tracks (main)`);
   }
   return { ...base, targetBranch, commitBranch: targetBranch, forcePublish: false };
 }

@@ -4,6 +4,7 @@
  * pure functions: no Kubernetes objects here (lib/constructs/falco.ts renders them).
  */
 import { stringify } from 'yaml';
+import { isDnsLabel } from '../rules/names';
 
 /**
  * Falco's rule priorities, most severe first. They are the syslog severities; Falco matches them
@@ -73,8 +74,6 @@ export const EXAM_SENSITIVE_FILES = ['/etc/passwd', '/etc/shadow', '/etc/hosts',
  */
 export const EXAM_ROUTINELY_READ_FILES = ['/etc/passwd', '/etc/hosts'] as const;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * The seed's two custom rules, kept in meaning. The seed inlines its value sets; here they are
  * named lists, so that a namespace or an allowed process is added in one place. The watched
@@ -86,7 +85,7 @@ export function examSystemRules(watchedNamespaces: readonly string[]): FalcoRule
     throw new Error('Falco rules: no watched namespaces; expected the namespaces of the deployed environments');
   }
   for (const ns of watchedNamespaces) {
-    if (!DNS_LABEL.test(ns)) throw new Error(`Falco rules: watched namespace "${ns}" is not a DNS label; expected e.g. exam-system`);
+    if (!isDnsLabel(ns)) throw new Error(`Falco rules: watched namespace "${ns}" is not a DNS label; expected e.g. exam-system`);
   }
   if (new Set(watchedNamespaces).size !== watchedNamespaces.length) {
     throw new Error(`Falco rules: watched namespaces repeat (${watchedNamespaces.join(', ')}); expected each once`);

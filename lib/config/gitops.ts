@@ -13,16 +13,14 @@
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
- * Revisions: every Application reads its folder from one branch. An environment's branch is
- * `gitops.targetRevision` in its file: production tracks main and staging tracks develop (seed
- * §1.2). Argo CD cannot follow a wildcard, so hotfix tracks the one branch `deploy/hotfix`, to
- * which the pipeline publishes the commit of the hotfix/* branch it last built; the hotfix
- * environment runs the last hotfix built. The platform, and the Argo CD wiring the root reads
- * (dist/argocd: the projects and the Applications), come from main: changing who syncs what,
- * or a Namespace, is reviewed like a production change.
+ * Revisions: every Application reads its folder from `main` (docs/decisions.md): an environment
+ * is a folder, not a branch, so a change to any environment, the platform or the Argo CD wiring
+ * is a reviewed commit on main. `gitops.targetRevision` in an environment file says so, and the
+ * schema accepts nothing else.
  */
 import { GATEWAY_NAMESPACE } from './gateway';
-import type { EnvironmentName } from './schema';
+import { SECURITY_NAMESPACE } from './namespaces';
+import { TRACKED_REVISION, type EnvironmentName } from './schema';
 
 /** This repository: the only source any Application may use. */
 export const REPO_URL = 'https://github.com/exam-platform/exam-delivery.git';
@@ -66,9 +64,6 @@ export const PLATFORM_FOLDER = 'platform';
 /** The platform's Application: Falco and every cluster-scoped object. */
 export const PLATFORM_APPLICATION_NAME = 'exam-platform';
 
-/** Falco's namespace (seed §6.2): the platform Application's destination namespace. */
-export const PLATFORM_NAMESPACE = 'security-system';
-
 /**
  * The namespaces the platform folder may write to, each with its reason; the platform project
  * admits those its folder uses (an object in any other namespace stops synth). Writing
@@ -77,14 +72,14 @@ export const PLATFORM_NAMESPACE = 'security-system';
  * FailOnSharedResource stops a sync that would take over an object the Argo CD install manages.
  */
 export const PLATFORM_DESTINATIONS: readonly { readonly namespace: string; readonly reason: string }[] = [
-  { namespace: PLATFORM_NAMESPACE, reason: 'Falco (seed §6.2)' },
+  { namespace: SECURITY_NAMESPACE, reason: 'Falco (seed §6.2)' },
   { namespace: 'argocd', reason: "Argo CD's notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: 'argo-rollouts', reason: "Argo Rollouts' notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: GATEWAY_NAMESPACE, reason: 'the shared Gateway, its Certificates and its NetworkPolicies' },
 ];
 
-/** The branch the platform and the Argo CD wiring are read from. */
-export const WIRING_REVISION = 'main';
+/** The branch the platform and the Argo CD wiring are read from: the one every Application tracks. */
+export const WIRING_REVISION = TRACKED_REVISION;
 
 /** The Application that deploys an environment. */
 export function applicationName(environment: EnvironmentName): string {

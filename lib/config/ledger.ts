@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import { LineCounter, isNode, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { SERVICE_NAMES, ServiceName } from './catalog';
-import { IMAGE_DIGEST } from './image-ref';
+import { digestProblem } from '../rules/image-ref';
 import { ConfigError } from './load';
 import { LEDGER_FOLDER, VERIFYING_ENVIRONMENTS } from './release-loop';
 import { ENVIRONMENT_NAMES, EnvironmentName } from './schema';
 
 const entry = z.strictObject({
-  digest: z.string().regex(IMAGE_DIGEST, 'expected sha256:<64 lowercase hex>'),
+  digest: z.string().refine((d) => digestProblem(d) === undefined, 'expected sha256:<64 lowercase hex>'),
   /** RFC 3339 UTC: when the evidence was reported. */
   at: z.iso.datetime({ error: 'expected an RFC 3339 UTC time such as 2026-12-01T10:00:00Z' }),
   /** What showed the digest healthy (the Rollout, its revision, the analysis). */

@@ -5,10 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { z } from 'zod';
+import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { REPO_ROOT } from '../paths';
-import { ImageRef, parseImageRef } from './image-ref';
-import { DIGEST_REQUIRED_ENVIRONMENTS, LEDGER_FOLDER } from './release-loop';
+import { isDnsLabel, normalizeHost } from '../rules/names';
+import { parseImageVersion } from '../rules/image-ref';
+import { quantityValue } from '../rules/quantity';
+import { DIGEST_REQUIRED_ENVIRONMENTS } from './release-loop';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
 
@@ -23,8 +26,7 @@ export class ConfigError extends Error {
 export interface ResolvedService {
   readonly name: ServiceName;
   readonly definition: ServiceDefinition;
-  /** The image reference of the file: tag, and digest (always, outside development). */
-  readonly image: ImageRef;
+  readonly tag: string;
   readonly replicas: number;
   readonly strategy: Strategy;
   readonly requests: ResourceSpec;
@@ -44,8 +46,27 @@ export interface Environment extends Omit<EnvironmentFile, 'services' | 'configF
 /** The repository's environments folder. */
 export const DEFAULT_ENVIRONMENTS_DIR = path.join(REPO_ROOT, 'environments');
 
-/** Keys whose values must differ between environments: no environment writes another's data. */
+/**
+ * Keys whose values must differ between environments: no environment writes another's data.
+ * Values are compared normalized (`normalizeDataValue`), so `Postgres.Example.com.` and
+ * `postgres.example.com` are one host, and Redis DB `01` is DB `1`.
+ */
 const DATA_KEYS: readonly (readonly string[])[] = [['DATABASE_HOST', 'DATABASE_NAME'], ['S3_BUCKET'], ['REDIS_HOST', 'REDIS_DB']];
+
+function normalizeDataValue(key: string, value: string): string {
+  if (key.endsWith('_HOST') || key === 'S3_BUCKET') return normalizeHost(value);
+  if (key === 'REDIS_DB' && /^\s*\d+\s*$/.test(value)) return String(Number(value));
+  return value;
+}
+
+/** The API server's limit on a ConfigMap's data (keys and values). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
+
+/** The environment a file holds: `<env>.yaml` with `<env>` a DNS label; undefined for every other name (ignored). */
+function environmentOfFile(fileName: string): string | undefined {
+  const name = fileName.endsWith('.yaml') ? fileName.slice(0, -'.yaml'.length) : '';
+  return isDnsLabel(name) ? name : undefined;
+}
 
 function displayPath(file: string): string {
   const rel = path.relative(process.cwd(), file);
@@ -56,8 +77,88 @@ function formatPath(p: readonly PropertyKey[]): string {
   return p.length === 0 ? '(top level)' : p.map(String).join('.');
 }
 
-/** Parses and schema-checks one file; the result still has `configFrom` unresolved. */
-export function parseEnvironmentFile(file: string, text: string = fs.readFileSync(file, 'utf8')): EnvironmentFile {
+/** The line of a field: its key's line; for a missing field, the line of the nearest key above it (1 at the top). */
+function lineIn(doc: Document, lineCounter: LineCounter, fieldPath: readonly PropertyKey[]): number {
+  let line = 1;
+  let node: unknown = doc.contents;
+  for (const segment of fieldPath) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(segment));
+      if (pair === undefined) break;
+      const key = pair.key as Scalar;
+      if (key.range) line = lineCounter.linePos(key.range[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number' && isNode(node.items[segment])) {
+      const item = node.items[segment] as { range?: [number, number, number] | null };
+      if (item.range) line = lineCounter.linePos(item.range[0]).line;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
+
+/**
+ * The text of a file, which must be UTF-8: an invalid byte is refused with its line and column
+ * (read as a string, it would silently become U+FFFD and be written back that way).
+ */
+export function readEnvironmentText(file: string): string {
+  const bytes = fs.readFileSync(file);
+  const text = bytes.toString('utf8');
+  const again = Buffer.from(text, 'utf8');
+  if (again.equals(bytes)) return text;
+  let offset = 0;
+  while (offset < bytes.length && bytes[offset] === again[offset]) offset++;
+  const before = bytes.subarray(0, offset);
+  const line = before.filter((b) => b === 0x0a).length + 1;
+  const col = offset - (before.lastIndexOf(0x0a) + 1) + 1;
+  throw new ConfigError([`${displayPath(file)}:${line}:${col}: not valid UTF-8 (byte 0x${bytes[offset].toString(16).padStart(2, '0')}); expected a UTF-8 text file`]);
+}
+
+/** The keys a strict map of the schema allows at `fieldPath` (for "unknown key" messages). */
+function allowedKeys(fieldPath: readonly PropertyKey[]): string[] {
+  type Def = { type: string; shape?: Record<string, ZodTypeLike>; valueType?: ZodTypeLike; innerType?: ZodTypeLike; in?: ZodTypeLike };
+  type ZodTypeLike = { _zod: { def: Def } };
+  const unwrap = (t: ZodTypeLike): Def => {
+    const def = t._zod.def;
+    const inner = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    return inner === undefined ? def : unwrap(inner);
+  };
+  let def: Def | undefined = unwrap(environmentSchema as unknown as ZodTypeLike);
+  for (const segment of fieldPath) {
+    const next: ZodTypeLike | undefined = def?.type === 'object' ? def.shape?.[String(segment)] : def?.type === 'record' ? def.valueType : undefined;
+    def = next === undefined ? undefined : unwrap(next);
+  }
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+/** A schema issue as `what was expected`: zod's default wording rewritten, a missing field said so. */
+function describeIssue(issue: z.core.$ZodIssue, parentPath: readonly PropertyKey[], missing: boolean): string {
+  if (issue.code === 'unrecognized_keys') {
+    const allowed = allowedKeys(parentPath);
+    return `unknown key (a typo?); expected ${allowed.length > 0 ? `one of ${allowed.join(', ')}` : 'none here'}`;
+  }
+  if (issue.code === 'invalid_key') return issue.issues.map((i) => i.message).join('; ');
+  const message = issue.message
+    .replace(/^Invalid input: expected (.+), received (.+)$/, 'expected $1, found $2')
+    .replace(/^Invalid option: expected one of (.+)$/, (_m, options: string) => `expected one of ${options.replace(/"/g, '').split('|').join(', ')}`)
+    .replace(/^Too (?:small|big): expected (\w+) to be ([<>]=?)(.+)$/, 'expected a $1 $2 $3')
+    .replace(/^expected object\b/, 'expected a map');
+  return missing && issue.code === 'invalid_type' ? `missing; ${message.replace(/, found undefined$/, '')}` : message;
+}
+
+/** One parsed file, with the lines of its fields for later messages. */
+interface ParsedFile {
+  readonly file: string;
+  /** `file` as messages show it. */
+  readonly where: string;
+  readonly data: EnvironmentFile;
+  /** `where:line` of a field (of the nearest key above it when the field is absent). */
+  readonly at: (fieldPath: readonly PropertyKey[]) => string;
+}
+
+function parseFile(file: string, text: string): ParsedFile {
   const where = displayPath(file);
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
@@ -70,6 +171,7 @@ export function parseEnvironmentFile(file: string, text: string = fs.readFileSyn
       }),
     );
   }
+  const at = (fieldPath: readonly PropertyKey[]) => `${where}:${lineIn(doc, lineCounter, fieldPath)}`;
   const raw: unknown = doc.toJS();
   const result = environmentSchema.safeParse(raw ?? {});
   if (!result.success) {
@@ -77,45 +179,67 @@ export function parseEnvironmentFile(file: string, text: string = fs.readFileSyn
       result.error.issues.map((issue) => {
         const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
         const fieldPath = keys.length === 1 ? [...issue.path, keys[0]] : issue.path;
-        const node = doc.getIn(fieldPath as unknown[], true);
-        const line = isNode(node) && node.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
-        const message = issue.code === 'unrecognized_keys' ? `unknown key (a typo?): ${issue.message}` : issue.message;
-        return `${where}${line}: ${formatPath(fieldPath)}: ${message}`;
+        return `${at(fieldPath)}: ${formatPath(fieldPath)}: ${describeIssue(issue, issue.path, !doc.hasIn(fieldPath))}`;
       }),
     );
   }
   const expected = path.basename(file, '.yaml');
   if (result.data.name !== expected) {
-    throw new ConfigError([`${where}: name: expected "${expected}" (the file name), found "${result.data.name}"`]);
+    throw new ConfigError([`${at(['name'])}: name: expected "${expected}" (the file name), found "${result.data.name}"`]);
   }
+  // staging, hotfix and production run images by digest (docs/decisions.md, The release loop).
   if (DIGEST_REQUIRED_ENVIRONMENTS.includes(result.data.name)) {
-    const bare = Object.entries(result.data.services).filter(([, s]) => parseImageRef(s.image).digest === undefined);
+    const bare = Object.entries(result.data.services).filter(([, s]) => parseImageVersion(s.tag).digest === undefined);
     if (bare.length > 0) {
       throw new ConfigError(
-        bare.map(([name, s]) => {
-          const node = doc.getIn(['services', name, 'image'], true);
-          const line = isNode(node) && node.range ? `:${lineCounter.linePos(node.range[0]).line}` : '';
-          return `${where}${line}: services.${name}.image: ${result.data.name} runs images by digest; expected ${s.image}@sha256:<64 lowercase hex>, found the bare tag "${s.image}"`;
-        }),
+        bare.map(([name, s]) => `${at(['services', name, 'tag'])}: services.${name}.tag: ${result.data.name} runs images by digest; expected ${s.tag}@sha256:<64 lowercase hex>, found the bare tag "${s.tag}"`),
       );
     }
   }
-  return result.data;
+  return { file, where, data: result.data, at };
 }
 
-function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: EnvironmentFile }>): Environment[] {
+/** Parses and schema-checks one file; the result still has `configFrom` unresolved. */
+export function parseEnvironmentFile(file: string, text: string = readEnvironmentText(file)): EnvironmentFile {
+  return parseFile(file, text).data;
+}
+
+/**
+ * Requests above limits, which the API server refuses. Blamed on the request when the file sets
+ * it, else on the limit the file sets, else on the service (the catalog's own values).
+ */
+function resourceProblems(f: ParsedFile, s: ResolvedService): string[] {
+  const problems: string[] = [];
+  const own = f.data.services[s.name].resources;
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = s.requests[resource];
+    const limit = s.limits[resource];
+    if (quantityValue(request) > quantityValue(limit)) {
+      const base = ['services', s.name];
+      const field = own?.requests !== undefined ? [...base, 'resources', 'requests', resource] : own?.limits !== undefined ? [...base, 'resources', 'limits', resource] : base;
+      problems.push(`${f.at(field)}: ${field.join('.')}: expected requests.${resource} (${request}) <= limits.${resource} (${limit}); the API server refuses a request above its limit`);
+    }
+  }
+  return problems;
+}
+
+function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>): Environment[] {
   const problems: string[] = [];
   const envs: Environment[] = [];
-  for (const { file, data } of files.values()) {
-    const where = displayPath(file);
+  for (const f of files.values()) {
+    const { data, where } = f;
     let config = data.config;
     if (data.configFrom !== undefined) {
       const base = files.get(data.configFrom);
       if (base === undefined || base.data.configFrom !== undefined) {
-        problems.push(`${where}: configFrom: expected an environment that has its own config, found "${data.configFrom}"`);
+        problems.push(`${f.at(['configFrom'])}: configFrom: expected an environment that has its own config, found "${data.configFrom}"`);
       } else {
         config = { ...base.data.config, ...data.config };
       }
+    }
+    const bytes = Object.entries(config).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+    if (bytes > CONFIG_MAP_MAX_BYTES) {
+      problems.push(`${f.at(['config'])}: config: expected at most 1 MiB (${CONFIG_MAP_MAX_BYTES} bytes) of ConfigMap data${data.configFrom === undefined ? '' : ' with configFrom applied'}, found ${bytes} bytes`);
     }
     const services = SERVICE_NAMES.map((name): ResolvedService => {
       const s = data.services[name];
@@ -123,42 +247,59 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
       return {
         name,
         definition: def,
-        image: parseImageRef(s.image),
+        tag: s.tag,
         replicas: s.replicas,
         strategy: s.strategy,
-        requests: s.resources?.requests ?? def.requests,
-        limits: s.resources?.limits ?? def.limits,
+        requests: { ...def.requests, ...s.resources?.requests },
+        limits: { ...def.limits, ...s.resources?.limits },
         autoscaling: s.autoscaling,
       };
     });
     for (const s of services) {
       if (s.strategy === 'canary' && s.definition.ingress === undefined) {
-        problems.push(`${where}: services.${s.name}.strategy: a canary needs an HTTPRoute on the Gateway whose weights Argo Rollouts sets, and ${s.name} is not exposed; expected rolling or blueGreen`);
+        problems.push(`${f.at(['services', s.name, 'strategy'])}: services.${s.name}.strategy: a canary needs an HTTPRoute on the Gateway whose weights Argo Rollouts sets, and ${s.name} is not exposed; expected rolling or blueGreen`);
       } else if (s.strategy === 'canary' && data.gitops === undefined) {
-        problems.push(`${where}: services.${s.name}.strategy: a canary needs an HTTPRoute on the shared Gateway, and only deployed environments (with gitops) are on it; expected rolling or blueGreen`);
+        problems.push(`${f.at(['services', s.name, 'strategy'])}: services.${s.name}.strategy: a canary needs an HTTPRoute on the shared Gateway, and only deployed environments (with gitops) are on it; expected rolling or blueGreen`);
       }
       if (s.autoscaling && s.autoscaling.maxReplicas < s.replicas) {
-        problems.push(`${where}: services.${s.name}.autoscaling.maxReplicas: expected >= replicas (${s.replicas})`);
+        problems.push(`${f.at(['services', s.name, 'autoscaling', 'maxReplicas'])}: services.${s.name}.autoscaling.maxReplicas: expected >= replicas (${s.replicas})`);
       }
+      problems.push(...resourceProblems(f, s));
+    }
+    if (normalizeHost(data.ingress.webHost) === normalizeHost(data.ingress.apiHost)) {
+      problems.push(`${f.at(['ingress', 'apiHost'])}: ingress.apiHost: expected a host other than ingress.webHost (${data.ingress.webHost}); two routes cannot serve one host`);
     }
     const { configFrom: _from, services: _s, ...rest } = data;
     envs.push({ ...rest, file: where, config, configMapName: `exam-config-${data.name}`, services });
   }
 
-  // Rules across environments.
-  const seen = new Map<string, string>();
-  for (const env of envs) {
-    const claims = [`namespace ${env.namespace}`, `secrets.role ${env.secrets.role}`];
+  // Rules across environments: what one environment claims, no other may claim.
+  const seen = new Map<string, { at: string; field: string }>();
+  for (const f of files.values()) {
+    const env = envs.find((e) => e.name === f.data.name);
+    if (env === undefined) continue;
+    const configAt = (key: string) => (f.data.config[key] === undefined && f.data.configFrom !== undefined ? f.at(['configFrom']) : f.at(['config', key]));
+    const claims: { key: string; shown: string; field: string; at: string }[] = [
+      { key: `namespace ${env.namespace}`, shown: `namespace ${env.namespace}`, field: 'namespace', at: f.at(['namespace']) },
+      { key: `host ${normalizeHost(env.ingress.webHost)}`, shown: `host ${env.ingress.webHost}`, field: 'ingress.webHost', at: f.at(['ingress', 'webHost']) },
+      { key: `host ${normalizeHost(env.ingress.apiHost)}`, shown: `host ${env.ingress.apiHost}`, field: 'ingress.apiHost', at: f.at(['ingress', 'apiHost']) },
+      { key: `secrets.role ${env.secrets.role}`, shown: `secrets.role ${env.secrets.role}`, field: 'secrets.role', at: f.at(['secrets', 'role']) },
+    ];
     for (const keys of DATA_KEYS) {
-      if (keys.every((k) => env.config[k] !== undefined)) claims.push(keys.map((k) => `${k}=${env.config[k]}`).join(','));
+      if (!keys.every((k) => env.config[k] !== undefined)) continue;
+      claims.push({
+        key: `data ${keys.map((k) => `${k}=${normalizeDataValue(k, env.config[k])}`).join(',')}`,
+        shown: keys.map((k) => `${k}=${env.config[k]}`).join(','),
+        field: 'config',
+        at: configAt(keys[keys.length - 1]),
+      });
     }
     for (const claim of claims) {
-      const other = seen.get(claim);
+      const other = seen.get(claim.key);
       if (other !== undefined) {
-        const field = claim.startsWith('namespace') ? 'namespace' : claim.startsWith('secrets.role') ? 'secrets.role' : 'config';
-        problems.push(`${env.file}: ${field}: ${claim} is also used by ${other}; every environment needs its own`);
+        problems.push(`${claim.at}: ${claim.field}: ${claim.shown} is also used by ${other.at} (${other.field}); expected every environment to have its own`);
       } else {
-        seen.set(claim, env.file);
+        seen.set(claim.key, { at: claim.at, field: claim.field });
       }
     }
   }
@@ -166,32 +307,29 @@ function resolve(files: ReadonlyMap<EnvironmentName, { file: string; data: Envir
   return envs;
 }
 
-/** Loads and validates every environment file in `dir`, in the canonical order. */
+/**
+ * Loads and validates every environment file in `dir`, in the canonical order. Reads only
+ * `<env>.yaml` files; editor files (`.swp`, `~`, `.DS_Store`), the tools' temporary
+ * (`.<name>.<pid>.<random>.tmp`) and lock (`.<name>.lock`) files and any other name are ignored.
+ * A `<name>.yaml` that names no environment is an error (a typo must not go unnoticed).
+ */
 export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Environment[] {
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    // Read: <env>.yaml. Accepted: the ledger folder (verified/). Ignored: everything that is not
-    // a lowercase `<name>.yaml` (the tools' `.<file>.<pid>.<random>.tmp` and `.<file>.lock`,
-    // editor backups, dotfiles). A `<name>.yaml` that names no environment is an error (a typo).
-    if (entry.isDirectory()) {
-      if (entry.name !== LEDGER_FOLDER && !entry.name.startsWith('.')) problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected folder; expected only ${LEDGER_FOLDER}/ (the ledger of verified digests)`);
-      continue;
-    }
-    const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.yaml$/.exec(entry.name);
-    if (m !== null && !(ENVIRONMENT_NAMES as readonly string[]).includes(m[1])) {
-      problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
-    }
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const name = environmentOfFile(entry.name);
+    if (name === undefined || (ENVIRONMENT_NAMES as readonly string[]).includes(name)) continue;
+    problems.push(`${displayPath(path.join(dir, entry.name))}: unexpected environment file; expected only ${ENVIRONMENT_NAMES.map((n) => `${n}.yaml`).join(', ')}`);
   }
-  const files = new Map<EnvironmentName, { file: string; data: EnvironmentFile }>();
+  const files = new Map<EnvironmentName, ParsedFile>();
   for (const name of ENVIRONMENT_NAMES) {
     const file = path.join(dir, `${name}.yaml`);
-    if (!fs.existsSync(file)) {
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
       problems.push(`${displayPath(file)}: missing; every environment needs its file`);
       continue;
     }
     try {
-      files.set(name, { file, data: parseEnvironmentFile(file) });
+      files.set(name, parseFile(file, readEnvironmentText(file)));
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;

@@ -4,6 +4,7 @@
  * PromQL query the manifests carry is built by one function below, so each query text exists
  * once and the AnalysisTemplates and the alerts cannot drift apart.
  */
+import { isDnsLabel } from '../rules/names';
 
 /** What every exam service exposes on `/metrics` (seed §3.2, §5.2). */
 export const METRICS = {
@@ -54,12 +55,11 @@ export interface SeriesScope {
   readonly podTemplateHash?: string;
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ARG = /^\{\{args\.[a-z0-9]([-a-z0-9]*[a-z0-9])?\}\}$/;
+const ARG = /^\{\{args\.(.+)\}\}$/;
 
 function matchers(scope: SeriesScope, extra = ''): string {
-  if (!NAME.test(scope.namespace)) throw new Error(`SLO query: namespace "${scope.namespace}" is not a Kubernetes name`);
-  if (!NAME.test(scope.service) && !ARG.test(scope.service)) {
+  if (!isDnsLabel(scope.namespace)) throw new Error(`SLO query: namespace "${scope.namespace}" is not a Kubernetes name`);
+  if (!isDnsLabel(scope.service) && !isDnsLabel(ARG.exec(scope.service)?.[1] ?? '')) {
     throw new Error(`SLO query: service "${scope.service}" is neither a Kubernetes name nor an {{args.x}} placeholder`);
   }
   let hash = '';

@@ -44,6 +44,7 @@ import {
   minUpQuery,
   successRateQuery,
 } from '../config/slo';
+import { httpUrlProblem, isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** Background analysis of a canary: success rate. */
@@ -99,18 +100,11 @@ export class AnalysisTemplates extends Construct {
 
   constructor(scope: Construct, id: string, props: AnalysisTemplatesProps) {
     super(scope, id);
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.namespace)) {
+    if (!isDnsLabel(props.namespace)) {
       throw new Error(`AnalysisTemplates ${props.namespace}: namespace is not a Kubernetes name; expected lower-case letters, digits and "-"`);
     }
-    let url: URL;
-    try {
-      url = new URL(props.prometheusAddress);
-    } catch {
-      throw new Error(`AnalysisTemplates ${props.namespace}: prometheusAddress "${props.prometheusAddress}" is not a URL; expected e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new Error(`AnalysisTemplates ${props.namespace}: prometheusAddress "${props.prometheusAddress}" must use http or https`);
-    }
+    const urlProblem = httpUrlProblem(props.prometheusAddress);
+    if (urlProblem !== undefined) throw new Error(`AnalysisTemplates ${props.namespace}: prometheusAddress: ${urlProblem}`);
     const address = props.prometheusAddress.replace(/\/+$/, '');
     const series: SeriesScope = { namespace: props.namespace, service: SERVICE_ARG_PLACEHOLDER, podTemplateHash: HASH_ARG_PLACEHOLDER };
     const s = ANALYSIS_SETTINGS;

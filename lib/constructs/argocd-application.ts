@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
+import { refNameProblem } from '../rules/git-ref';
+import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** Argo CD's resources finalizer: deleting the Application deletes what it deployed. */
@@ -83,7 +85,6 @@ export interface ArgoCdApplicationProps {
   readonly info?: Readonly<Record<string, string>>;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** An Argo CD Application over one folder of plain manifests in git, with an explicit sync policy. */
 export class ArgoCdApplication extends Construct {
@@ -95,11 +96,12 @@ export class ArgoCdApplication extends Construct {
     const fail = (what: string, expected: string): never => {
       throw new Error(`ArgoCdApplication ${props.name}: ${what}; expected ${expected}`);
     };
-    if (!DNS_LABEL.test(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
+    if (!isDnsLabel(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
     if (props.project === '' || props.project === 'default') fail(`project "${props.project}"`, 'a project of our own, not Argo CD\'s open default');
-    if (/[*?[\]]/.test(props.targetRevision) || props.targetRevision === '') fail(`targetRevision "${props.targetRevision}" is empty or a pattern`, 'one branch name');
+    const revisionProblem = refNameProblem(props.targetRevision, { branch: true });
+    if (revisionProblem !== undefined) throw new Error(`ArgoCdApplication ${props.name}: targetRevision "${props.targetRevision}": ${revisionProblem}`);
     if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(props.path)) fail(`path "${props.path}"`, 'a relative folder such as dist/production');
-    if (!DNS_LABEL.test(props.destinationNamespace)) fail(`destination namespace "${props.destinationNamespace}"`, 'one namespace name');
+    if (!isDnsLabel(props.destinationNamespace)) fail(`destination namespace "${props.destinationNamespace}"`, 'one namespace name');
     for (const option of props.syncOptions ?? []) {
       const [key, value, extra] = option.split('=');
       if (!KNOWN_SYNC_OPTIONS.has(key) || value === undefined || value === '' || extra !== undefined) {

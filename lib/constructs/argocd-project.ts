@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { GroupKind, ProjectRoleSpec, SyncWindowSpec } from '../config/gitops';
 import { AppProject } from '../../imports/argoproj.io';
+import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** A place Applications of the project may deploy to. */
@@ -46,7 +47,6 @@ export interface ArgoCdProjectProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const CRON = /^\S+ \S+ \S+ \S+ \S+$/;
 const GO_DURATION = /^([0-9]+h)?([0-9]+m)?([0-9]+s)?$/;
 const ACTION = /^(get|sync|action\/[a-z0-9.]*\/[A-Za-z]+\/(\*|[a-z-]+))$/;
@@ -64,7 +64,7 @@ export class ArgoCdProject extends Construct {
     const fail = (what: string, expected: string): never => {
       throw new Error(`ArgoCdProject ${props.name}: ${what}; expected ${expected}`);
     };
-    if (!DNS_LABEL.test(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
+    if (!isDnsLabel(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
     if (props.sourceRepos.length === 0) fail('no sourceRepos', 'at least this repository');
     for (const repo of props.sourceRepos) {
       if (repo.includes('*') || !/^https:\/\/\S+$/.test(repo)) fail(`source repo "${repo}" is a pattern or not an https URL`, 'a repository URL spelled out');
@@ -72,7 +72,7 @@ export class ArgoCdProject extends Construct {
     if (props.destinations.length === 0) fail('no destinations', 'the namespaces its Applications deploy to');
     const seen = new Set<string>();
     for (const d of props.destinations) {
-      if (d.server.includes('*') || d.namespace.includes('*') || !DNS_LABEL.test(d.namespace)) {
+      if (d.server.includes('*') || d.namespace.includes('*') || !isDnsLabel(d.namespace)) {
         fail(`destination ${d.server} ${d.namespace} is a pattern or not a namespace name`, 'one namespace spelled out');
       }
       const key = `${d.server} ${d.namespace}`;

@@ -16,6 +16,7 @@ import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
 import { POST_DEPLOY_SLO, SeriesScope, availabilityQuery, errorRateQuery, latencyQuantileQuery, successRateQuery } from '../config/slo';
 import { MONITORING_SELECTOR_LABELS } from '../config/monitoring';
+import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** Alert names, one per threshold. */
@@ -55,7 +56,6 @@ export interface ExamAlertsProps {
   readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function percent(ratio: number): string {
   return `${Number((ratio * 100).toFixed(2))}%`;
@@ -70,12 +70,12 @@ export class ExamAlerts extends Construct {
     this.name = props.name ?? 'exam-slo-alerts';
     const where = `ExamAlerts ${props.namespace}/${this.name}`;
     for (const value of [props.namespace, this.name, props.environment]) {
-      if (!NAME.test(value)) throw new Error(`${where}: "${value}" is not a Kubernetes name; expected lower-case letters, digits and "-"`);
+      if (!isDnsLabel(value)) throw new Error(`${where}: "${value}" is not a Kubernetes name; expected lower-case letters, digits and "-"`);
     }
     if (props.services.length === 0) throw new Error(`${where}: no services; expected at least one service to alert on`);
     const seen = new Set<string>();
     for (const s of props.services) {
-      if (!NAME.test(s.name) || !NAME.test(s.serviceName)) {
+      if (!isDnsLabel(s.name) || !isDnsLabel(s.serviceName)) {
         throw new Error(`${where}: service "${s.name}" / Service "${s.serviceName}" is not a Kubernetes name`);
       }
       if (seen.has(s.name)) throw new Error(`${where}: service "${s.name}" is listed twice; expected each service once`);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import * as eso from '../../imports/external-secrets.io';
 import { ENVIRONMENT_NAMES, EnvironmentName, IAM_ROLE_ARN } from '../config/schema';
+import { isDnsLabel, isEnvVarName } from '../rules/names';
 import { AwsSecretStore } from './aws-secret-store';
 import { commonLabels } from './labels';
 
@@ -32,8 +33,6 @@ export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
 ];
 
 
-const ENV_VAR = /^[A-Z_][A-Z0-9_]*$/;
-const REMOTE_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const PROPERTY = /^[a-z0-9_]+$/;
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const DURATION = /^(\d+(h|m|s))+$/;
@@ -97,10 +96,10 @@ export class ExamSecrets extends Construct {
     if (this.keys.length === 0) throw new Error(`${who}: no keys; expected at least one secret key`);
     const seen = new Set<string>();
     for (const k of this.keys) {
-      if (!ENV_VAR.test(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
+      if (!isEnvVarName(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
       if (seen.has(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is listed twice; expected each key once`);
       seen.add(k.secretKey);
-      if (!REMOTE_NAME.test(k.remoteName)) throw new Error(`${who}: ${k.secretKey}: remoteName "${k.remoteName}" is invalid; expected lower-case kebab-case`);
+      if (!isDnsLabel(k.remoteName)) throw new Error(`${who}: ${k.secretKey}: remoteName "${k.remoteName}" is invalid; expected lower-case kebab-case`);
       if (!PROPERTY.test(k.property)) throw new Error(`${who}: ${k.secretKey}: property "${k.property}" is invalid; expected lower-case snake_case`);
     }
 

@@ -1,6 +1,6 @@
-import { fullImage, imageRefProblem } from '../config/image-ref';
 import { Construct } from 'constructs';
 import { ResourceSpec } from '../config/catalog';
+import { formatImageRef, imageVersionProblem, parseImageVersion } from '../rules/image-ref';
 import { BlueGreenRollout } from './blue-green-rollout';
 import { CanaryRollout, CanaryStep } from './canary-rollout';
 import { ExamHttpRoute, HeaderRule, RouteBackend, RouteParent } from './exam-http-route';
@@ -68,10 +68,8 @@ export interface ExamServiceProps {
   readonly component: string;
   /** Repository without tag, e.g. ghcr.io/org/exam-system/auth-service. */
   readonly imageRepository: string;
-  /** Never `latest` (the config schema rejects it); also the `app.kubernetes.io/version` label. */
+  /** The image version: `<tag>` or `<tag>@sha256:<hex>` (lib/rules/image-ref.ts); never `latest`. The tag labels the pods. */
   readonly tag: string;
-  /** `sha256:<hex>`: the image runs by digest, `<repository>:<tag>@<digest>`. @default by tag only */
-  readonly digest?: string;
   readonly replicas: number;
   readonly requests: ResourceSpec;
   readonly limits: ResourceSpec;
@@ -116,13 +114,14 @@ export class ExamService extends Construct {
       throw new Error(`ExamService ${props.name}: replicas must be a whole number >= 0, got ${props.replicas}`);
     }
     const release = props.release ?? { kind: 'rolling' };
-    const refProblem = imageRefProblem(props.digest === undefined ? props.tag : `${props.tag}@${props.digest}`);
-    if (refProblem !== undefined) throw new Error(`ExamService ${props.name}: image: ${refProblem}`);
     this.selector = selectorLabels(props.name);
-    const labels = workloadLabels({ name: props.name, component: props.component, version: props.tag });
+    const versionProblem = imageVersionProblem(props.tag);
+    if (versionProblem !== undefined) throw new Error(`ExamService ${props.name}: tag "${props.tag}": ${versionProblem}`);
+    const version = parseImageVersion(props.tag);
+    const labels = workloadLabels({ name: props.name, component: props.component, version: version.tag });
     const container: ContainerSpec = {
       name: props.name,
-      image: fullImage(props.imageRepository, { tag: props.tag, digest: props.digest }),
+      image: formatImageRef({ repository: props.imageRepository, ...version }),
       port: props.port,
       envFromConfigMaps: props.envFromConfigMaps,
       env: [

@@ -37,6 +37,7 @@ import {
   type FalcoRulesItem,
   renderRulesFile,
 } from '../config/falco-rules';
+import { imageRefProblem, tagOfImageRef } from '../rules/image-ref';
 import * as k8s from './k8s';
 import { commonLabels, selectorLabels, workloadLabels } from './labels';
 
@@ -71,7 +72,7 @@ export interface FalcoProps {
   readonly namespace: string;
   /** Namespaces the custom rules watch: those of the deployed exam-system environments. */
   readonly watchedNamespaces: readonly string[];
-  /** Pinned image reference with a tag (never `latest`). */
+  /** Pinned image reference with a tag (never `latest`), optionally with a digest: `<repository>:<tag>[@sha256:<hex>]`. */
   readonly image: string;
   /**
    * The custom rules file.
@@ -320,10 +321,9 @@ export class Falco extends Construct {
 
   constructor(scope: Construct, id: string, props: FalcoProps) {
     super(scope, id);
-    const tag = props.image.includes('@') ? undefined : props.image.match(/:([^:/]+)$/)?.[1];
-    if (tag === undefined || tag === 'latest') {
-      throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: image "${props.image}" is not pinned; expected repository:<version>, never latest`);
-    }
+    const imageProblem = imageRefProblem(props.image, { requireTag: true });
+    if (imageProblem !== undefined) throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: image: ${imageProblem}`);
+    const tag = tagOfImageRef(props.image);
     const sockets = props.containerEngineSockets ?? CHART_CONTAINER_ENGINE_SOCKETS;
     const receiver = props.httpOutput ?? falcosidekickReceiver(props.namespace);
     if (!Number.isInteger(receiver.port) || receiver.port < 1 || receiver.port > 65535) {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { imageRefProblem, tagOfImageRef } from '../rules/image-ref';
 import * as k8s from './k8s';
 import { selectorLabels, workloadLabels } from './labels';
 import { ContainerSpec, EnvVarSpec, HttpProbeSpec, PodBlueprint, toKubePodTemplate } from './pod-template';
@@ -25,7 +26,7 @@ export const FLAGSMITH_MIGRATE_ARGS: readonly string[] = ['migrate'];
 
 export interface FeatureFlagControllerProps {
   readonly namespace: string;
-  /** The pinned image, `repository:tag` (never `latest`). */
+  /** The pinned image, `<repository>:<tag>[@sha256:<hex>]` (never `latest`). */
   readonly image: string;
   /** The Secret (made by an ExternalSecret) holding FLAGSMITH_DATABASE_URL and FLAGSMITH_SECRET_KEY. @default exam-secrets */
   readonly secretName?: string;
@@ -72,10 +73,9 @@ export class FeatureFlagController extends Construct {
     this.serviceName = props.serviceName ?? 'feature-flag-service';
     const replicas = props.replicas ?? 2;
     const secretName = props.secretName ?? 'exam-secrets';
-    const [, tag] = /^[^@]+:([^:/@]+)$/.exec(props.image) ?? [];
-    if (tag === undefined || tag.toLowerCase() === 'latest') {
-      throw new Error(`FeatureFlagController ${this.name}: image "${props.image}" is not pinned; expected repository:tag with a version tag, not latest`);
-    }
+    const imageProblem = imageRefProblem(props.image, { requireTag: true });
+    if (imageProblem !== undefined) throw new Error(`FeatureFlagController ${this.name}: image: ${imageProblem}`);
+    const tag = tagOfImageRef(props.image);
     if (!Number.isInteger(replicas) || replicas < 0) {
       throw new Error(`FeatureFlagController ${this.name}: replicas must be a whole number >= 0, got ${replicas}`);
     }

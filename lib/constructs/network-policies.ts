@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ENVOY_PROXY_LABELS, GATEWAY_CONTROLLER_NAMESPACE } from '../config/gateway';
 import * as k8s from './k8s';
+import { isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** Pods outside the namespace, found by namespace name and pod labels. */
@@ -84,7 +85,6 @@ export interface NetworkPoliciesProps {
   readonly awsEndpointCidrs?: readonly string[];
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** Names of the namespace-wide policies; workload policies are named after their app. */
@@ -140,12 +140,12 @@ export class NetworkPolicies extends Construct {
   constructor(scope: Construct, id: string, props: NetworkPoliciesProps) {
     super(scope, id);
     const ns = props.namespace;
-    if (!DNS_LABEL.test(ns)) throw new Error(`NetworkPolicies ${id}: namespace "${ns}" is not a Kubernetes name; expected a DNS label`);
+    if (!isDnsLabel(ns)) throw new Error(`NetworkPolicies ${id}: namespace "${ns}" is not a Kubernetes name; expected a DNS label`);
     if (props.workloads.length === 0) throw new Error(`NetworkPolicies ${ns}: no workloads; expected every workload of the namespace`);
 
     const byApp = new Map<string, NetworkedWorkload>();
     for (const w of props.workloads) {
-      if (!DNS_LABEL.test(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is not a Kubernetes name; expected a DNS label`);
+      if (!isDnsLabel(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is not a Kubernetes name; expected a DNS label`);
       if (w.app === DEFAULT_DENY_POLICY || w.app === DNS_POLICY) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" clashes with a namespace-wide policy name; expected another app name`);
       if (byApp.has(w.app)) throw new Error(`NetworkPolicies ${ns}: app "${w.app}" is listed twice; expected each workload once`);
       if (w.metricsPort !== undefined) checkPort(`${ns}/${w.app} metricsPort`, w.metricsPort);

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
 import { MONITORING_SELECTOR_LABELS } from '../config/monitoring';
 import { POD_TEMPLATE_HASH_POD_LABEL } from '../config/slo';
+import { isDnsLabel } from '../rules/names';
 import { SCRAPE_LABEL, commonLabels, selectorLabels } from './labels';
 
 export interface ServiceMonitorProps {
@@ -33,7 +34,6 @@ export interface ServiceMonitorProps {
   readonly prometheusSelectorLabels?: Readonly<Record<string, string>>;
 }
 
-const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DURATION = /^(\d+(ms|s|m|h))+$/;
 
 /** A ServiceMonitor named as the service, scraping its labelled Services in its namespace. */
@@ -43,7 +43,7 @@ export class ServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
     for (const [field, value] of [['service', props.service], ['namespace', props.namespace]] as const) {
-      if (!NAME.test(value) || value.length > 63) {
+      if (!isDnsLabel(value)) {
         throw new Error(`ServiceMonitor ${props.service}: ${field} "${value}" is not a Kubernetes name; expected lower-case letters, digits and "-"`);
       }
     }

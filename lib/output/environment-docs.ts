@@ -7,6 +7,7 @@
 import { BRANCH_RULES } from '../config/branches';
 import { SERVICES, ServiceName } from '../config/catalog';
 import type { Environment } from '../config/load';
+import { formatImageRef, parseImageRef } from '../rules/image-ref';
 import type { KubeObject } from './render';
 
 /** The environment fields the page uses. */
@@ -145,13 +146,8 @@ function tagOf(workload: KubeObject, service: string): string {
   const containers = arr(get(workload, 'spec', 'template', 'spec', 'containers'));
   const container = containers.find((c) => get(c, 'name') === service) ?? containers[0];
   const image = str(get(container, 'image')) ?? '';
-  // `<repository>:<tag>@sha256:<hex>` → `<tag>@sha256:<first 12 hex>`: the tag for people, enough digest to tell.
-  const at = image.indexOf('@');
-  const head = at === -1 ? image : image.slice(0, at);
-  const colon = head.lastIndexOf(':');
-  const tag = colon > head.lastIndexOf('/') ? head.slice(colon + 1) : '';
-  const digest = at === -1 ? '' : `@${image.slice(at + 1, at + 1 + 'sha256:'.length + 12)}`;
-  return tag === '' && digest === '' ? '(none)' : `${tag}${digest}`;
+  const { tag, digest } = parseImageRef(image);
+  return formatImageRef({ tag: tag ?? '(none)', digest });
 }
 
 /** One row per service of the environment, in catalog order. */
@@ -325,13 +321,8 @@ function releaseIntro(env: DocumentedEnvironment): string {
   if (env.gitops === undefined || rules.length === 0) {
     return 'No branch deploys here: feature branches and pull requests only build and check it. A change reaches it when someone applies the folder.';
   }
-  const tracked = code(env.gitops.targetRevision);
-  const how = rules.map((r) =>
-    r.delivery === 'publish-to-tracked'
-      ? `a push to ${code(r.pattern)} has its tags committed to that branch, and the commit is force-published to ${tracked}`
-      : `a push to ${code(r.pattern)} has its tags committed to ${tracked}`,
-  );
-  return `The pipeline builds the images a push changed and bumps their tags here: ${how.join('; ')}. Argo CD then syncs, and each workload rolls out as follows.`;
+  const refs = rules.map((r) => code(r.pattern)).join(' and ');
+  return `Images built from the service repositories' ${refs} ${rules.length === 1 ? 'ref' : 'refs'} have their tags bumped in this environment's file, committed to ${code(env.gitops.targetRevision)}. Argo CD then syncs, and each workload rolls out as follows.`;
 }
 
 function environmentSection(env: DocumentedEnvironment, objects: readonly KubeObject[]): string[] {

@@ -28,7 +28,7 @@ describe('planObjects: object-level differences', () => {
     const before = [at('production/deployment-a.yaml', deployment('a', 'img:1')), at('production/deployment-old.yaml', deployment('old', 'img:1'))];
     const after = [at('production/deployment-a.yaml', deployment('a', 'img:2', 3)), at('platform/cluster/namespace-exam-system.yaml', ns)];
     const plan = planObjects(before, after);
-    expect(plan.added.map((c) => describeRef(c.ref))).toEqual(['Namespace exam-system']);
+    expect(plan.added.map((c) => describeRef(c.ref))).toEqual(['Namespace (cluster)/exam-system']);
     expect(plan.removed.map((c) => describeRef(c.ref))).toEqual(['Deployment exam-system/old']);
     expect(plan.changed.map((c) => describeRef(c.ref))).toEqual(['Deployment exam-system/a']);
     expect(plan.changed[0].fields).toEqual([
@@ -77,7 +77,7 @@ describe('planObjects: object-level differences', () => {
   });
 
   test('an object defined twice on one side is an error naming both files', () => {
-    expect(() => planObjects([at('a.yaml', ns), at('b.yaml', ns)], [])).toThrow(/Namespace exam-system is defined twice \(a\.yaml and b\.yaml\)/);
+    expect(() => planObjects([at('a.yaml', ns), at('b.yaml', ns)], [])).toThrow(/Namespace \(cluster\)\/exam-system is defined twice \(a\.yaml and b\.yaml\)/);
   });
 });
 
@@ -92,7 +92,7 @@ describe('plan output', () => {
       [
         'Plan against dist/: 1 to add, 1 to change, 1 to remove.',
         '',
-        '+ Namespace exam-system  (platform/cluster/namespace-exam-system.yaml)',
+        '+ Namespace (cluster)/exam-system  (platform/cluster/namespace-exam-system.yaml)',
         '~ Deployment exam-system/a  (production/deployment-a.yaml)',
         '    spec.template.spec.containers[name=a].image: "img:1" → "img|2"',
         '- Deployment exam-system/gone  (production/deployment-gone.yaml)',

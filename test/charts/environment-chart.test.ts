@@ -30,7 +30,7 @@ test('staging and hotfix release like production: the same Rollouts with the sam
     objects
       .filter((o) => o.path.startsWith(`${folder}/`) && o.object.kind === 'Rollout')
       .map((o) => {
-        const strategy = (o.object as { spec: { strategy: Record<string, unknown> } }).spec.strategy;
+        const strategy = (o.object as unknown as { spec: { strategy: Record<string, unknown> } }).spec.strategy;
         return { name: o.object.metadata.name, strategy: Object.keys(strategy), analysis: JSON.stringify(strategy).match(/"templateName":"[a-z-]+"/g) };
       });
   expect(rollouts('production').map((r) => r.name)).toEqual(['auth-service-rollout', 'exam-service-rollout', 'frontend-rollout']);

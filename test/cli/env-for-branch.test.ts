@@ -1,3 +1,4 @@
+import { refProblem } from '../../lib/cli/commands/env-for-branch';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
@@ -14,9 +15,9 @@ function outputs(text: string): Record<string, string> {
 describe('env-for-branch <ref>', () => {
   test.each([
     ['refs/heads/main', { environment: 'production', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
-    ['refs/heads/develop', { environment: 'staging', deploy: 'true', 'target-branch': 'develop', 'commit-branch': 'develop', 'force-publish': 'false' }],
-    ['refs/heads/release/v1.2.0', { environment: 'staging', deploy: 'true', 'target-branch': 'develop', 'commit-branch': 'develop', 'force-publish': 'false' }],
-    ['refs/heads/hotfix/security-patch', { environment: 'hotfix', deploy: 'true', 'target-branch': 'deploy/hotfix', 'commit-branch': 'hotfix/security-patch', 'force-publish': 'true' }],
+    ['refs/heads/develop', { environment: 'staging', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
+    ['refs/heads/release/v1.2.0', { environment: 'staging', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
+    ['refs/heads/hotfix/security-patch', { environment: 'hotfix', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
     ['refs/heads/feature/auth-improvements', { environment: 'development', deploy: 'false', 'target-branch': '', 'commit-branch': '', 'force-publish': 'false' }],
     ['refs/pull/12/merge', { branch: '', environment: 'development', deploy: 'false', 'target-branch': '' }],
     ['hotfix/x', { branch: 'hotfix/x', environment: 'hotfix' }],
@@ -28,37 +29,41 @@ describe('env-for-branch <ref>', () => {
     expect(Object.keys(outputs(r.out))).toEqual(['branch', 'environment', 'deploy', 'target-branch', 'commit-branch', 'force-publish']);
   });
 
-  test('human-readable output', () => {
+  test('human-readable output: every deployed environment is tracked on main', () => {
     expect(cli('env-for-branch', 'refs/heads/hotfix/cve').out).toBe(
-      [
-        'refs/heads/hotfix/cve → hotfix (deploys)',
-        '  Argo CD tracks: deploy/hotfix',
-        '  the pipeline commits the image bump to: hotfix/cve',
-        '  and force-publishes that commit to: deploy/hotfix',
-        '',
-      ].join('\n'),
+      ['refs/heads/hotfix/cve → hotfix (deploys)', '  Argo CD tracks: main', '  the pipeline commits the image bump to: main', ''].join('\n'),
     );
     expect(cli('env-for-branch', 'feature/x').out).toBe('feature/x → development (not deployed)\n  Argo CD tracks: (no Application)\n');
   });
 
-  test('the tracked branch comes from the environment files', () => {
-    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('targetRevision: develop', 'targetRevision: integration') });
-    const out = outputs(cli('env-for-branch', 'refs/heads/release/2.0', '--github-output', '--environments-dir', dir).out);
-    expect(out).toMatchObject({ 'target-branch': 'integration', 'commit-branch': 'integration' });
-  });
-
-  test('a ref with whitespace or a newline (which would inject extra outputs) is a usage error', () => {
-    const r = cli('env-for-branch', 'main\ndeploy=true', '--github-output');
+  test.each([
+    ['main\ndeploy=true', /invalid ref "main\\ndeploy=true": expected a valid git branch name \(git check-ref-format\): it contains "\\n"/],
+    ['release/1..2', /it contains "\.\."/],
+    ['refs/heads/hotfix/x.lock', /ends with "\.lock"/],
+    ['hotfix/x y', /it contains " "/],
+    ['refs/heads/', /it is empty/],
+    ['', /it is empty/],
+    ['feature/a~1', /it contains "~"/],
+  ])('a ref git refuses is a usage error, with nothing on stdout: %j', (ref, why) => {
+    const r = cli('env-for-branch', ref, '--github-output');
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/invalid ref/);
+    expect(r.err).toMatch(why);
   });
 
-  test('a configuration that contradicts the mapping is an input error', () => {
-    const dir = environmentsCopy({ 'hotfix.yaml': (t) => t.replace('targetRevision: deploy/hotfix', 'targetRevision: main') });
-    const r = cli('env-for-branch', 'refs/heads/hotfix/x', '--environments-dir', dir);
+  test('refProblem checks the branch of refs/heads/<branch> as a branch, and other refs as refs', () => {
+    expect(refProblem('refs/heads/HEAD')).toMatch(/"HEAD" is not a branch/);
+    expect(refProblem('refs/tags/v1.0')).toBeUndefined();
+    expect(refProblem('refs/pull/1/merge')).toBeUndefined();
+    expect(refProblem('main')).toBeUndefined();
+    expect(refProblem('-main')).toMatch(/starts with "-"/);
+  });
+
+  test('an environment file that tracks another branch is an input error', () => {
+    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace(/targetRevision: main/, 'targetRevision: develop') });
+    const r = cli('env-for-branch', 'refs/heads/release/2.0', '--github-output', '--environments-dir', dir);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/which is a branch people push to/);
+    expect(r.err).toMatch(/staging\.yaml:\d+: gitops\.targetRevision: expected "main": every Argo CD Application tracks main/);
   });
 
   test('missing ref', () => {

@@ -1,4 +1,6 @@
-import { buildProgram } from '../../lib/cli/main';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { buildProgram, runCli } from '../../lib/cli/main';
 import { cli } from './run-cli';
 
 const COMMANDS = ['validate', 'diff', 'plan', 'set-image', 'get-image', 'env-for-branch', 'rollouts', 'polaris-config', 'dispatch-payload', 'record-verified', 'promote', 'apply-requests'];
@@ -13,7 +15,7 @@ describe('the CLI entry point', () => {
     const r = cli('--help');
     expect(r.code).toBe(0);
     for (const c of COMMANDS) expect(r.out).toContain(c);
-    expect(r.out).toMatch(/Exit codes:\n {2}0 {2}success\n {2}1 {2}check failed, or differences found with --exit-code\n {2}2 {2}usage or input error/);
+    expect(r.out).toMatch(/Exit codes:\n {2}0 {2}success\n {2}1 {2}check failed, or differences found with --exit-code \(or an internal error\)\n {2}2 {2}usage or input error/);
   });
 
   test.each(COMMANDS)('%s --help describes the command and its exit codes', (command) => {
@@ -46,5 +48,30 @@ describe('the CLI entry point', () => {
     const r = cli('get-image', 'staging', 'frontend', 'extra');
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/too many arguments/);
+  });
+
+  test.each([[['help']], [['help', 'plan']]])('`cli %s` prints help and exits 0', (args) => {
+    const r = cli(...args);
+    expect([r.code, r.err]).toEqual([0, '']);
+    expect(r.out).toContain('Usage: cli');
+  });
+
+  test('an unexpected internal error exits 1 (not 2, which is for usage and input errors) and says so', () => {
+    let err = '';
+    const code = runCli(['polaris-config'], {
+      out: () => {
+        throw new Error('disk on fire');
+      },
+      err: (t) => (err += t),
+    });
+    expect(code).toBe(1);
+    expect(err).toMatch(/^error: internal error: Error: disk on fire\n/);
+  });
+
+  test('a closed pipe (`cli ... | head -1`) ends the CLI quietly, with the exit code of the command', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    // `true` exits without reading, so every write of the CLI meets a closed pipe.
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; node --import tsx lib/cli/main.ts polaris-config | true'], { cwd: root, encoding: 'utf8' });
+    expect([r.status, r.stderr]).toEqual([0, '']);
   });
 });

@@ -5,7 +5,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { imageProblem, replaceImage } from '../../lib/cli/commands/set-image';
-import { formatImageRef } from '../../lib/config/image-ref';
 import { loadEnvironments } from '../../lib/config/load';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
@@ -22,7 +21,7 @@ function changedLines(before: string, after: string): { before: string; after: s
 }
 
 function imageOf(dir: string, env: string, service: string): string {
-  return formatImageRef(loadEnvironments(dir).find((e) => e.name === env)!.services.find((s) => s.name === service)!.image);
+  return loadEnvironments(dir).find((e) => e.name === env)!.services.find((s) => s.name === service)!.tag;
 }
 
 describe('set-image <env> <service> <image>', () => {
@@ -35,7 +34,7 @@ describe('set-image <env> <service> <image>', () => {
     expect(r).toEqual({ code: 0, out: `staging: auth-service ${old} → ${IMAGE} (staging.yaml)\n`, err: '' });
     const after = fs.readFileSync(file, 'utf8');
     expect(changedLines(before, after)).toEqual([
-      { before: `  auth-service: { image: ${old}, replicas: 2, strategy: blueGreen }`, after: `  auth-service: { image: ${IMAGE}, replicas: 2, strategy: blueGreen }` },
+      { before: `  auth-service: { tag: ${old}, replicas: 2, strategy: blueGreen }`, after: `  auth-service: { tag: ${IMAGE}, replicas: 2, strategy: blueGreen }` },
     ]);
     expect(after).toContain('  # Database\n');
     expect(imageOf(dir, 'staging', 'auth-service')).toBe(IMAGE);
@@ -47,7 +46,7 @@ describe('set-image <env> <service> <image>', () => {
     const before = fs.readFileSync(file, 'utf8');
     const old = imageOf(dir, 'production', 'exam-service');
     expect(cli('set-image', 'production', 'exam-service', IMAGE, '--environments-dir', dir).code).toBe(0);
-    expect(changedLines(before, fs.readFileSync(file, 'utf8'))).toEqual([{ before: `    image: ${old}`, after: `    image: ${IMAGE}` }]);
+    expect(changedLines(before, fs.readFileSync(file, 'utf8'))).toEqual([{ before: `    tag: ${old}`, after: `    tag: ${IMAGE}` }]);
   });
 
   test('development takes a bare tag; a tag YAML would read as a number is quoted, so it stays a string', () => {
@@ -56,15 +55,15 @@ describe('set-image <env> <service> <image>', () => {
     const before = fs.readFileSync(file, 'utf8');
     expect(cli('set-image', 'development', 'frontend', '1234567', '--environments-dir', dir).code).toBe(0);
     expect(changedLines(before, fs.readFileSync(file, 'utf8'))).toEqual([
-      { before: '  frontend: { image: v1.13.0-dev.1, replicas: 1 }', after: '  frontend: { image: "1234567", replicas: 1 }' },
+      { before: '  frontend: { tag: v1.13.0-dev.1, replicas: 1 }', after: '  frontend: { tag: "1234567", replicas: 1 }' },
     ]);
     expect(imageOf(dir, 'development', 'frontend')).toBe('1234567');
   });
 
   test('quoting style of the existing image is kept', () => {
-    const text = "services:\n  frontend: { image: 'v1', replicas: 2 } # web\n  exam-service:\n    image: \"v1\"  # api\n";
-    expect(replaceImage(text, 'x.yaml', 'frontend', 'v2')).toBe("services:\n  frontend: { image: 'v2', replicas: 2 } # web\n  exam-service:\n    image: \"v1\"  # api\n");
-    expect(replaceImage(text, 'x.yaml', 'exam-service', 'v2')).toBe("services:\n  frontend: { image: 'v1', replicas: 2 } # web\n  exam-service:\n    image: \"v2\"  # api\n");
+    const text = "services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    image: \"v1\"  # api\n";
+    expect(replaceImage(text, 'x.yaml', 'frontend', 'v2')).toBe("services:\n  frontend: { tag: 'v2', replicas: 2 } # web\n  exam-service:\n    image: \"v1\"  # api\n");
+    expect(replaceImage(text, 'x.yaml', 'exam-service', 'v2')).toBe("services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    image: \"v2\"  # api\n");
   });
 
   test('setting the image already there changes nothing (exit 0)', () => {

@@ -15,7 +15,7 @@ describe('validate [env]', () => {
     const dir = environmentsCopy();
     const r = cli('validate', 'hotfix', '--environments-dir', dir);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/hotfix\.yaml: valid \(namespace exam-system-hotfix, 7 services, Argo CD tracks deploy\/hotfix\)/);
+    expect(r.out).toMatch(/hotfix\.yaml: valid \(namespace exam-system-hotfix, 7 services, Argo CD tracks main\)/);
     expect(r.out).not.toContain('staging');
   });
 

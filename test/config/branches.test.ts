@@ -56,32 +56,22 @@ describe('branch → environment mapping (seed §1.2)', () => {
 describe('where a release is committed (with the repository environments)', () => {
   const envs = loadEnvironments();
 
-  test('main and develop commit onto the branch their environment tracks, which is themselves', () => {
-    expect(deploymentTargetForRef('refs/heads/main', envs)).toMatchObject({ environment: 'production', targetBranch: 'main', commitBranch: 'main', forcePublish: false });
-    expect(deploymentTargetForRef('refs/heads/develop', envs)).toMatchObject({ environment: 'staging', targetBranch: 'develop', commitBranch: 'develop', forcePublish: false });
-  });
-
-  test('release/* deploys to staging by committing onto develop, the branch staging tracks', () => {
-    expect(deploymentTargetForRef('refs/heads/release/2.0', envs)).toMatchObject({ environment: 'staging', targetBranch: 'develop', commitBranch: 'develop', forcePublish: false });
-  });
-
-  test('hotfix/* commits onto itself and force-publishes to the one branch the hotfix Application tracks', () => {
-    expect(deploymentTargetForRef('refs/heads/hotfix/cve-1', envs)).toMatchObject({
-      environment: 'hotfix',
-      branch: 'hotfix/cve-1',
-      targetBranch: 'deploy/hotfix',
-      commitBranch: 'hotfix/cve-1',
-      forcePublish: true,
-    });
+  test.each([
+    ['refs/heads/main', 'production'],
+    ['refs/heads/develop', 'staging'],
+    ['refs/heads/release/2.0', 'staging'],
+    ['refs/heads/hotfix/cve-1', 'hotfix'],
+  ])('%s releases to %s by a commit on main, the branch every Application tracks; nothing is force-pushed', (ref, environment) => {
+    expect(deploymentTargetForRef(ref, envs)).toMatchObject({ environment, deploy: true, targetBranch: 'main', commitBranch: 'main', forcePublish: false });
   });
 
   test('other branches deploy nothing and commit nowhere', () => {
     expect(deploymentTargetForRef('refs/heads/feature/x', envs)).toMatchObject({ environment: 'development', deploy: false, commitBranch: undefined, forcePublish: false, targetBranch: undefined });
   });
 
-  test('every deploying environment has an Argo CD branch; development has none', () => {
+  test('every deploying environment is tracked on main; development has no Application', () => {
     for (const rule of BRANCH_RULES) {
-      expect(envs.find((e) => e.name === rule.environment)?.gitops?.targetRevision).toEqual(expect.any(String));
+      expect([rule.environment, envs.find((e) => e.name === rule.environment)?.gitops?.targetRevision]).toEqual([rule.environment, 'main']);
     }
     expect(envs.find((e) => e.name === 'development')?.gitops).toBeUndefined();
   });
@@ -90,19 +80,14 @@ describe('where a release is committed (with the repository environments)', () =
 describe('the mapping refuses configurations that would break delivery', () => {
   const base: TrackedEnvironment[] = [
     { name: 'development' },
-    { name: 'staging', gitops: { targetRevision: 'develop' } },
-    { name: 'hotfix', gitops: { targetRevision: 'deploy/hotfix' } },
+    { name: 'staging', gitops: { targetRevision: 'main' } },
+    { name: 'hotfix', gitops: { targetRevision: 'main' } },
     { name: 'production', gitops: { targetRevision: 'main' } },
   ];
 
   test('a deploying branch whose environment has no Application', () => {
     const envs = base.map((e) => (e.name === 'production' ? { name: e.name } : e));
     expect(() => deploymentTargetForRef('main', envs)).toThrow(/production.*no gitops\.targetRevision/);
-  });
-
-  test('force-publishing onto a branch people push to', () => {
-    const envs = base.map((e) => (e.name === 'hotfix' ? { ...e, gitops: { targetRevision: 'main' } } : e));
-    expect(() => deploymentTargetForRef('hotfix/x', envs)).toThrow(/hotfix tracks "main", which is a branch people push to/);
   });
 
   test('a missing environment', () => {

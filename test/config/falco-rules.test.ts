@@ -21,6 +21,7 @@ import {
   tokenizeCondition,
   type ConditionToken,
 } from '../../lib/config/falco-rules';
+import { SECURITY_NAMESPACE } from '../../lib/config/namespaces';
 import { FALCO_IMAGE } from '../../lib/config/versions';
 import { Falco, FALCO_CONFIG_MAP } from '../../lib/constructs/falco';
 
@@ -29,7 +30,7 @@ const WATCHED = ['exam-system', 'exam-system-staging', 'exam-system-hotfix'];
 /** The custom rules file exactly as the ConfigMap carries it, parsed. */
 function renderedRules(): Record<string, unknown>[] {
   const chart = Testing.chart();
-  new Falco(chart, 'falco', { namespace: 'security-system', watchedNamespaces: WATCHED, image: FALCO_IMAGE });
+  new Falco(chart, 'falco', { namespace: SECURITY_NAMESPACE, watchedNamespaces: WATCHED, image: FALCO_IMAGE });
   const cm = (Testing.synth(chart) as { kind: string; metadata: { name: string }; data?: Record<string, string> }[]).find(
     (o) => o.kind === 'ConfigMap' && o.metadata.name === FALCO_CONFIG_MAP,
   );

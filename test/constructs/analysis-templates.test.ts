@@ -151,8 +151,8 @@ describe('AnalysisTemplates', () => {
   });
 
   test('early errors', () => {
-    expect(() => synth('exam-system', 'prometheus:9090')).toThrow(/AnalysisTemplates exam-system: prometheusAddress "prometheus:9090"/);
-    expect(() => synth('exam-system', 'ftp://prometheus:9090')).toThrow(/must use http or https/);
+    expect(() => synth('exam-system', 'prometheus:9090')).toThrow(/AnalysisTemplates exam-system: prometheusAddress: expected an http:\/\/ or https:\/\/ URL, found prometheus:\/\//);
+    expect(() => synth('exam-system', 'ftp://prometheus:9090')).toThrow(/prometheusAddress: expected an http:\/\/ or https:\/\/ URL, found ftp:\/\//);
     expect(() => synth('Exam_System')).toThrow(/not a Kubernetes name/);
   });
 

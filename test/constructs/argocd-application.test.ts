@@ -79,7 +79,8 @@ describe('ArgoCdApplication', () => {
 
   test.each<[string, Partial<ArgoCdApplicationProps>, RegExp]>([
     ["Argo CD's open default project", { project: 'default' }, /project "default"/],
-    ['a wildcard revision', { targetRevision: 'hotfix/*' }, /targetRevision "hotfix\/\*" is empty or a pattern/],
+    ['a wildcard revision', { targetRevision: 'hotfix/*' }, /targetRevision "hotfix\/\*": expected a valid git branch name \(git check-ref-format\): it contains "\*"/],
+    ['a revision git refuses', { targetRevision: 'main..x' }, /targetRevision "main\.\.x": expected a valid git branch name/],
     ['an absolute path', { path: '/dist/production' }, /path "\/dist\/production"/],
     ['a misspelt sync option', { syncOptions: ['PruneLst=true'] }, /unknown sync option "PruneLst=true"/],
     ['a sync option without value', { syncOptions: ['PruneLast'] }, /unknown sync option "PruneLast"/],

@@ -279,3 +279,20 @@ describe('ExamService (blue/green)', () => {
     expect(objs.flatMap((o) => registry.validate(o))).toEqual([]);
   });
 });
+
+describe('ExamService image versions', () => {
+  const digest = `sha256:${'b'.repeat(64)}`;
+
+  test('a tag pinned by digest runs <repository>:<tag>@<digest>, and the tag alone labels the pods', () => {
+    const deployment = find(synth({ tag: `v1.2.3@${digest}` }), 'Deployment');
+    expect(deployment.spec.template.spec.containers[0].image).toBe(`ghcr.io/org/exam-system/auth-service:v1.2.3@${digest}`);
+    expect(deployment.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('v1.2.3');
+  });
+
+  test.each([
+    ['latest', /tag "latest": expected a pinned image tag/],
+    ['v1@sha256:abc', /64 lowercase hex/],
+  ])('refuses %s early', (tag, why) => {
+    expect(() => synth({ tag })).toThrow(why);
+  });
+});

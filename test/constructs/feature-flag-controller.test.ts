@@ -140,11 +140,20 @@ describe('FeatureFlagController', () => {
   });
 
   test.each([
-    ['flagsmith/flagsmith:latest', /image "flagsmith\/flagsmith:latest" is not pinned/],
-    ['flagsmith/flagsmith', /is not pinned; expected repository:tag/],
-    ['registry.local:5000/flagsmith', /is not pinned/],
+    ['flagsmith/flagsmith:latest', /FeatureFlagController feature-flag-controller: image: expected a pinned image tag, not "latest"/],
+    ['flagsmith/flagsmith', /image: expected a pinned image \(a tag other than latest, or a digest\)/],
+    ['registry.local:5000/flagsmith', /expected a pinned image/],
+    [`flagsmith/flagsmith@sha256:${'0'.repeat(64)}`, /expected a pinned image/],
+    ['flagsmith/flagsmith:2.0@sha256:abc', /64 lowercase hex/],
   ])('refuses the unpinned image %s', (image, message) => {
     expect(() => synth({ image })).toThrow(message);
+  });
+
+  test('takes a tag pinned by digest, and labels pods with the tag', () => {
+    const image = `docker.io/flagsmith/flagsmith:2.238.0@sha256:${'0'.repeat(64)}`;
+    const { deployment } = synth({ image });
+    expect(deployment.spec.template.spec.containers[0].image).toBe(image);
+    expect(deployment.spec.template.metadata.labels['app.kubernetes.io/version']).toBe('2.238.0');
   });
 
   test('refuses a bad replica count', () => {

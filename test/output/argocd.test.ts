@@ -5,10 +5,12 @@
  */
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
-import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_NAMESPACE, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
 import { GATEWAY_NAMESPACE } from '../../lib/config/gateway';
+import { SECURITY_NAMESPACE } from '../../lib/config/namespaces';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
+import { apiGroupOf, objectId } from '../../lib/rules/objects';
 import { synthInMemory } from '../../lib/synth';
 
 interface GroupKind {
@@ -37,8 +39,8 @@ interface ProjectSpec {
 
 const { environments, objects } = synthInMemory();
 const finalizersOf = (o: KubeObject) => (o.metadata as { finalizers?: string[] }).finalizers;
-const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
-const groupOf = (o: KubeObject) => (o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '');
+const id = (o: KubeObject) => objectId(o);
+const groupOf = (o: KubeObject) => apiGroupOf(o.apiVersion);
 const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
 
 const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${folder}/`));
@@ -106,7 +108,7 @@ describe('the Applications', () => {
     }
     const platform = app('exam-platform');
     expect(appSpec(platform).source).toMatchObject({ path: 'dist/platform', directory: { recurse: true } });
-    expect(appSpec(platform).destination.namespace).toBe(PLATFORM_NAMESPACE);
+    expect(appSpec(platform).destination.namespace).toBe(SECURITY_NAMESPACE);
     const synced = syncedBy(platform);
     expect(synced.some((o) => o.path.startsWith('platform/cluster/'))).toBe(true);
     for (const o of synced) {
@@ -114,7 +116,7 @@ describe('the Applications', () => {
       const folder = o.path.split('/')[1];
       expect([o.path, o.object.metadata.namespace]).toEqual([o.path, folder === 'cluster' ? undefined : folder]);
     }
-    expect(synced.some((o) => o.object.metadata.namespace === PLATFORM_NAMESPACE)).toBe(true);
+    expect(synced.some((o) => o.object.metadata.namespace === SECURITY_NAMESPACE)).toBe(true);
     expect(synced.some((o) => o.object.metadata.namespace === GATEWAY_NAMESPACE)).toBe(true);
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
@@ -130,11 +132,11 @@ describe('the Applications', () => {
     }
   });
 
-  test('each environment tracks the branch its file names; the platform tracks main', () => {
+  test('every Application tracks main (an environment is a folder), as its file says', () => {
     expect(Object.fromEntries(applications.map((a) => [a.metadata.name, appSpec(a).source.targetRevision]))).toEqual({
       'exam-production': 'main',
-      'exam-staging': 'develop',
-      'exam-hotfix': 'deploy/hotfix',
+      'exam-staging': 'main',
+      'exam-hotfix': 'main',
       'exam-platform': 'main',
     });
     for (const env of deployed) expect(appSpec(app(`exam-${env.name}`)).source.targetRevision).toBe(env.gitops!.targetRevision);
@@ -167,7 +169,7 @@ describe('the Applications', () => {
       for (const o of synced) {
         if (o.kind === 'HorizontalPodAutoscaler') {
           const ref = (o.spec as { scaleTargetRef: { apiVersion: string; kind: string; name: string } }).scaleTargetRef;
-          expected.add(`${ref.apiVersion.split('/')[0]}/${ref.kind}/${ref.name} /spec/replicas`);
+          expected.add(`${apiGroupOf(ref.apiVersion)}/${ref.kind}/${ref.name} /spec/replicas`);
         }
         if (o.kind === 'Rollout') {
           const s = (o.spec as { strategy: Record<string, Record<string, unknown>> }).strategy;

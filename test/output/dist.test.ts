@@ -9,12 +9,14 @@ import * as path from 'node:path';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SERVICE_NAMES, ServiceName } from '../../lib/config/catalog';
 import { CLUSTER_SCOPED_KINDS, KubeObject } from '../../lib/output/render';
+import { isDnsSubdomain } from '../../lib/rules/names';
+import { objectId } from '../../lib/rules/objects';
 import { synthInMemory } from '../../lib/synth';
 
 const root = path.resolve(__dirname, '..', '..');
 const { objects, files } = synthInMemory();
 const all: KubeObject[] = objects.map((o) => o.object);
-const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+const id = (o: KubeObject) => objectId(o);
 
 interface PodTemplate {
   metadata?: { labels?: Record<string, string> };
@@ -100,7 +102,7 @@ describe('every synthesized object', () => {
 
   test('names are valid Kubernetes names, set explicitly (no hash suffixes)', () => {
     for (const o of all) {
-      expect([id(o), /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.metadata.name) && o.metadata.name.length <= 63]).toEqual([id(o), true]);
+      expect([id(o), isDnsSubdomain(o.metadata.name) && o.metadata.name.length <= 63]).toEqual([id(o), true]);
       expect([id(o), /-c8[0-9a-f]{6}$/.test(o.metadata.name)]).toEqual([id(o), false]);
     }
   });

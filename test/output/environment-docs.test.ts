@@ -34,7 +34,7 @@ describe('docs/environments.md', () => {
     const production = environments.find((e) => e.name === 'production')!;
     const rows = Object.fromEntries(serviceRows(production, kubeObjects).map((r) => [r.service, r]));
     for (const s of production.services) {
-      expect(rows[s.name].tag).toBe(`${s.image.tag}@${(s.image.digest ?? '').slice(0, 'sha256:'.length + 12)}`);
+      expect(rows[s.name].tag).toBe(s.tag);
       expect(rows[s.name].strategy).toBe(s.strategy);
       expect(rows[s.name].replicas).toBe(s.autoscaling ? `${s.replicas}–${s.autoscaling.maxReplicas} (HPA)` : String(s.replicas));
     }
@@ -47,22 +47,22 @@ describe('docs/environments.md', () => {
     const dir = environmentsCopy({
       'staging.yaml': (t) =>
         t
-          .replace('frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { image: v9.9.9@sha256:9999999999999999999999999999999999999999999999999999999999999999, replicas: 4, strategy: canary }')
-          .replace('question-service: { image: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2 }', 'question-service: { image: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 3, strategy: blueGreen }'),
+          .replace('frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { tag: v9.9.9@sha256:9999999999999999999999999999999999999999999999999999999999999999, replicas: 4, strategy: canary }')
+          .replace('question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 3, strategy: blueGreen }'),
     });
     const other = synthInMemory({ environmentsDir: dir });
     const text = renderEnvironmentDocs(other.environments, other.objects.map((o) => o.object));
-    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9@sha256:999999999999` | https://staging.exam.yourdomain.com/ |');
-    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1@sha256:0603b136ea61` | internal (ClusterIP) |');
-    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: .*frontend \(canary `frontend-canary`/);
-    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `develop` \| automated \| auth-service \(blue-green\), exam-service \(canary\), question-service \(blue-green\), frontend \(canary\) \|/);
+    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9` | https://staging.exam.yourdomain.com/ |');
+    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1` | internal (ClusterIP) |');
+    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: frontend \(canary `frontend-canary`/);
+    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `main` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
   });
 
   test('traffic: route → service edges from the HTTPRoute objects, service → service edges from the catalog', () => {
     expect(page).toMatch(/route_frontend -->\|"\/"\| svc_frontend/);
     expect(page).toMatch(/route_exam_service -->\|"\/"\| svc_exam_service/);
     expect(page).toContain('route_frontend -->|"/ (X-Preview: always)"| svc_frontend');
-    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0@sha256:77d39ce7cf21` | https://api.exam.yourdomain.com/ |');
+    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
     // development is on no Gateway: nothing exposed.
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).not.toContain('route_');
@@ -73,19 +73,20 @@ describe('docs/environments.md', () => {
 
   test('release flows: canary steps, blue/green preview → analysis → promote, and how the branch reaches Argo CD', () => {
     const production = page.slice(page.indexOf('\n## production\n'));
-    expect(production).toContain('a push to `main` has its tags committed to `main`');
+    expect(production).toContain("Images built from the service repositories' `main` ref have their tags bumped in this environment's file, committed to `main`.");
     expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["header route: X-Canary: always reaches the canary"\]\n {2}step1 --> step2\["pause 2m"\]/);
     expect(production).toContain('pre-promotion analysis');
     expect(production).toContain('promote by hand');
     const hotfix = page.slice(page.indexOf('\n## hotfix\n'), page.indexOf('\n## production\n'));
-    expect(hotfix).toContain('force-published to `deploy/hotfix`');
+    expect(hotfix).toContain("the service repositories' `hotfix/*` ref");
+    expect(hotfix).not.toContain('force');
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).toContain('Not deployed by Argo CD');
   });
 
   test('a service without a workload is an error, not a silent gap', () => {
     const staging = environments.find((e) => e.name === 'staging')!;
-    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend-rollout' && o.kind === 'Rollout'));
+    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend' && o.kind === 'Deployment'));
     expect(() => renderEnvironmentDocs([staging], without)).toThrow(/exam-system-staging\/frontend: expected exactly one Deployment or Rollout selecting app=frontend, found 0/);
   });
 

@@ -16,10 +16,11 @@ import {
   policiesSelectingNothing,
 } from '../../lib/analysis/network-coverage';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
-import { CHECKS, checkPolicies, formatFindings } from '../../lib/analysis/workload-policy';
+import { CHECKS, checkPolicies, formatFindings, isCheckId } from '../../lib/analysis/workload-policy';
 import { CONTAINER_PORT, SERVICES, SERVICE_NAMES } from '../../lib/config/catalog';
 import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT } from '../../lib/constructs/flagd';
 import { POLICY_EXCEPTIONS } from '../../lib/config/policy-exceptions';
+import { formatObjectId } from '../../lib/rules/objects';
 import { synthInMemory } from '../../lib/synth';
 
 const result = synthInMemory();
@@ -36,7 +37,7 @@ const FLAGD = 'flagd';
 
 describe('policy checks over dist/', () => {
   test('the exceptions, with their reasons', () => {
-    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${CHECKS[e.check].source}) on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}:\n      ${e.reason}`);
+    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${isCheckId(e.check) ? CHECKS[e.check].source : 'unknown check'}) on ${formatObjectId(e.kind, e.namespace, e.name)}:\n      ${e.reason}`);
     console.log(`Policy exceptions (lib/config/policy-exceptions.ts): ${POLICY_EXCEPTIONS.length}\n${lines.join('\n')}`);
     expect(POLICY_EXCEPTIONS.length).toBeGreaterThan(0);
   });
@@ -55,7 +56,7 @@ describe('policy checks over dist/', () => {
   });
 
   test('every exception is still needed (it excuses a finding that exists)', () => {
-    expect(report.unusedExceptions.map((e) => `${e.check} on ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}`)).toEqual([]);
+    expect(report.unusedExceptions.map((e) => `${e.check} on ${formatObjectId(e.kind, e.namespace, e.name)}`)).toEqual([]);
   });
 });
 

@@ -6,11 +6,12 @@
 import { scanForSecrets, findCredentials } from '../../lib/analysis/secret-scan';
 import { FEATURE_FLAGS, featuresDocument } from '../../lib/config/feature-flags';
 import { KubeObject } from '../../lib/output/render';
+import { objectId } from '../../lib/rules/objects';
 import { synthInMemory } from '../../lib/synth';
 
 const { environments, objects, files } = synthInMemory();
 const all: KubeObject[] = objects.map((o) => o.object);
-const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
+const id = (o: KubeObject) => objectId(o);
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'Rollout', 'Pod', 'ReplicaSet']);
 

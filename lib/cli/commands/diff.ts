@@ -3,7 +3,6 @@
  * (the seed's `config-management.sh diff`): the ConfigMap data after `configFrom` is applied,
  * each service's tag, replicas, strategy and autoscaling, and the environment settings.
  */
-import { formatImageRef } from '../../config/image-ref';
 import { Command, Option } from 'commander';
 import { ConfigError, Environment, loadEnvironments } from '../../config/load';
 import type { EnvironmentName } from '../../config/schema';
@@ -33,7 +32,7 @@ export function flattenEnvironment(env: Environment): Map<string, string> {
   for (const key of Object.keys(env.config).sort()) out.set(`config.${key}`, env.config[key]);
   for (const s of env.services) {
     const p = `services.${s.name}`;
-    out.set(`${p}.image`, formatImageRef(s.image));
+    out.set(`${p}.tag`, s.tag);
     out.set(`${p}.replicas`, String(s.replicas));
     out.set(`${p}.strategy`, s.strategy);
     if (s.autoscaling !== undefined) {

@@ -13,11 +13,11 @@ import { Argument, Command, Option } from 'commander';
 import { z } from 'zod';
 import { environmentForRef } from '../../config/branches';
 import { SERVICE_NAMES, ServiceName } from '../../config/catalog';
-import { imageRefProblem, parseFullImage, parseImageRef, formatImageRef } from '../../config/image-ref';
 import { ConfigError, loadEnvironments } from '../../config/load';
 import { DISPATCH_TYPES, MANUAL_REQUESTS, PROMOTION_TARGET, VERIFYING_ENVIRONMENTS, serviceRepository } from '../../config/release-loop';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../config/schema';
 import { imageRepository } from '../../config/versions';
+import { formatImageRef, imageRefProblem, imageVersionProblem, parseImageRef, parseImageVersion } from '../../rules/image-ref';
 import { CliContext, EXIT_OK, UsageError, environmentsDirOption, line, withExitCodes } from '../context';
 
 export const PAYLOAD_TYPES = [...DISPATCH_TYPES, ...MANUAL_REQUESTS] as const;
@@ -129,17 +129,21 @@ function fail(problems: readonly string[]): never {
 
 /** A built image, checked against the service's repository; returns `<tag>@sha256:<hex>`. */
 function builtImage(field: string, image: string, svc: ServiceName): string {
-  let ref;
-  let repository: string | undefined;
-  try {
-    if (image.split('@')[0].includes('/')) ({ repository, ref } = parseFullImage(image));
-    else ref = parseImageRef(image);
-  } catch (err) {
-    fail([`${field}: ${(err as Error).message}`]);
+  let tag: string | undefined;
+  let digest: string | undefined;
+  if (image.split('@')[0].includes('/')) {
+    const problem = imageRefProblem(image, { requireTag: true });
+    if (problem !== undefined) fail([`${field}: ${problem}`]);
+    const ref = parseImageRef(image);
+    if (ref.repository !== imageRepository(svc)) fail([`${field}: expected the repository ${imageRepository(svc)} of ${svc}, found ${ref.repository}`]);
+    ({ tag, digest } = ref);
+  } else {
+    const problem = imageVersionProblem(image);
+    if (problem !== undefined) fail([`${field}: ${problem}`]);
+    ({ tag, digest } = parseImageVersion(image));
   }
-  if (repository !== undefined && repository !== imageRepository(svc)) fail([`${field}: expected the repository ${imageRepository(svc)} of ${svc}, found ${repository}`]);
-  if (ref.digest === undefined) fail([`${field}: expected a digest-pinned image <tag>@sha256:<64 lowercase hex>, found the bare tag "${image}"`]);
-  return formatImageRef(ref);
+  if (digest === undefined) fail([`${field}: expected a digest-pinned image <tag>@sha256:<64 lowercase hex>, found "${image}"`]);
+  return formatImageRef({ tag, digest });
 }
 
 /** Validates an event (the parsed `$GITHUB_EVENT_PATH`) of `type`; returns the requests. */
@@ -183,7 +187,7 @@ export function requestsFromEvent(type: PayloadType, event: unknown, environment
         fail([`client_payload.namespace: expected the namespace of ${VERIFYING_ENVIRONMENTS.join(' or ')} (${envs.filter((e) => VERIFYING_ENVIRONMENTS.includes(e.name)).map((e) => e.namespace).join(', ')}), found ${p.namespace}`]);
       }
       const image = builtImage('client_payload.image', p.image, svc);
-      const digest = parseImageRef(image).digest as string;
+      const digest = parseImageVersion(image).digest as string;
       const evidence = `Rollout ${p.namespace}/${p.rollout} revision ${p.revision} completed (every step and analysis passed) running ${image}`;
       return {
         requests: [
@@ -197,7 +201,7 @@ export function requestsFromEvent(type: PayloadType, event: unknown, environment
       if (!r.success) fail(issues('inputs', r.error));
       const p = r.data;
       if (p.environment === PROMOTION_TARGET) fail([`inputs.environment: ${PROMOTION_TARGET} takes only promoted, verified digests; expected ${ENVIRONMENT_NAMES.filter((e) => e !== PROMOTION_TARGET).join(', ')} (use promote)`]);
-      const problem = imageRefProblem(p.image);
+      const problem = imageVersionProblem(p.image);
       if (problem !== undefined) fail([`inputs.image: ${problem}`]);
       return { requests: [{ kind: 'set-image', queue: p.environment, environment: p.environment, service: p.service as ServiceName, image: p.image, source: 'workflow_dispatch' }] };
     }

@@ -1,15 +1,25 @@
 /**
- * `env-for-branch <ref>`: the environment a git ref releases to, whether it deploys, and where
- * the pipeline commits the image bump (lib/config/branches.ts). With `--github-output` it prints
+ * `env-for-branch <ref>`: the environment a service repository's git ref releases to, whether it
+ * deploys, and where the pipeline commits the image bump (lib/config/branches.ts): every Argo CD
+ * Application tracks `main`. A ref git itself would refuse (`git check-ref-format`) is a usage error. With `--github-output` it prints
  * `key=value` lines for `$GITHUB_OUTPUT`, so workflows never re-type the mapping.
  */
 import { Argument, Command, Option } from 'commander';
 import { DeploymentTarget, deploymentTargetForRef } from '../../config/branches';
 import { ConfigError, loadEnvironments } from '../../config/load';
+import { refNameProblem } from '../../rules/git-ref';
 import { CliContext, EXIT_OK, UsageError, environmentsDirOption, line, withExitCodes } from '../context';
 
+/** Undefined when git accepts `ref`: a full ref (`refs/...`), or a branch name; otherwise what git expects. */
+export function refProblem(ref: string): string | undefined {
+  if (ref.startsWith('refs/heads/')) return refNameProblem(ref.slice('refs/heads/'.length), { branch: true }) ?? refNameProblem(ref);
+  if (ref.startsWith('refs/')) return refNameProblem(ref);
+  return refNameProblem(ref, { branch: true });
+}
+
 export function resolveRef(ref: string, environmentsDir: string): DeploymentTarget {
-  if (/[\s\r\n]/.test(ref) || ref === '') throw new UsageError(`invalid ref "${ref}": expected a branch name or refs/heads/<branch>, without spaces`);
+  const problem = refProblem(ref);
+  if (problem !== undefined) throw new UsageError(`invalid ref ${JSON.stringify(ref)}: ${problem}`);
   try {
     return deploymentTargetForRef(ref, loadEnvironments(environmentsDir));
   } catch (err) {
@@ -36,7 +46,6 @@ export function describeTarget(ref: string, t: DeploymentTarget): string {
   lines.push(`  Argo CD tracks: ${t.targetBranch ?? '(no Application)'}`);
   if (t.deploy) {
     lines.push(`  the pipeline commits the image bump to: ${t.commitBranch}`);
-    if (t.forcePublish) lines.push(`  and force-publishes that commit to: ${t.targetBranch}`);
   }
   return lines.join('\n') + '\n';
 }
@@ -45,11 +54,11 @@ export function registerEnvForBranch(program: Command, ctx: CliContext): void {
   withExitCodes(
     program
       .command('env-for-branch')
-      .description('Print the environment a git ref releases to, whether it deploys, and the branch Argo CD tracks for it.')
+      .description('Print the environment a service repository\'s git ref releases to, whether it deploys, and the branch Argo CD tracks (main).')
       .addArgument(new Argument('<ref>', 'refs/heads/<branch>, a bare branch name, or any other ref (tags and pull requests are not deployed)'))
       .addOption(new Option('--github-output', 'print branch=, environment=, deploy=, target-branch=, commit-branch=, force-publish= lines for $GITHUB_OUTPUT'))
       .addOption(environmentsDirOption())
-      .addHelpText('after', '\nMapping: main → production; develop and release/* → staging; hotfix/* → hotfix; anything else → development (not deployed).')
+      .addHelpText('after', '\nMapping (refs of the service repositories): main → production; develop and release/* → staging; hotfix/* → hotfix; anything else → development (not deployed).\nEvery Argo CD Application tracks main: the bump is committed to main, into the environment\'s file. A ref git refuses (git check-ref-format) is a usage error.')
       .action((ref: string, opts: { githubOutput?: boolean; environmentsDir: string }) => {
         const target = resolveRef(ref, opts.environmentsDir);
         ctx.io.out(line(opts.githubOutput === true ? githubOutput(target) : describeTarget(ref, target)));

@@ -13,7 +13,7 @@ import { environmentFile } from './set-image';
 export function getImage(dir: string, env: EnvironmentName, service: ServiceName): string {
   const { file, text } = environmentFile(dir, env);
   try {
-    return parseEnvironmentFile(file, text).services[service].image;
+    return parseEnvironmentFile(file, text).services[service].tag;
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`${file} is invalid (run validate):\n${err.message}`);
     throw err;

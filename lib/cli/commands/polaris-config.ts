@@ -8,6 +8,7 @@
 import { Command } from 'commander';
 import { Document, YAMLMap, YAMLSeq, isMap } from 'yaml';
 import { POLICY_EXCEPTIONS } from '../../config/policy-exceptions';
+import { formatObjectId } from '../../rules/objects';
 import { CliContext, EXIT_OK, withExitCodes } from '../context';
 
 export type PolarisSeverity = 'danger' | 'warning' | 'ignore';
@@ -121,7 +122,7 @@ export function renderPolarisConfig(exceptions: readonly ExemptionSource[] = POL
     ' and lib/config/policy-exceptions.ts (exemptions). Do not edit: change those files.',
     ' Polaris matches controllerNames by prefix.',
     ...(projectOnly.length > 0
-      ? [' Exceptions to checks Polaris does not have (enforced by the project\'s policy tests only):', ...projectOnly.map((e) => `   ${e.check}: ${e.kind} ${e.namespace ?? '(cluster)'}/${e.name}`)]
+      ? [' Exceptions to checks Polaris does not have (enforced by the project\'s policy tests only):', ...projectOnly.map((e) => `   ${e.check}: ${formatObjectId(e.kind, e.namespace, e.name)}`)]
       : []),
   ].join('\n');
   const seq = doc.get('exemptions');

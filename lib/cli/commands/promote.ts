@@ -6,11 +6,11 @@
  */
 import { Command, Option } from 'commander';
 import { SERVICE_NAMES, ServiceName } from '../../config/catalog';
-import { parseImageRef } from '../../config/image-ref';
 import { ConfigError, parseEnvironmentFile } from '../../config/load';
 import { loadLedger, verification } from '../../config/ledger';
 import { VERIFYING_ENVIRONMENTS } from '../../config/release-loop';
 import type { EnvironmentName } from '../../config/schema';
+import { parseImageVersion } from '../../rules/image-ref';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, withExitCodes } from '../context';
 import { ImageChange, environmentFile, writeImages } from './set-image';
 
@@ -34,9 +34,9 @@ export function promote(dir: string, from: EnvironmentName, to: EnvironmentName,
     if (err instanceof ConfigError) throw new UsageError(`invalid input (run validate):\n${err.message}`);
     throw err;
   }
-  const images = new Map(selected.map((s) => [s, source.services[s].image]));
+  const images = new Map(selected.map((s) => [s, source.services[s].tag]));
   const unverified = [...images].filter(([s, image]) => {
-    const digest = parseImageRef(image).digest;
+    const digest = parseImageVersion(image).digest;
     return digest === undefined || verification(ledger, s, digest) === undefined;
   });
   if (unverified.length > 0) return { refused: true, unverified: unverified.map(([service, image]) => ({ service, image })) };
@@ -55,7 +55,7 @@ export function registerPromote(program: Command, ctx: CliContext): void {
       .action((from: EnvironmentName, to: EnvironmentName, opts: { service?: string[]; environmentsDir: string }) => {
         const r = promote(opts.environmentsDir, from, to, opts.service ?? []);
         if (r.refused) {
-          ctx.io.err(line(`refused: ${to} takes only digests verified in ${from}; nothing written. Not verified:\n${r.unverified.map((u) => `  ${u.service}: ${u.image} (record it with: record-verified ${from} ${u.service} ${parseImageRef(u.image).digest ?? '<digest>'})`).join('\n')}`));
+          ctx.io.err(line(`refused: ${to} takes only digests verified in ${from}; nothing written. Not verified:\n${r.unverified.map((u) => `  ${u.service}: ${u.image} (record it with: record-verified ${from} ${u.service} ${parseImageVersion(u.image).digest ?? '<digest>'})`).join('\n')}`));
           ctx.exitCode = EXIT_CHECK_FAILED;
           return;
         }

@@ -9,11 +9,11 @@ import * as path from 'node:path';
 import { Argument, Command, Option } from 'commander';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import type { ServiceName } from '../../config/catalog';
-import { IMAGE_DIGEST } from '../../config/image-ref';
 import { ConfigError } from '../../config/load';
 import { LedgerEntry, emptyLedger, ledgerFile, parseLedger, verification } from '../../config/ledger';
 import { VERIFYING_ENVIRONMENTS } from '../../config/release-loop';
 import type { EnvironmentName } from '../../config/schema';
+import { digestProblem } from '../../rules/image-ref';
 import { updateFile } from '../file-update';
 import { utcNow } from './dispatch-payload';
 import { CliContext, EXIT_OK, UsageError, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
@@ -40,7 +40,7 @@ export interface RecordResult {
 /** Validates and records; a digest already in the ledger is not recorded twice. */
 export function recordVerified(dir: string, env: EnvironmentName, service: ServiceName, digest: string, at: string, evidence: string): RecordResult {
   if (!VERIFYING_ENVIRONMENTS.includes(env)) throw new UsageError(`${env} does not verify releases; expected ${VERIFYING_ENVIRONMENTS.join(' or ')}`);
-  if (!IMAGE_DIGEST.test(digest)) throw new UsageError(`invalid digest "${digest}": expected sha256:<64 lowercase hex>`);
+  if (digestProblem(digest) !== undefined) throw new UsageError(`invalid digest "${digest}": expected sha256:<64 lowercase hex>`);
   if (Number.isNaN(Date.parse(at)) || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(at)) throw new UsageError(`invalid time "${at}": expected RFC 3339 UTC, e.g. 2026-12-01T10:00:00Z`);
   if (evidence.trim() === '' || evidence.includes('\n')) throw new UsageError('invalid evidence: expected one non-empty line');
   const file = ledgerFile(dir, env);

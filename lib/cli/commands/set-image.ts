@@ -1,6 +1,6 @@
 /**
- * `set-image <env> <service> <image>`: sets one service's image (`<tag>@sha256:<hex>`) in
- * environments/<env>.yaml. Only the image's characters change: the file is edited at the tag's source position (found with
+ * `set-image <env> <service> <image>`: sets one service's image (`<tag>@sha256:<hex>`, the
+ * `tag` field) in environments/<env>.yaml. Only the image's characters change: the file is edited at the tag's source position (found with
  * the yaml Document API), so comments, blank lines, key order and flow-style maps stay exactly as
  * they were. The result is schema-checked before it is written and the whole set of environments
  * is re-validated after; a failure leaves the file as it was.
@@ -10,31 +10,36 @@ import * as path from 'node:path';
 import { Argument, Command } from 'commander';
 import { Scalar, isScalar, parse, parseDocument } from 'yaml';
 import type { ServiceName } from '../../config/catalog';
-import { imageRefProblem, parseImageRef } from '../../config/image-ref';
-import { ConfigError, loadEnvironments, parseEnvironmentFile } from '../../config/load';
+import { ConfigError, loadEnvironments, parseEnvironmentFile, readEnvironmentText } from '../../config/load';
 import { DIGEST_REQUIRED_ENVIRONMENTS } from '../../config/release-loop';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../config/schema';
+import { imageVersionProblem, parseImageVersion } from '../../rules/image-ref';
 import { withFileLock, writeFileAtomic } from '../file-update';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
 /** Undefined when `image` is `<tag>@sha256:<hex>` or a valid bare tag; otherwise why not. */
 export function imageProblem(image: string): string | undefined {
-  return imageRefProblem(image);
+  return imageVersionProblem(image);
 }
 
 export function environmentFile(dir: string, env: EnvironmentName): { file: string; text: string } {
   const file = path.join(dir, `${env}.yaml`);
   if (!fs.existsSync(file)) throw new UsageError(`${file}: not found; expected the ${env} environment file`);
-  return { file, text: fs.readFileSync(file, 'utf8') };
+  try {
+    return { file, text: readEnvironmentText(file) };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** The image scalar of a service, with its source range. */
 function imageNode(text: string, file: string, service: ServiceName): Scalar {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new UsageError(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const node = doc.getIn(['services', service, 'image'], true);
+  const node = doc.getIn(['services', service, 'tag'], true);
   if (!isScalar(node) || node.range === undefined || node.range === null) {
-    throw new UsageError(`${file}: services.${service}.image: not found; expected a scalar image under services.${service}`);
+    throw new UsageError(`${file}: services.${service}.tag: not found; expected a scalar image version under services.${service}`);
   }
   return node;
 }
@@ -57,10 +62,10 @@ export function replaceImage(text: string, file: string, service: ServiceName, i
   const [start, end] = node.range as [number, number, number];
   const next = `${text.slice(0, start)}${scalarSource(node, image)}${text.slice(end)}`;
   // Read back: the image is what we asked for, and nothing else in the document changed.
-  const before = parse(text) as { services: Record<string, { image: unknown }> };
-  const after = parse(next) as { services: Record<string, { image: unknown }> };
-  before.services[service].image = image;
-  if (JSON.stringify(before) !== JSON.stringify(after)) throw new Error(`set-image: editing ${file} would change more than services.${service}.image`);
+  const before = parse(text) as { services: Record<string, { tag: unknown }> };
+  const after = parse(next) as { services: Record<string, { tag: unknown }> };
+  before.services[service].tag = image;
+  if (JSON.stringify(before) !== JSON.stringify(after)) throw new Error(`set-image: editing ${file} would change more than services.${service}.tag`);
   return next;
 }
 
@@ -79,7 +84,7 @@ export function writeImages(dir: string, env: EnvironmentName, images: ReadonlyM
   const { file } = environmentFile(dir, env);
   let changes: ImageChange[] = [];
   withFileLock(file, () => {
-    const text = fs.readFileSync(file, 'utf8');
+    const { text } = environmentFile(dir, env);
     let next = text;
     changes = [];
     for (const [service, image] of images) {
@@ -116,7 +121,7 @@ export interface SetImageResult {
 export function setImage(dir: string, env: EnvironmentName, service: ServiceName, image: string): SetImageResult {
   const problem = imageProblem(image);
   if (problem !== undefined) throw new UsageError(`invalid image "${image}": ${problem}`);
-  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(env) && parseImageRef(image).digest === undefined) {
+  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(env) && parseImageVersion(image).digest === undefined) {
     throw new UsageError(`invalid image "${image}": ${env} runs images by digest; expected ${image}@sha256:<64 lowercase hex> (only ${ENVIRONMENT_NAMES.filter((e) => !DIGEST_REQUIRED_ENVIRONMENTS.includes(e)).join(', ')} take bare tags)`);
   }
   const { file, text } = environmentFile(dir, env);
