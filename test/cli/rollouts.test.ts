@@ -25,7 +25,7 @@ describe('rollouts', () => {
   });
 
   test('follows the environment files', () => {
-    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace(/(exam-service: \{ image: [^,]+, replicas: 2), strategy: canary \}/, '$1 }') });
+    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace(/(exam-service: \{ tag: [^,]+, replicas: 2), strategy: canary \}/, '$1 }') });
     const r = cli('rollouts', '--environments-dir', dir);
     expect(r.code).toBe(0);
     expect(r.out).not.toMatch(/^exam-system-staging\/exam-service-rollout/m);
@@ -33,7 +33,7 @@ describe('rollouts', () => {
   });
 
   test('invalid environments are an input error', () => {
-    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { image: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: linear }') });
+    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: linear }') });
     const r = cli('rollouts', '--environments-dir', dir);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/cannot synthesize: invalid configuration[\s\S]*services\.frontend\.strategy/);

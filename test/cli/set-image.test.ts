@@ -61,9 +61,9 @@ describe('set-image <env> <service> <image>', () => {
   });
 
   test('quoting style of the existing image is kept', () => {
-    const text = "services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    image: \"v1\"  # api\n";
-    expect(replaceImage(text, 'x.yaml', 'frontend', 'v2')).toBe("services:\n  frontend: { tag: 'v2', replicas: 2 } # web\n  exam-service:\n    image: \"v1\"  # api\n");
-    expect(replaceImage(text, 'x.yaml', 'exam-service', 'v2')).toBe("services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    image: \"v2\"  # api\n");
+    const text = "services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    tag: \"v1\"  # api\n";
+    expect(replaceImage(text, 'x.yaml', 'frontend', 'v2')).toBe("services:\n  frontend: { tag: 'v2', replicas: 2 } # web\n  exam-service:\n    tag: \"v1\"  # api\n");
+    expect(replaceImage(text, 'x.yaml', 'exam-service', 'v2')).toBe("services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    tag: \"v2\"  # api\n");
   });
 
   test('setting the image already there changes nothing (exit 0)', () => {
@@ -93,10 +93,10 @@ describe('set-image <env> <service> <image>', () => {
     ['.rc1', /expected a Docker image tag/],
     ['v1 2', /expected a Docker image tag/],
     ['a'.repeat(129), /at most 128 characters/],
-    [`v1@sha256:${'A'.repeat(64)}`, /expected the digest after "@" to be sha256:<64 lowercase hex>/],
-    ['v1@sha256:abc', /expected the digest after "@" to be sha256:<64 lowercase hex>/],
-    [`v1@md5:${'a'.repeat(32)}`, /expected the digest after "@" to be sha256/],
-    [`@${DIGEST}`, /the tag is missing/],
+    [`v1@sha256:${"A".repeat(64)}`, /expected a digest sha256:<64 lowercase hex digits>/],
+    ["v1@sha256:abc", /expected a digest sha256:<64 lowercase hex digits>/],
+    [`v1@md5:${"a".repeat(32)}`, /expected a digest sha256/],
+    [`@${DIGEST}`, /expected a non-empty image tag/],
   ])('an invalid image %s is a usage error (exit 2) and the file is untouched', (image, message) => {
     const dir = environmentsCopy();
     const file = path.join(dir, 'staging.yaml');

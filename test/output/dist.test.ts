@@ -20,7 +20,7 @@ const id = (o: KubeObject) => objectId(o);
 
 interface PodTemplate {
   metadata?: { labels?: Record<string, string> };
-  spec: { containers: { image: string }[] };
+  spec: { containers: { tag: string }[] };
 }
 function podTemplate(o: KubeObject): PodTemplate | undefined {
   if (!['Deployment', 'DaemonSet', 'Rollout'].includes(o.kind)) return undefined;

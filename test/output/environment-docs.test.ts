@@ -52,17 +52,17 @@ describe('docs/environments.md', () => {
     });
     const other = synthInMemory({ environmentsDir: dir });
     const text = renderEnvironmentDocs(other.environments, other.objects.map((o) => o.object));
-    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9` | https://staging.exam.yourdomain.com/ |');
-    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1` | internal (ClusterIP) |');
-    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: frontend \(canary `frontend-canary`/);
-    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `main` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
+    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9@sha256:9999999999999999999999999999999999999999999999999999999999999999` | https://staging.exam.yourdomain.com/ |');
+    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08` | internal (ClusterIP) |');
+    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: .*frontend \(canary `frontend-canary`/);
+    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `main` \| automated \| auth-service \(blue-green\), exam-service \(canary\), question-service \(blue-green\), frontend \(canary\) \|/);
   });
 
   test('traffic: route → service edges from the HTTPRoute objects, service → service edges from the catalog', () => {
     expect(page).toMatch(/route_frontend -->\|"\/"\| svc_frontend/);
     expect(page).toMatch(/route_exam_service -->\|"\/"\| svc_exam_service/);
     expect(page).toContain('route_frontend -->|"/ (X-Preview: always)"| svc_frontend');
-    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
+    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (HPA) | `v1.12.0@sha256:77d39ce7cf2111e54b2eadebe15aeb5a04125b9e4f83297f28cd01eab8227a74` | https://api.exam.yourdomain.com/ |');
     // development is on no Gateway: nothing exposed.
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).not.toContain('route_');
@@ -86,7 +86,7 @@ describe('docs/environments.md', () => {
 
   test('a service without a workload is an error, not a silent gap', () => {
     const staging = environments.find((e) => e.name === 'staging')!;
-    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend' && o.kind === 'Deployment'));
+    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend-rollout' && o.kind === 'Rollout'));
     expect(() => renderEnvironmentDocs([staging], without)).toThrow(/exam-system-staging\/frontend: expected exactly one Deployment or Rollout selecting app=frontend, found 0/);
   });
 
