@@ -14,3 +14,6 @@ function findRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRoot(__dirname);
+
+/** The environment files (one per environment). */
+export const ENVIRONMENTS_DIR = path.join(REPO_ROOT, 'environments');

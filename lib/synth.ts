@@ -1,13 +1,13 @@
 /**
- * The synth pipeline: environments → app → objects → checks → dist/ (atomically).
+ * The synth pipeline: environments → app → objects → checks → dist/ and docs/ (one transaction,
+ * touching only synth's own files; lib/output/write-output.ts and lib/output/transaction.ts).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { buildApp } from './app';
 import { renderEnvironmentDocs } from './output/environment-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
-import { OutputFile, writeDistAtomically } from './output/write-dist';
+import { OutputFile, OwnershipError } from './output/transaction';
+import { ENVIRONMENT_DOCS, WriteOutputOptions, checkOutDir, docsDirFor, resolveOutDir, shownPath, signalExitCode, writeSynthOutput } from './output/write-output';
 
 export interface SynthOptions {
   /** @default the repository's environments/ */
@@ -22,11 +22,6 @@ export interface SynthResult {
   readonly docs: string;
 }
 
-/** Where synth writes the docs page for an output folder: `<outDir>/../docs/environments.md`. */
-export function docsFileFor(outDir: string): string {
-  return path.join(path.dirname(path.resolve(outDir)), 'docs', 'environments.md');
-}
-
 /** Everything synth would write, in memory. Throws ConfigError on bad input. */
 export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR);
@@ -36,23 +31,31 @@ export function synthInMemory(options: SynthOptions = {}): SynthResult {
   return { environments, objects, files, docs };
 }
 
-/** Synthesizes into `outDir`; on any error nothing in `outDir` changes. Returns the exit code. */
-export function synthToDisk(outDir: string, options: SynthOptions = {}): number {
+/**
+ * Synthesizes into `outDir` (relative to the repository root) and the docs folder next to it.
+ * On a bad configuration, a throwing construct, a foreign file in the way, an I/O error or a
+ * signal before the commit, nothing changes. Returns the exit code (128 + n after signal n).
+ */
+export async function synthToDisk(outDir: string, options: SynthOptions & WriteOutputOptions = {}): Promise<number> {
+  const out = resolveOutDir(outDir);
+  const where = `${shownPath(out)}/ and ${shownPath(docsDirFor(out))}/${ENVIRONMENT_DOCS}`;
   try {
+    checkOutDir(out); // before the work: the repository root is refused at once
     const { files, docs } = synthInMemory(options);
-    const summary = writeDistAtomically(outDir, files);
-    const docsFile = docsFileFor(outDir);
-    fs.mkdirSync(path.dirname(docsFile), { recursive: true });
-    if (!fs.existsSync(docsFile) || fs.readFileSync(docsFile, 'utf8') !== docs) fs.writeFileSync(docsFile, docs);
-    console.log(
-      `synthesized ${files.length} manifests into ${outDir}/ (${summary.written} written, ${summary.deleted} deleted, ${summary.unchanged} unchanged)`,
-    );
+    const result = await writeSynthOutput(out, files, [{ path: ENVIRONMENT_DOCS, content: docs }], options);
+    if (typeof result === 'string') {
+      console.error(`synth interrupted by ${result} before writing: ${where} left unchanged`);
+      return signalExitCode(result);
+    }
+    console.log(`synthesized ${files.length} manifests into ${where}: ${result.written} files written, ${result.deleted} deleted, ${result.unchanged} unchanged`);
     return 0;
   } catch (err) {
     if (err instanceof ConfigError) {
-      console.error(`synth failed: invalid configuration (${outDir}/ left unchanged)\n${err.message}`);
+      console.error(`synth failed: invalid configuration (${where} left unchanged)\n${err.message}`);
+    } else if (err instanceof OwnershipError) {
+      console.error(`synth refused: ${err.message}`);
     } else {
-      console.error(`synth failed (${outDir}/ left unchanged): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      console.error(`synth failed (${where} left unchanged): ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
     }
     return 1;
   }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
-import { REPO_ROOT } from '../paths';
+import { ENVIRONMENTS_DIR } from '../paths';
 import { isDnsLabel, normalizeHost } from '../rules/names';
 import { parseImageVersion } from '../rules/image-ref';
 import { quantityValue } from '../rules/quantity';
@@ -44,7 +44,7 @@ export interface Environment extends Omit<EnvironmentFile, 'services' | 'configF
 }
 
 /** The repository's environments folder. */
-export const DEFAULT_ENVIRONMENTS_DIR = path.join(REPO_ROOT, 'environments');
+export const DEFAULT_ENVIRONMENTS_DIR = ENVIRONMENTS_DIR;
 
 /**
  * Keys whose values must differ between environments: no environment writes another's data.
@@ -312,8 +312,9 @@ function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>): Environment[]
  * `<env>.yaml` files; editor files (`.swp`, `~`, `.DS_Store`), the tools' temporary
  * (`.<name>.<pid>.<random>.tmp`) and lock (`.<name>.lock`) files and any other name are ignored.
  * A `<name>.yaml` that names no environment is an error (a typo must not go unnoticed).
+ * `texts` replaces files' contents (by path), so a writer can validate an edit before it writes it.
  */
-export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Environment[] {
+export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR, texts: ReadonlyMap<string, string> = new Map()): Environment[] {
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -329,7 +330,7 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR): Enviro
       continue;
     }
     try {
-      files.set(name, parseFile(file, readEnvironmentText(file)));
+      files.set(name, parseFile(file, texts.get(file) ?? readEnvironmentText(file)));
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { imageProblem, replaceImage } from '../../lib/cli/commands/set-image';
+import { replaceTag, tagProblem } from '../../lib/cli/commands/set-image';
 import { loadEnvironments } from '../../lib/config/load';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
@@ -62,8 +62,8 @@ describe('set-image <env> <service> <image>', () => {
 
   test('quoting style of the existing image is kept', () => {
     const text = "services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    tag: \"v1\"  # api\n";
-    expect(replaceImage(text, 'x.yaml', 'frontend', 'v2')).toBe("services:\n  frontend: { tag: 'v2', replicas: 2 } # web\n  exam-service:\n    tag: \"v1\"  # api\n");
-    expect(replaceImage(text, 'x.yaml', 'exam-service', 'v2')).toBe("services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    tag: \"v2\"  # api\n");
+    expect(replaceTag(text, 'x.yaml', 'frontend', 'v2')).toBe("services:\n  frontend: { tag: 'v2', replicas: 2 } # web\n  exam-service:\n    tag: \"v1\"  # api\n");
+    expect(replaceTag(text, 'x.yaml', 'exam-service', 'v2')).toBe("services:\n  frontend: { tag: 'v1', replicas: 2 } # web\n  exam-service:\n    tag: \"v2\"  # api\n");
   });
 
   test('setting the image already there changes nothing (exit 0)', () => {
@@ -136,22 +136,22 @@ describe('set-image <env> <service> <image>', () => {
     expect(fs.readFileSync(path.join(dir, 'staging.yaml'), 'utf8')).toBe(before);
   });
 
-  test('when the environments are invalid after the edit, the file is restored (exit 1)', () => {
+  test('when the environments would be invalid after the edit: the file is not written (exit 1)', () => {
     // production.yaml is broken; the staging edit itself is fine, but the re-validation fails.
     const dir = environmentsCopy({ 'production.yaml': (t) => t.replace('replicas: 10', 'replicas: -10') });
     const file = path.join(dir, 'staging.yaml');
     const before = fs.readFileSync(file, 'utf8');
     const r = cli('set-image', 'staging', 'auth-service', IMAGE, '--environments-dir', dir);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/staging\.yaml was restored[\s\S]*production\.yaml:\d+: services\.exam-service\.replicas/);
+    expect(r.err).toMatch(/staging\.yaml was not changed[\s\S]*production\.yaml:\d+: services\.exam-service\.replicas/);
     expect(fs.readFileSync(file, 'utf8')).toBe(before);
     expect(fs.readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
-  test('imageProblem is the one image rule', () => {
-    expect(imageProblem(IMAGE)).toBeUndefined();
-    expect(imageProblem('v1.2.3-rc.1_x')).toBeUndefined();
-    expect(imageProblem('latest')).toMatch(/not "latest"/);
+  test('tagProblem is the one image rule, the schema\'s', () => {
+    expect(tagProblem(IMAGE)).toBeUndefined();
+    expect(tagProblem('v1.2.3-rc.1_x')).toBeUndefined();
+    expect(tagProblem('latest')).toMatch(/not "latest"/);
   });
 });
 

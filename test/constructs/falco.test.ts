@@ -184,8 +184,8 @@ describe('the Falco DaemonSet', () => {
     expect(container.image).toBe(FALCO_IMAGE);
     expect(container.image).toMatch(/^docker\.io\/falcosecurity\/falco:0\.44\.\d+(-debian)?$/);
     expect(container.imagePullPolicy).toBe('IfNotPresent');
-    expect(() => synth({ tag: 'falcosecurity/falco:latest' })).toThrow(/image: expected a pinned image tag, not "latest"/);
-    expect(() => synth({ tag: 'falcosecurity/falco' })).toThrow(/image: expected a pinned image/);
+    expect(() => synth({ image: 'falcosecurity/falco:latest' })).toThrow(/image: expected a pinned image tag, not "latest"/);
+    expect(() => synth({ image: 'falcosecurity/falco' })).toThrow(/image: expected a pinned image/);
   });
 
   test('the driver is modern eBPF, with capabilities instead of a privileged container', () => {

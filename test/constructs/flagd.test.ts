@@ -38,7 +38,7 @@ describe('Flagd', () => {
   });
 
   test.each([
-    [{ tag: 'ghcr.io/open-feature/flagd:latest' }, /Flagd flagd: image "ghcr.io\/open-feature\/flagd:latest" is not pinned/],
+    [{ image: 'ghcr.io/open-feature/flagd:latest' }, /Flagd flagd: image "ghcr.io\/open-feature\/flagd:latest" is not pinned/],
     [{ configMapKey: 'features.txt' }, /configMapKey "features.txt" is not a .json\/.yaml file name; expected e.g. flags.flagd.json/],
     [{ replicas: 1.5 }, /replicas must be a whole number >= 0, got 1.5/],
   ])('refuses %j', (props, message) => {

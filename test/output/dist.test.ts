@@ -12,6 +12,7 @@ import { CLUSTER_SCOPED_KINDS, KubeObject } from '../../lib/output/render';
 import { isDnsSubdomain } from '../../lib/rules/names';
 import { objectId } from '../../lib/rules/objects';
 import { synthInMemory } from '../../lib/synth';
+import { OWNERSHIP_RECORD, recordText } from '../../lib/output/transaction';
 
 const root = path.resolve(__dirname, '..', '..');
 const { objects, files } = synthInMemory();
@@ -20,7 +21,7 @@ const id = (o: KubeObject) => objectId(o);
 
 interface PodTemplate {
   metadata?: { labels?: Record<string, string> };
-  spec: { containers: { tag: string }[] };
+  spec: { containers: { image: string }[] };
 }
 function podTemplate(o: KubeObject): PodTemplate | undefined {
   if (!['Deployment', 'DaemonSet', 'Rollout'].includes(o.kind)) return undefined;
@@ -151,7 +152,9 @@ describe('dist/', () => {
       }
     };
     walk(path.join(root, 'dist'), '');
-    expect(onDisk.sort()).toEqual(files.map((f) => f.path).sort());
+    // Plus synth's record of what it wrote (lib/output/transaction.ts).
+    expect(onDisk.sort()).toEqual([OWNERSHIP_RECORD, ...files.map((f) => f.path)].sort());
+    expect(fs.readFileSync(path.join(root, 'dist', OWNERSHIP_RECORD), 'utf8')).toBe(recordText(files.map((f) => f.path)));
     for (const f of files) {
       expect([f.path, fs.readFileSync(path.join(root, 'dist', f.path), 'utf8') === f.content]).toEqual([f.path, true]);
     }

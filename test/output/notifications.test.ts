@@ -197,7 +197,7 @@ describe('templates render from the real objects', () => {
     const req = rollouts.templates['rollout-completed'].webhook!.github;
     expect(req.path).toBe('/repos/exam-platform/exam-delivery/dispatches');
     const body = JSON.parse(renderGoTemplate(req.body, { rollout: liveRollout(ro) })) as { event_type: string; client_payload: Record<string, string> };
-    const image = (ro.spec as { template: { spec: { containers: { tag: string }[] } } }).template.spec.containers[0].image;
+    const image = (ro.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image;
     expect(image).toMatch(/^ghcr\.io\/exam-platform\/exam-system\/exam-service:v[^@]+@sha256:[0-9a-f]{64}$/);
     expect(body).toEqual({ event_type: 'rollout-verified', client_payload: { rollout: 'exam-service-rollout', namespace: 'exam-system-staging', service: 'exam-service', image, revision: '4' } });
     // What the release workflow's validator makes of it: the ledger entry, then the promotion.

@@ -14,7 +14,7 @@ import { LedgerEntry, emptyLedger, ledgerFile, parseLedger, verification } from 
 import { VERIFYING_ENVIRONMENTS } from '../../config/release-loop';
 import type { EnvironmentName } from '../../config/schema';
 import { digestProblem } from '../../rules/image-ref';
-import { updateFile } from '../file-update';
+import { updateFileAtomic } from '../../io/atomic-file';
 import { utcNow } from './dispatch-payload';
 import { CliContext, EXIT_OK, UsageError, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
@@ -47,7 +47,8 @@ export function recordVerified(dir: string, env: EnvironmentName, service: Servi
   fs.mkdirSync(path.dirname(file), { recursive: true });
   let entry: LedgerEntry = { digest, at, evidence };
   let invalid: ConfigError | undefined;
-  const changed = updateFile(file, (text) => {
+  let changed = false;
+  updateFileAtomic(file, (text) => {
     const current = text ?? emptyLedger(env);
     try {
       const existing = verification(parseLedger(file, current, env), service, digest);
@@ -64,6 +65,7 @@ export function recordVerified(dir: string, env: EnvironmentName, service: Servi
     }
     const next = appendEntry(current, service, entry);
     parseLedger(file, next, env);
+    changed = true;
     return next;
   });
   if (invalid !== undefined) throw new UsageError(`${file} is invalid; not written:\n${invalid.message}`);
