@@ -110,8 +110,9 @@ const manualPromote = z.strictObject({
   image: z.string().optional(),
 });
 
-/** Now, to the second, in UTC. */
+/** Now, to the second, in UTC: when a record was made (an input of the ledger, never of synth). */
 export function utcNow(): string {
+  // eslint-disable-next-line no-restricted-syntax -- the CLI's clock stamps a ledger entry; synth never reads it
   return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 }
 
