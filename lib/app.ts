@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { AddonsChart } from './charts/addons-chart';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
 import { GatewayChart } from './charts/gateway-chart';
@@ -6,6 +7,7 @@ import { NotificationSecretStoreChart, NotificationsChart } from './charts/notif
 import { PlatformChart } from './charts/platform-chart';
 import { applySyncWaves } from './charts/sync-waves';
 import { Environment } from './config/load';
+import { SECURITY_NAMESPACE } from './config/namespaces';
 import {
   APPLICATION_SUBSCRIPTIONS,
   ARGOCD_NOTIFICATIONS,
@@ -30,9 +32,11 @@ export function buildApp(envs: readonly Environment[]): App {
   // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
   new NotificationsChart(app, { controller: ARGOCD_NOTIFICATIONS, subscriptions: APPLICATION_SUBSCRIPTIONS, templates: ARGOCD_TEMPLATES, triggers: ARGOCD_TRIGGERS });
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
-  new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace] });
+  // The platform namespaces' one store: notification tokens, and falcosidekick's Slack webhook.
+  new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace, SECURITY_NAMESPACE] });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
+  new AddonsChart(app);
   new ArgoCdBootstrapChart(app, { apps: argocd });
   applySyncWaves(app);
   return app;

@@ -3,6 +3,8 @@
  * touching only synth's own files; lib/output/write-output.ts and lib/output/transaction.ts).
  */
 import { buildApp } from './app';
+import { ADDON_INVENTORY } from './config/addon-inventory';
+import { renderAddonDocs, renderBootstrapValues } from './output/addon-docs';
 import { renderEnvironmentDocs } from './output/environment-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
@@ -20,6 +22,8 @@ export interface SynthResult {
   readonly files: readonly OutputFile[];
   /** docs/environments.md, rendered from the same objects. */
   readonly docs: string;
+  /** Further generated files under docs/ (path relative to docs/): the add-on order, the bootstrap values. */
+  readonly extraDocs: readonly OutputFile[];
 }
 
 /** Everything synth would write, in memory. Throws ConfigError on bad input. */
@@ -28,7 +32,11 @@ export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const objects = renderObjects(buildApp(environments));
   const files = objects.map((o) => ({ path: o.path, content: toYaml(o.object) }));
   const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object));
-  return { environments, objects, files, docs };
+  const extraDocs = [
+    { path: 'addons.md', content: renderAddonDocs(objects, ADDON_INVENTORY) },
+    { path: 'bootstrap/argo-cd-values.yaml', content: renderBootstrapValues() },
+  ];
+  return { environments, objects, files, docs, extraDocs };
 }
 
 /**
@@ -41,8 +49,8 @@ export async function synthToDisk(outDir: string, options: SynthOptions & WriteO
   const where = `${shownPath(out)}/ and ${shownPath(docsDirFor(out))}/${ENVIRONMENT_DOCS}`;
   try {
     checkOutDir(out); // before the work: the repository root is refused at once
-    const { files, docs } = synthInMemory(options);
-    const result = await writeSynthOutput(out, files, [{ path: ENVIRONMENT_DOCS, content: docs }], options);
+    const { files, docs, extraDocs } = synthInMemory(options);
+    const result = await writeSynthOutput(out, files, [{ path: ENVIRONMENT_DOCS, content: docs }, ...extraDocs], options);
     if (typeof result === 'string') {
       console.error(`synth interrupted by ${result} before writing: ${where} left unchanged`);
       return signalExitCode(result);

@@ -9,15 +9,23 @@
  *    lists its properties rejects any other property, as the API server's strict field
  *    validation and CRD pruning do) and stripped of descriptions.
  *
+ *  - imports/schemas/api-surface/k8s-1.28.json: every apiVersion/kind of the Kubernetes 1.28 API (the core
+ *    surface the API closure test admits without an add-on);
+ *  - imports/schemas/values/<chart>.json: the values.schema.json an add-on chart publishes at
+ *    its pinned version (CHARTS in lib/config/versions.ts), which test/ validates our values against.
+ *
  * Usage:
- *   npm run import                                  # download the URLs in cdk8s.yaml
- *   npm run import -- --from DIR --k8s-schema FILE  # use local copies of the same files
+ *   npm run import                                  # download the URLs in cdk8s.yaml and CHARTS
+ *   npm run import -- --from DIR --k8s-schema FILE --values-schemas DIR
+ *                                                   # use local copies of the same files (the values
+ *                                                   # schemas named <chart>-values.schema.json)
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { CHARTS, HelmChartPin } from '../lib/config/versions';
 
 /** The Kubernetes API definitions cdk8s publishes for `cdk8s import k8s@1.28.0`. */
 const K8S_SCHEMA_URL =
@@ -60,12 +68,14 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+async function readUrl(url: string): Promise<string> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
+  return res.text();
+}
+
 async function readSource(url: string, localDir: string | undefined): Promise<string> {
-  if (localDir === undefined) {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`GET ${url}: HTTP ${res.status}`);
-    return res.text();
-  }
+  if (localDir === undefined) return readUrl(url);
   // Local copies may be named differently: match the URL's file name to the CRD's names.
   const wanted = path
     .basename(url)
@@ -253,6 +263,32 @@ async function main(): Promise<void> {
     kinds[`${apiVersion}/${gvk.kind}`] = { definition: name, namespaced: !CLUSTER_SCOPED.includes(gvk.kind) };
   }
   writeJson(path.join(schemaDir, 'k8s.json'), { kinds, definitions });
+
+  // Every apiVersion/kind the Kubernetes 1.28 API serves (lists and meta types left out).
+  const served = new Set<string>();
+  for (const def of Object.values(defs) as JsonObject[]) {
+    const props = def.properties as JsonObject | undefined;
+    const gvks = def['x-kubernetes-group-version-kind'] as { group: string; version: string; kind: string }[] | undefined;
+    if (gvks === undefined || props?.metadata === undefined || props?.apiVersion === undefined) continue;
+    for (const gvk of gvks) {
+      if (gvk.kind.endsWith('List') || gvk.kind === 'Status' || gvk.kind === 'DeleteOptions' || gvk.kind === 'WatchEvent') continue;
+      served.add(`${gvk.group === '' ? gvk.version : `${gvk.group}/${gvk.version}`}/${gvk.kind}`);
+    }
+  }
+  fs.mkdirSync(path.join(schemaDir, 'api-surface'), { recursive: true });
+  writeJson(path.join(schemaDir, 'api-surface', 'k8s-1.28.json'), { kubernetesVersion: '1.28.0', kinds: [...served].sort() });
+
+  // The add-on charts' published values schemas.
+  const valuesDir = arg('--values-schemas');
+  const valuesOut = path.join(schemaDir, 'values');
+  fs.mkdirSync(valuesOut, { recursive: true });
+  const pins: HelmChartPin[] = Object.values(CHARTS);
+  for (const pin of pins) {
+    if (pin.valuesSchemaUrl === undefined) continue;
+    const text =
+      valuesDir === undefined ? await readUrl(pin.valuesSchemaUrl) : fs.readFileSync(path.join(valuesDir, `${pin.chart}-values.schema.json`), 'utf8');
+    writeJson(path.join(valuesOut, `${pin.chart}.json`), { chart: pin.chart, version: pin.version, source: pin.valuesSchemaUrl, schema: JSON.parse(text) as Json });
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
   console.log(`imports/ regenerated: ${[...groups.keys()].join(', ')}, k8s (${needed.size} definitions)`);
 }

@@ -39,14 +39,18 @@ function synth(outDir: string, { cwd = REPO_ROOT, hook = '' }: { cwd?: string; h
   });
 }
 
-/** The repository's own output, as synth leaves it: dist/ and docs/environments.md with the records. */
+/** The repository's own output, as synth leaves it: dist/ and the generated docs pages with the records. */
 function committedOutput(): Record<string, string> {
   const docs = tree(path.join(REPO_ROOT, 'docs'));
+  const owned = docs['.synth-manifest'].split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  // The generated pages and the folders that hold them (hand-written pages are not synth's).
+  const folders = owned.flatMap((f) => f.split('/').slice(0, -1).map((_p, i, parts) => `docs/${parts.slice(0, i + 1).join('/')}/`));
   return {
     ...Object.fromEntries(Object.entries(tree(path.join(REPO_ROOT, 'dist'))).map(([k, v]) => [`dist/${k}`, v])),
     'dist/': '',
     'docs/': '',
-    'docs/environments.md': docs['environments.md'],
+    ...Object.fromEntries(folders.map((f) => [f, ''])),
+    ...Object.fromEntries(owned.map((f) => [`docs/${f}`, docs[f]])),
     'docs/.synth-manifest': docs['.synth-manifest'],
   };
 }

@@ -38,6 +38,8 @@ import { ArgoCdProject } from '../constructs/argocd-project';
 import { CLUSTER_SCOPED_KINDS } from '../output/render';
 import { apiGroupOf } from '../rules/objects';
 import { OutputChart } from './output-chart';
+import { SYNC_WAVE_ANNOTATION } from './sync-waves';
+import { ENVIRONMENTS_WAVE_KEY, applicationWave } from '../config/addons';
 
 /** An object of another chart, with the dist/ folder the renderer writes it to. */
 interface PlacedObject {
@@ -215,7 +217,10 @@ export class ArgoCdChart extends OutputChart {
           // No resources finalizer: deleting an Application (or the root) leaves the exam
           // system running; only a deliberate `argocd app delete --cascade` removes it.
           cascadeDelete: false,
-          annotations: applicationNotificationAnnotations(t.notify),
+          annotations: {
+            ...applicationNotificationAnnotations(t.notify),
+            [SYNC_WAVE_ANNOTATION]: String(applicationWave(t.name === PLATFORM_APPLICATION_NAME ? t.name : ENVIRONMENTS_WAVE_KEY)),
+          },
           labels: t.labels,
           info: t.info,
         }),

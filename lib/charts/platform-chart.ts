@@ -4,6 +4,9 @@ import { policyExceptionReason } from '../config/policy-exceptions';
 import { FALCO_IMAGE } from '../config/versions';
 import { AppNamespace } from '../constructs/app-namespace';
 import { Falco, HttpReceiver } from '../constructs/falco';
+import { NamespaceExternalSecret } from '../constructs/namespace-external-secret';
+import { FALCOSIDEKICK_SLACK_REMOTE, FALCOSIDEKICK_SLACK_SECRET } from '../config/addons/falcosidekick';
+import { NOTIFICATION_SECRETS } from '../config/notifications';
 import { OutputChart } from './output-chart';
 
 /**
@@ -45,6 +48,15 @@ export class PlatformChart extends OutputChart {
       watchedNamespaces: props.watchedNamespaces,
       image: FALCO_IMAGE,
       httpOutput: props.httpOutput,
+    });
+    // falcosidekick (an add-on, lib/config/addons/falcosidekick.ts) reads its Slack webhook from
+    // this Secret, read through the platform namespaces' store (its own IAM role).
+    new NamespaceExternalSecret(this, 'falcosidekick-slack', {
+      namespace: SECURITY_NAMESPACE,
+      secretName: FALCOSIDEKICK_SLACK_SECRET.name,
+      storeName: NOTIFICATION_SECRETS.storeName,
+      keys: [{ secretKey: FALCOSIDEKICK_SLACK_SECRET.key, remoteKey: FALCOSIDEKICK_SLACK_REMOTE.key, property: FALCOSIDEKICK_SLACK_REMOTE.property }],
+      component: 'runtime-security',
     });
   }
 }

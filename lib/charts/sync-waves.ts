@@ -12,6 +12,9 @@ export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 export function applySyncWaves(app: App): void {
   for (const c of app.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
+    // An Application's wave is the root's order between Applications (APPLICATION_WAVES of
+    // lib/config/addons), set where it is built; every other object is placed by its kind.
+    if (c.kind === 'Application' && (c.metadata.toJson() as { annotations?: Record<string, string> }).annotations?.[SYNC_WAVE_ANNOTATION] !== undefined) continue;
     const wave = syncWaveOf(c.kind);
     if (wave === undefined) {
       throw new Error(

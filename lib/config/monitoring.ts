@@ -17,3 +17,14 @@ export const MONITORING = {
 
 /** The labels the add-on's Prometheus selects ServiceMonitors and PrometheusRules by. */
 export const MONITORING_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: MONITORING.release };
+
+/** kube-prometheus-stack's Helm release and namespace (the add-on's Application uses them). */
+export const MONITORING_RELEASE = MONITORING.release;
+export const MONITORING_NAMESPACE = MONITORING.namespace;
+
+/** Grafana's sidecar loads ConfigMaps with this label, from every namespace. */
+export const GRAFANA_DASHBOARD_LABEL = { key: 'grafana_dashboard', value: '1' } as const;
+
+/** The in-cluster addresses the chart's Services get from the release name. */
+export const PROMETHEUS_URL = MONITORING.prometheusUrl;
+export const ALERTMANAGER_URL = `http://${MONITORING.release}-alertmanager.${MONITORING.namespace}.svc:9093`;

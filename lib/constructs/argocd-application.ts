@@ -27,7 +27,8 @@ export interface IgnoredFields {
   readonly group: string;
   readonly kind: string;
   readonly name: string;
-  readonly namespace: string;
+  /** Omitted for a cluster-scoped object. */
+  readonly namespace?: string;
   /** JSON pointers (RFC 6901) of the ignored fields. */
   readonly jsonPointers: readonly string[];
   /** jq path expressions of the ignored fields (Argo CD deletes `del(<expression>)`). @default none */
@@ -49,16 +50,44 @@ export interface SyncRetry {
   readonly backoff: { readonly duration: string; readonly factor: number; readonly maxDuration: string };
 }
 
+/** A Helm chart as an Application's source (instead of a folder of plain manifests). */
+export interface HelmChartSource {
+  /** The chart's name in the repository. */
+  readonly chart: string;
+  /** The Helm release name. */
+  readonly releaseName: string;
+  /** The values, written into the Application as `helm.valuesObject`. */
+  readonly values: object;
+}
+
+/** Labels and annotations of the namespace Argo CD creates (with CreateNamespace=true). */
+export interface ManagedNamespaceMetadata {
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 export interface ArgoCdApplicationProps {
   readonly name: string;
   /** Argo CD's namespace. */
   readonly namespace: string;
   readonly project: string;
   readonly repoUrl: string;
-  /** A branch name (never a pattern: Argo CD follows one branch). */
+  /** A branch name, a tag, or with `helm` the exact chart version (never a pattern or range). */
   readonly targetRevision: string;
-  /** The folder of plain manifests, e.g. `dist/production`. */
-  readonly path: string;
+  /** The folder of plain manifests, e.g. `dist/production`. Required unless `helm` is set. */
+  readonly path?: string;
+  /**
+   * Deploy a Helm chart from `repoUrl` (a chart repository, or an OCI registry written without
+   * `oci://`) instead of a folder.
+   * @default none: the source is the folder `path`
+   */
+  readonly helm?: HelmChartSource;
+  /**
+   * Labels and annotations of the destination namespace, which the Application then creates
+   * (pair with the sync option CreateNamespace=true).
+   * @default none
+   */
+  readonly managedNamespaceMetadata?: ManagedNamespaceMetadata;
   /** Read sub-folders too. @default false */
   readonly recurse?: boolean;
   /** The in-cluster API server URL. */
@@ -89,7 +118,8 @@ export interface ArgoCdApplicationProps {
 /** An Argo CD Application over one folder of plain manifests in git, with an explicit sync policy. */
 export class ArgoCdApplication extends Construct {
   public readonly name: string;
-  public readonly path: string;
+  /** The folder it syncs, or undefined for a Helm chart. */
+  public readonly path: string | undefined;
 
   constructor(scope: Construct, id: string, props: ArgoCdApplicationProps) {
     super(scope, id);
@@ -98,9 +128,21 @@ export class ArgoCdApplication extends Construct {
     };
     if (!isDnsLabel(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
     if (props.project === '' || props.project === 'default') fail(`project "${props.project}"`, 'a project of our own, not Argo CD\'s open default');
-    const revisionProblem = refNameProblem(props.targetRevision, { branch: true });
-    if (revisionProblem !== undefined) throw new Error(`ArgoCdApplication ${props.name}: targetRevision "${props.targetRevision}": ${revisionProblem}`);
-    if (!/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(props.path)) fail(`path "${props.path}"`, 'a relative folder such as dist/production');
+    if (props.helm !== undefined) {
+      if (/[*?[\]^~><=|, ]/.test(props.targetRevision) || props.targetRevision === '') {
+        fail(`targetRevision "${props.targetRevision}" is empty, a pattern or a range`, 'one exact chart version');
+      }
+      if (props.path !== undefined) fail('both a path and a Helm chart', 'one source');
+      if (!isDnsLabel(props.helm.chart)) fail(`chart "${props.helm.chart}"`, 'a chart name');
+      if (!isDnsLabel(props.helm.releaseName)) fail(`release name "${props.helm.releaseName}"`, 'a Kubernetes name');
+    } else {
+      const revisionProblem = refNameProblem(props.targetRevision, { branch: true });
+      if (revisionProblem !== undefined) throw new Error(`ArgoCdApplication ${props.name}: targetRevision "${props.targetRevision}": ${revisionProblem}`);
+      if (props.path === undefined || !/^[a-z0-9-]+(\/[a-z0-9-]+)*$/.test(props.path)) fail(`path "${props.path ?? ''}"`, 'a relative folder such as dist/production');
+    }
+    if (props.managedNamespaceMetadata !== undefined && !(props.syncOptions ?? []).includes('CreateNamespace=true')) {
+      fail('managedNamespaceMetadata without the sync option CreateNamespace=true', 'CreateNamespace=true (Argo CD applies the metadata only to a namespace it creates)');
+    }
     if (!isDnsLabel(props.destinationNamespace)) fail(`destination namespace "${props.destinationNamespace}"`, 'one namespace name');
     for (const option of props.syncOptions ?? []) {
       const [key, value, extra] = option.split('=');
@@ -129,18 +171,29 @@ export class ArgoCdApplication extends Construct {
       },
       spec: {
         project: props.project,
-        source: {
-          repoUrl: props.repoUrl,
-          targetRevision: props.targetRevision,
-          path: props.path,
-          directory: { recurse: props.recurse ?? false },
-        },
+        source: props.helm
+          ? {
+              repoUrl: props.repoUrl,
+              chart: props.helm.chart,
+              targetRevision: props.targetRevision,
+              // Helm test hooks have no Argo CD equivalent (docs/user-guide/helm.md, "Helm --skip-tests").
+              helm: { releaseName: props.helm.releaseName, valuesObject: props.helm.values, skipTests: true },
+            }
+          : {
+              repoUrl: props.repoUrl,
+              targetRevision: props.targetRevision,
+              path: props.path,
+              directory: { recurse: props.recurse ?? false },
+            },
         destination: { server: props.server, namespace: props.destinationNamespace },
         syncPolicy: {
           automated: { enabled: props.automated.enabled, prune: props.automated.prune, selfHeal: props.automated.selfHeal },
           syncOptions: props.syncOptions && props.syncOptions.length > 0 ? [...props.syncOptions] : undefined,
           retry: props.retry
             ? { limit: props.retry.limit, backoff: { duration: props.retry.backoff.duration, factor: props.retry.backoff.factor, maxDuration: props.retry.backoff.maxDuration } }
+            : undefined,
+          managedNamespaceMetadata: props.managedNamespaceMetadata
+            ? { labels: props.managedNamespaceMetadata.labels && { ...props.managedNamespaceMetadata.labels }, annotations: props.managedNamespaceMetadata.annotations && { ...props.managedNamespaceMetadata.annotations } }
             : undefined,
         },
         ignoreDifferences:

@@ -23,7 +23,7 @@ export interface ArgoCdProjectProps {
   /** Argo CD's namespace. */
   readonly namespace: string;
   readonly description: string;
-  /** Repository URLs, spelled out (no `*`). */
+  /** Repository URLs (https, or an OCI registry path without `oci://`), spelled out (no `*`). */
   readonly sourceRepos: readonly string[];
   /** Exactly the namespaces the project's Applications write to (no `*`). */
   readonly destinations: readonly ProjectDestination[];
@@ -47,6 +47,9 @@ export interface ArgoCdProjectProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+const HTTPS_URL = /^https:\/\/\S+$/;
+/** An OCI Helm registry path as Argo CD spells it: host and path, without `oci://`. */
+const OCI_REPOSITORY = /^[a-z0-9.-]+\.[a-z]{2,}(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
 const CRON = /^\S+ \S+ \S+ \S+ \S+$/;
 const GO_DURATION = /^([0-9]+h)?([0-9]+m)?([0-9]+s)?$/;
 const ACTION = /^(get|sync|action\/[a-z0-9.]*\/[A-Za-z]+\/(\*|[a-z-]+))$/;
@@ -67,7 +70,9 @@ export class ArgoCdProject extends Construct {
     if (!isDnsLabel(props.name)) fail(`name "${props.name}" is not a Kubernetes name`, 'lower-case letters, digits and "-"');
     if (props.sourceRepos.length === 0) fail('no sourceRepos', 'at least this repository');
     for (const repo of props.sourceRepos) {
-      if (repo.includes('*') || !/^https:\/\/\S+$/.test(repo)) fail(`source repo "${repo}" is a pattern or not an https URL`, 'a repository URL spelled out');
+      if (repo.includes('*') || !(HTTPS_URL.test(repo) || OCI_REPOSITORY.test(repo))) {
+        fail(`source repo "${repo}" is a pattern, or neither an https URL nor an OCI registry path`, 'a repository spelled out');
+      }
     }
     if (props.destinations.length === 0) fail('no destinations', 'the namespaces its Applications deploy to');
     const seen = new Set<string>();

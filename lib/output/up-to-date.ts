@@ -68,7 +68,10 @@ export function outputState(out: string, locked = false): Record<string, string>
   try {
     walk(out, 'out');
     const docs = docsDirFor(out);
-    for (const f of [ENVIRONMENT_DOCS, OWNERSHIP_RECORD]) state[`docs/${f}`] = sha(fs.readFileSync(path.join(docs, f)));
+    // Every generated page the docs record lists (environments.md, addons.md, ...), and the record.
+    const record = fs.readFileSync(path.join(docs, OWNERSHIP_RECORD), 'utf8');
+    const owned = record.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    for (const f of new Set([ENVIRONMENT_DOCS, OWNERSHIP_RECORD, ...owned])) state[`docs/${f}`] = sha(fs.readFileSync(path.join(docs, f)));
   } catch {
     return undefined;
   }

@@ -36,13 +36,25 @@ describe('the Argo CD folders', () => {
     expect(rendered.map((o) => ({ path: o.path, object: o.object }))).toMatchSnapshot();
   });
 
-  test('dist/argocd holds the projects (the root\'s own included) and the Applications; dist/argocd-bootstrap the root only', () => {
+  test("dist/argocd holds the projects (the root's own included), the exam Applications and the add-ons; dist/argocd-bootstrap the root only", () => {
     expect(rendered.map((o) => o.path)).toEqual([
       'argocd-bootstrap/application-exam-root.yaml',
+      'argocd/application-argo-cd.yaml',
+      'argocd/application-argo-rollouts.yaml',
+      'argocd/application-cert-manager.yaml',
+      'argocd/application-envoy-gateway-crds.yaml',
+      'argocd/application-envoy-gateway.yaml',
       'argocd/application-exam-hotfix.yaml',
       'argocd/application-exam-platform.yaml',
       'argocd/application-exam-production.yaml',
       'argocd/application-exam-staging.yaml',
+      'argocd/application-external-secrets.yaml',
+      'argocd/application-falcosidekick.yaml',
+      'argocd/application-gateway-api-crds.yaml',
+      'argocd/application-kube-prometheus-stack.yaml',
+      'argocd/application-kyverno.yaml',
+      'argocd/application-metrics-server.yaml',
+      'argocd/appproject-exam-addons.yaml',
       'argocd/appproject-exam-bootstrap.yaml',
       'argocd/appproject-exam-platform.yaml',
       'argocd/appproject-exam-system.yaml',

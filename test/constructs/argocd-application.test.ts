@@ -93,8 +93,31 @@ describe('ArgoCdApplication', () => {
       { ignoreDifferences: [{ group: 'g', kind: 'K', name: 'web', namespace: 'shop', jsonPointers: [], jqPathExpressions: ['del(.spec)'] }] },
       /jq expression that is not a path/,
     ],
+    ['a chart version range', { path: undefined, targetRevision: '>=1.2.0', helm: { chart: 'web', releaseName: 'web', values: {} } }, /is empty, a pattern or a range; expected one exact chart version/],
+    ['a path and a chart', { helm: { chart: 'web', releaseName: 'web', values: {} } }, /both a path and a Helm chart/],
+    ['neither a path nor a chart', { path: undefined }, /path ""/],
+    ['namespace metadata without CreateNamespace=true', { managedNamespaceMetadata: { labels: { a: 'b' } } }, /managedNamespaceMetadata without the sync option CreateNamespace=true/],
   ])('rejects %s, naming the Application', (_what, props, message) => {
     expect(() => render(props)).toThrow(/^ArgoCdApplication shop-production: /);
     expect(() => render(props)).toThrow(message);
+  });
+
+  test('deploys a pinned Helm chart with typed values, without Helm test hooks, creating its labelled namespace', () => {
+    const app = render({
+      path: undefined,
+      repoUrl: 'quay.io/example/charts',
+      targetRevision: 'v1.2.3',
+      helm: { chart: 'web', releaseName: 'web', values: { replicas: 2, nested: { on: true } } },
+      syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+      managedNamespaceMetadata: { labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } },
+    });
+    expect(app.spec.source).toEqual({
+      repoURL: 'quay.io/example/charts',
+      chart: 'web',
+      targetRevision: 'v1.2.3',
+      helm: { releaseName: 'web', skipTests: true, valuesObject: { replicas: 2, nested: { on: true } } },
+    });
+    expect(app.spec.syncPolicy.managedNamespaceMetadata).toEqual({ labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } });
+    expect(registry.validate(app)).toEqual([]);
   });
 });

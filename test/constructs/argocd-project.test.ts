@@ -88,6 +88,7 @@ describe('ArgoCdProject', () => {
 
   test.each<[string, Partial<ArgoCdProjectProps>, RegExp]>([
     ['a wildcard source repo', { sourceRepos: ['*'] }, /source repo "\*" is a pattern/],
+    ['an oci:// source repo (Argo CD names OCI registries without the scheme)', { sourceRepos: ['oci://quay.io/jetstack/charts'] }, /source repo "oci:\/\/quay.io\/jetstack\/charts" is a pattern, or neither an https URL nor an OCI registry path/],
     ['no source repo', { sourceRepos: [] }, /no sourceRepos/],
     ['a wildcard destination namespace', { destinations: [{ server: SERVER, namespace: '*' }] }, /is a pattern or not a namespace name/],
     ['a glob destination namespace', { destinations: [{ server: SERVER, namespace: 'shop-*' }] }, /is a pattern/],

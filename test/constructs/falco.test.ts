@@ -338,6 +338,7 @@ describe('PlatformChart', () => {
     expect(rendered.filter((r) => r.object.kind !== 'Namespace').map((r) => r.path)).toEqual([
       'platform/security-system/configmap-falco-config.yaml',
       'platform/security-system/daemonset-falco.yaml',
+      'platform/security-system/externalsecret-falcosidekick-slack.yaml',
       'platform/security-system/networkpolicy-falco.yaml',
       'platform/security-system/serviceaccount-falco.yaml',
     ]);

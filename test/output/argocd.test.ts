@@ -5,7 +5,8 @@
  */
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
-import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
+import { ADDONS_PROJECT_NAME, ENVIRONMENTS_WAVE_KEY, applicationWave } from '../../lib/config/addons';
+import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_APPLICATION_NAME, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
 import { GATEWAY_NAMESPACE } from '../../lib/config/gateway';
 import { SECURITY_NAMESPACE } from '../../lib/config/namespaces';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
@@ -44,10 +45,16 @@ const groupOf = (o: KubeObject) => apiGroupOf(o.apiVersion);
 const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
 
 const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${folder}/`));
-const applications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
 const appSpec = (a: KubeObject) => a.spec as ApplicationSpec;
+/** Every Application the root syncs: the exam system's and the add-ons' (test/output/addons.test.ts). */
+const allApplications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
+/** The exam system's Applications (every project but the add-ons'), which sync folders of dist/. */
+const applications = allApplications.filter((a) => appSpec(a).project !== ADDONS_PROJECT_NAME);
 const app = (name: string) => applications.find((a) => a.metadata.name === name)!;
-const projects = inFolder('argocd').filter((o) => o.object.kind === 'AppProject').map((o) => o.object);
+/** The exam system's projects (the add-ons' project is test/output/addons.test.ts's). */
+const projects = inFolder('argocd')
+  .filter((o) => o.object.kind === 'AppProject' && o.object.metadata.name !== ADDONS_PROJECT_NAME)
+  .map((o) => o.object);
 const projectNamed = (name: string) => projects.find((p) => p.metadata.name === name)!;
 const project = projectNamed('exam-system');
 const projectSpec = project.spec as ProjectSpec;
@@ -309,7 +316,7 @@ describe('the root Application', () => {
   test('bootstraps the rest: it syncs the folder that holds the project and the Applications, with the resources finalizer', () => {
     expect(finalizersOf(root)).toEqual([RESOURCES_FINALIZER]);
     expect(rootSpec.source).toMatchObject({ repoURL: REPO_URL, path: 'dist/argocd', targetRevision: 'main' });
-    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual([...projects.map(() => 'AppProject'), ...applications.map(() => 'Application')].sort());
+    expect(syncedBy(root).map((o) => o.object.kind).sort()).toEqual([...projects.map(() => 'AppProject'), 'AppProject', ...allApplications.map(() => 'Application')].sort()); // + exam-addons
     expect(rootSpec.syncPolicy.automated).toMatchObject({ enabled: true, prune: true, selfHeal: true });
   });
 
@@ -327,8 +334,14 @@ describe('the root Application', () => {
 });
 
 describe('sync waves', () => {
-  test('every object carries the wave of its kind', () => {
-    for (const o of objects) expect([id(o.object), o.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([id(o.object), String(syncWaveOf(o.object.kind))]);
+  test('every object carries the wave of its kind; an Application the root syncs, its wave among Applications', () => {
+    for (const o of objects) {
+      const expected =
+        o.path.startsWith('argocd/') && o.object.kind === 'Application'
+          ? applicationWave(appSpec(o.object).project === 'exam-system' && o.object.metadata.name !== PLATFORM_APPLICATION_NAME ? ENVIRONMENTS_WAVE_KEY : o.object.metadata.name)
+          : syncWaveOf(o.object.kind);
+      expect([id(o.object), o.object.metadata.annotations?.[SYNC_WAVE_ANNOTATION]]).toEqual([id(o.object), String(expected)]);
+    }
   });
 
   test('in each Application, Namespaces, ConfigMaps, ExternalSecrets and AnalysisTemplates come before every workload', () => {

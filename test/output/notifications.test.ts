@@ -214,8 +214,8 @@ describe('the notification secret store', () => {
   const store = all.find((o) => o.kind === 'ClusterSecretStore' && o.metadata.name === NOTIFICATION_SECRETS.storeName)!;
   const spec = store.spec as { conditions: { namespaces: string[] }[]; provider: { aws: { role: string; region: string } } };
 
-  test('serves only the two controllers\' namespaces, with its own IAM role (none of the environments\')', () => {
-    expect(spec.conditions).toEqual([{ namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace] }]);
+  test('serves only the platform namespaces (the two controllers\', and falcosidekick\'s security-system), with its own IAM role (none of the environments\')', () => {
+    expect(spec.conditions).toEqual([{ namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace, 'security-system'] }]);
     expect(spec.provider.aws.role).toBe(NOTIFICATION_SECRETS.role);
     for (const env of environments) expect(spec.provider.aws.role).not.toBe(env.secrets.role);
     const path = objects.find((o) => o.object === store)!.path;

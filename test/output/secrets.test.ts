@@ -102,7 +102,7 @@ describe('secrets come from External Secrets', () => {
       expect(store!.spec.provider.aws!.region).toBe(env.config.AWS_REGION);
       expect(Object.keys(store!.spec.provider.aws!.auth ?? {})).toEqual(['jwt']);
     }
-    // One per environment, plus the notification tokens' store (test/output/notifications.test.ts).
+    // One per environment, plus the platform namespaces' store (notification tokens, falcosidekick's Slack webhook).
     expect(stores.map((x) => x.metadata.name).sort()).toEqual([...environments.map((e) => `aws-secrets-manager-${e.name}`), 'aws-secrets-manager-platform'].sort());
   });
 
@@ -115,6 +115,15 @@ describe('secrets come from External Secrets', () => {
       return store.spec.provider.aws.role;
     });
     expect(new Set(roles).size).toBe(environments.length);
+  });
+
+  test("falcosidekick's Slack webhook comes through the platform store, which serves the platform namespaces only", () => {
+    const platform = stores.find((s) => s.metadata.name === 'aws-secrets-manager-platform') as unknown as StoreJson;
+    expect(platform.spec.conditions).toEqual([{ namespaces: ['argocd', 'argo-rollouts', 'security-system'] }]);
+    const es = externalSecrets.find((e) => e.metadata.name === 'falcosidekick-slack')! as unknown as ExternalSecretJson;
+    expect(externalSecrets.find((e) => e.metadata.name === 'falcosidekick-slack')!.metadata.namespace).toBe('security-system');
+    expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager-platform' });
+    expect(es.spec.target).toMatchObject({ name: 'falcosidekick-slack', creationPolicy: 'Owner' });
   });
 
   test('an ExternalSecret can only use a store whose conditions admit its namespace', () => {
