@@ -75,3 +75,13 @@ export const REQUEST_QUEUE_BRANCH = 'release-queue';
 export function pullRequestBranch(queue: string): string {
   return `bot/${queue}`;
 }
+
+/** The Sigstore transparency log a signature must be recorded in (cosign's default). */
+export const REKOR_URL = 'https://rekor.sigstore.dev';
+
+/** The admission policy's name, its webhook timeout, and what happens when Kyverno cannot answer. */
+export const IMAGE_SIGNATURE_POLICY = {
+  name: 'verify-exam-system-images',
+  webhookTimeoutSeconds: 15,
+  failurePolicy: 'Fail',
+} as const;
