@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['imports/**', 'dist/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['imports/**', 'dist/**', 'node_modules/**', 'coverage/**', '.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,9 +4,11 @@ import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
 import { GatewayChart } from './charts/gateway-chart';
 import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
+import { MonitoringChart } from './charts/monitoring-chart';
 import { PlatformChart } from './charts/platform-chart';
 import { AdmissionChart } from './charts/admission-chart';
 import { applySyncWaves } from './charts/sync-waves';
+import { applicationName, examSessionWindows } from './config/gitops';
 import { Environment } from './config/load';
 import { SECURITY_NAMESPACE } from './config/namespaces';
 import {
@@ -37,6 +39,12 @@ export function buildApp(envs: readonly Environment[]): App {
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });
   // The platform namespaces' one store: notification tokens, and falcosidekick's Slack webhook.
   new NotificationSecretStoreChart(app, { namespaces: [ARGOCD_NOTIFICATIONS.namespace, ROLLOUTS_NOTIFICATIONS.namespace, SECURITY_NAMESPACE] });
+  // Dashboards: every deployed environment, production first (the default); production's sync windows.
+  const byProductionFirst = [...deployed].sort((a, b) => Number(b.name === 'production') - Number(a.name === 'production'));
+  new MonitoringChart(app, {
+    namespaces: byProductionFirst.map((e) => e.namespace),
+    syncWindows: deployed.some((e) => e.name === 'production') ? examSessionWindows([applicationName('production')]) : [],
+  });
   // Argo CD reads the other charts' objects: keep it after every chart it deploys.
   const argocd = new ArgoCdChart(app, { environments: envs });
   new AddonsChart(app);

@@ -12,6 +12,8 @@
  *    is a fixed cost outside the project.
  * 2. The synth pipeline (build, render, serialize, write) on a generated configuration with
  *    100 services in each of the 4 environments. Goal: under 2 s.
+ * 3. `npm test` as a whole process, cold and warm (scripts/bench-test-suite.ts). Goal: 30 s or
+ *    less warm.
  *
  * Usage: npm run bench [-- --runs N]
  */
@@ -25,6 +27,7 @@ import { SERVICES } from '../lib/config/catalog';
 import { Environment, ResolvedService, loadEnvironments } from '../lib/config/load';
 import { renderObjects, toYaml } from '../lib/output/render';
 import { writeOutputSync } from '../lib/output/transaction';
+import { formatTestSuiteFigures, measureTestSuite } from './bench-test-suite';
 
 const root = path.resolve(__dirname, '..');
 const runsArg = process.argv.indexOf('--runs');
@@ -104,3 +107,6 @@ console.log(`npm run synth, up to date (median):                       ${f(media
 console.log(`npm run synth, after a change: full render (median):      ${f(median(afterChange))}  ratio ${ratio(median(afterChange))} (goal <= 3)`);
 console.log(`node scripts/synth.js, full render, without npm (median): ${f(median(withoutNpm))}  ratio ${ratio(median(withoutNpm))}`);
 console.log(`100 services x 4 environments (${objectCount} objects, median): ${f(median(big))} (goal < 2 s)`);
+
+// 3. The test suite, cold and warm (scripts/bench-test-suite.ts).
+console.log(formatTestSuiteFigures(measureTestSuite(root, Math.max(3, Math.ceil(runs / 2)))));

@@ -143,10 +143,15 @@ function highEntropyTokens(text: string): string[] {
 }
 
 /**
- * Everything in `text` that looks like a credential. `entropy: false` keeps to the detectors
- * that have (almost) no false positives, for scanning arbitrary text such as whole manifests.
+ * Everything in one value that looks like a credential: the detectors of TruffleHog and Trivy's
+ * secret scanner for private keys (PrivateKey / private-key), AWS access key ids (AWS /
+ * aws-access-key-id), JWTs (JWT / jwt-token) and passwords in URIs (URI), a password setting,
+ * and a long high-entropy string (gitleaks generic-api-key's entropy rule). Whole files and the
+ * git history are scanned in CI by TruffleHog and Trivy, which know hundreds of credential
+ * formats and verify them; here the detectors judge single values the object checks below pick
+ * out by their role (an env var, a ConfigMap entry).
  */
-export function findCredentials(text: string, options: { readonly entropy?: boolean } = {}): CredentialMatch[] {
+export function findCredentials(text: string): CredentialMatch[] {
   const found: CredentialMatch[] = [];
   for (const m of text.matchAll(PRIVATE_KEY)) found.push({ detector: 'private-key', hint: m[0] });
   for (const m of text.matchAll(AWS_ACCESS_KEY_ID)) found.push({ detector: 'aws-access-key-id', hint: redact(m[0]) });
@@ -157,10 +162,8 @@ export function findCredentials(text: string, options: { readonly entropy?: bool
   for (const m of text.matchAll(PASSWORD_ASSIGNMENT)) {
     if (!VARIABLE_REFERENCE.test(m[1]) && !NOT_A_PASSWORD.test(m[1])) found.push({ detector: 'password-assignment', hint: `password setting ${redact(m[1])}` });
   }
-  if (options.entropy ?? true) {
-    for (const token of highEntropyTokens(text)) {
-      found.push({ detector: 'high-entropy', hint: `${redact(token)} at ${shannonEntropy(token).toFixed(2)} bits/char` });
-    }
+  for (const token of highEntropyTokens(text)) {
+    found.push({ detector: 'high-entropy', hint: `${redact(token)} at ${shannonEntropy(token).toFixed(2)} bits/char` });
   }
   return found;
 }
@@ -169,7 +172,11 @@ export function findCredentials(text: string, options: { readonly entropy?: bool
 // Object checks
 // ---------------------------------------------------------------------------------------------
 
-/** A Secret with data or stringData: its values are in the manifest, hence in git. */
+/**
+ * A Secret with data or stringData: its values are in the manifest, hence in git. A project
+ * rule: no CI scanner flags a Secret by its kind (TruffleHog and Trivy only see values they
+ * recognise, and base64 hides most of them).
+ */
 export function findSecretData(obj: ScannableObject): SecretFinding[] {
   if (obj.kind !== 'Secret') return [];
   const out: SecretFinding[] = [];
@@ -207,7 +214,12 @@ function containerLists(node: unknown, path: string, out: { path: string; contai
   }
 }
 
-/** Env vars with a secret-like name and a literal value, or a literal value that looks like a credential. */
+/**
+ * Env vars with a secret-like name and a literal value, or a literal value that looks like a
+ * credential. Mirrors Polaris sensitiveContainerEnvVar, which the Polaris configuration CI runs
+ * (POLARIS_CHECKS in lib/cli/commands/polaris-config.ts) does not enable, with the name rules
+ * above.
+ */
 export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
   const lists: { path: string; containers: unknown[] }[] = [];
   containerLists(obj, '', lists);
@@ -239,7 +251,11 @@ export function findLiteralSecretEnv(obj: ScannableObject): SecretFinding[] {
 }
 
 
-/** ConfigMap values that look like keys or tokens, and env-style keys with secret-like names. */
+/**
+ * ConfigMap values that look like keys or tokens ({@link findCredentials}), and env-style keys
+ * with secret-like names. A project rule: scanners see a ConfigMap as text, not which of its
+ * keys a pod reads as a setting.
+ */
 export function findConfigMapCredentials(obj: ScannableObject): SecretFinding[] {
   if (obj.kind !== 'ConfigMap') return [];
   const out: SecretFinding[] = [];

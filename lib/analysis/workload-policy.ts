@@ -4,10 +4,11 @@
  * - Pod Security Standards "restricted" (Kubernetes v1.28), in full;
  * - Polaris's default checks;
  * - kube-score's cross-object checks (Services, Ingresses, selectors, probes);
- * - the project's own rules (Pod Security admission on every Namespace, pull policy).
+ * - the project's own rules (Pod Security admission on every Namespace, pull policy, selector overlap).
  *
  * Check ids are Polaris's where Polaris has the check, the pod-security-admission library's
- * where only the Pod Security Standards have it, and kube-score's where only kube-score has it.
+ * where only the Pod Security Standards have it, and kube-score's where only kube-score has it;
+ * each check's `upstream` names the rule it mirrors.
  * Every check returns findings `{ check, object, message }`; exceptions (lib/config/
  * policy-exceptions.ts) turn a finding into an excepted one, never silently.
  */
@@ -23,53 +24,65 @@ export type CheckSource = 'Pod Security Standards (restricted)' | 'Polaris' | 'k
 
 export interface CheckInfo {
   readonly source: CheckSource;
+  /**
+   * The upstream rule this check mirrors, by its upstream name (and, for the Pod Security
+   * Standards, the kubernetes/pod-security-admission file that implements it), so that a
+   * finding can be compared with what the scanner in CI reports.
+   */
+  readonly upstream: string;
   readonly description: string;
 }
 
 const PSS: CheckSource = 'Pod Security Standards (restricted)';
 
+/**
+ * The local gate: what the scanners in CI (Polaris on dist/, Trivy and TruffleHog for secrets)
+ * would say, checked by `npm test` without them (they cannot be installed offline), plus the
+ * Pod Security Standards and kube-score rules no CI scanner runs. Each entry names the upstream
+ * rule it mirrors; see docs/decisions.md, 'Local policy, Pod Security and secret checks'.
+ */
 export const CHECKS = {
   // Pod Security Standards, restricted (which includes baseline). Polaris ids where Polaris has the same rule.
-  hostProcess: { source: PSS, description: 'No Windows HostProcess containers.' },
-  hostNetworkSet: { source: PSS, description: 'hostNetwork is not set (PSS host namespaces; Polaris hostNetworkSet).' },
-  hostPIDSet: { source: PSS, description: 'hostPID is not set (PSS host namespaces; Polaris hostPIDSet).' },
-  hostIPCSet: { source: PSS, description: 'hostIPC is not set (PSS host namespaces; Polaris hostIPCSet).' },
-  runAsPrivileged: { source: PSS, description: 'No privileged container (PSS privileged containers; Polaris runAsPrivileged).' },
-  hostPortSet: { source: PSS, description: 'No hostPort (PSS host ports; Polaris hostPortSet).' },
-  privilegeEscalationAllowed: { source: PSS, description: 'Every container sets allowPrivilegeEscalation: false (PSS; Polaris privilegeEscalationAllowed).' },
-  runAsRootAllowed: { source: PSS, description: 'runAsNonRoot: true for every container, at pod or container level, never false (PSS; Polaris runAsRootAllowed).' },
-  runAsUser: { source: PSS, description: 'runAsUser is never 0 (PSS running as non-root user).' },
-  insecureCapabilities: { source: PSS, description: 'Every container drops ALL capabilities (PSS capabilities; Polaris insecureCapabilities).' },
-  dangerousCapabilities: { source: PSS, description: 'Containers add no capability but NET_BIND_SERVICE (PSS capabilities; Polaris dangerousCapabilities).' },
-  seccompProfile: { source: PSS, description: 'Seccomp RuntimeDefault or Localhost for every container, at pod or container level; never Unconfined.' },
-  restrictedVolumes: { source: PSS, description: 'Only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes.' },
-  sysctls: { source: PSS, description: 'Only the safe sysctls of Kubernetes v1.28.' },
-  procMount: { source: PSS, description: 'procMount is unset or Default.' },
-  appArmorProfile: { source: PSS, description: 'AppArmor is not overridden: runtime/default or a localhost profile only.' },
-  seLinuxOptions: { source: PSS, description: 'SELinux type is a container type; user and role are not set.' },
-  // Polaris defaults.
-  tagNotSpecified: { source: 'Polaris', description: 'Every image names a tag (or digest), and the tag is not latest.' },
-  pullPolicyIfNotPresent: { source: 'project', description: 'imagePullPolicy: IfNotPresent: tags are pinned, so a node pulls each once (replaces Polaris pullPolicyNotAlways).' },
-  readinessProbeMissing: { source: 'Polaris', description: 'Every container of a long-running workload has a readinessProbe.' },
-  livenessProbeMissing: { source: 'Polaris', description: 'Every container of a long-running workload has a livenessProbe.' },
-  cpuRequestsMissing: { source: 'Polaris', description: 'Every container requests CPU.' },
-  cpuLimitsMissing: { source: 'Polaris', description: 'Every container limits CPU.' },
-  memoryRequestsMissing: { source: 'Polaris', description: 'Every container requests memory.' },
-  memoryLimitsMissing: { source: 'Polaris', description: 'Every container limits memory.' },
-  notReadOnlyRootFilesystem: { source: 'Polaris', description: 'Every container sets readOnlyRootFilesystem: true.' },
-  automountServiceAccountToken: { source: 'Polaris', description: 'Pods set automountServiceAccountToken: false.' },
-  deploymentMissingReplicas: { source: 'Polaris', description: 'In production, every replicated workload runs at least 2 replicas (the HPA minimum when autoscaled).' },
-  topologySpreadConstraint: { source: 'Polaris', description: 'In production, replicated workloads spread their own pods over zones or nodes.' },
-  missingPodDisruptionBudget: { source: 'Polaris', description: 'Exactly one PodDisruptionBudget selects the pods of each multi-replica workload.' },
-  pdbDisruptionsIsZero: { source: 'Polaris', description: "That PodDisruptionBudget allows at least one eviction at the workload's lowest replica count." },
-  // kube-score.
-  'service-targets-pod': { source: 'kube-score', description: "A Service's selector matches some workload's pods in its namespace, and its named target ports exist." },
-  'ingress-targets-service': { source: 'kube-score', description: 'Every Ingress backend names an existing Service of its namespace and one of its ports.' },
-  'pod-probes-identical': { source: 'kube-score', description: 'Readiness and liveness probes use different handlers.' },
-  'workload-selector-overlap': { source: 'kube-score', description: "No workload's selector matches another workload's pods in the same namespace." },
-  'deployment-pod-selector-labels-match-template-metadata-labels': { source: 'kube-score', description: "A workload's selector matches its own pod template." },
-  // Project.
-  namespacePodSecurityRestricted: { source: 'project', description: 'Every Namespace enforces, audits and warns Pod Security "restricted".' },
+  hostProcess: { source: PSS, upstream: 'PSS baseline "HostProcess" (check_windowsHostProcess.go)', description: 'No Windows HostProcess containers.' },
+  hostNetworkSet: { source: PSS, upstream: 'Polaris hostNetworkSet; PSS baseline "Host Namespaces" (check_hostNamespaces.go)', description: 'hostNetwork is not set.' },
+  hostPIDSet: { source: PSS, upstream: 'Polaris hostPIDSet; PSS baseline "Host Namespaces" (check_hostNamespaces.go)', description: 'hostPID is not set.' },
+  hostIPCSet: { source: PSS, upstream: 'Polaris hostIPCSet; PSS baseline "Host Namespaces" (check_hostNamespaces.go)', description: 'hostIPC is not set.' },
+  runAsPrivileged: { source: PSS, upstream: 'Polaris runAsPrivileged; PSS baseline "Privileged Containers" (check_privileged.go)', description: 'No privileged container.' },
+  hostPortSet: { source: PSS, upstream: 'Polaris hostPortSet; PSS baseline "Host Ports" (check_hostPorts.go)', description: 'No hostPort.' },
+  privilegeEscalationAllowed: { source: PSS, upstream: 'Polaris privilegeEscalationAllowed; PSS restricted "Privilege Escalation" (check_allowPrivilegeEscalation.go)', description: 'Every container sets allowPrivilegeEscalation: false.' },
+  runAsRootAllowed: { source: PSS, upstream: 'Polaris runAsRootAllowed; PSS restricted "Running as Non-root" (check_runAsNonRoot.go)', description: 'runAsNonRoot: true for every container, at pod or container level, never false.' },
+  runAsUser: { source: PSS, upstream: 'PSS restricted "Running as Non-root user" (check_runAsUser.go)', description: 'runAsUser is never 0.' },
+  insecureCapabilities: { source: PSS, upstream: 'Polaris insecureCapabilities; PSS restricted "Capabilities" (check_capabilities_restricted.go)', description: 'Every container drops ALL capabilities.' },
+  dangerousCapabilities: { source: PSS, upstream: 'Polaris dangerousCapabilities; PSS restricted "Capabilities" (check_capabilities_restricted.go)', description: 'Containers add no capability but NET_BIND_SERVICE.' },
+  seccompProfile: { source: PSS, upstream: 'PSS restricted "Seccomp" (check_seccompProfile_restricted.go)', description: 'Seccomp RuntimeDefault or Localhost for every container, at pod or container level; never Unconfined.' },
+  restrictedVolumes: { source: PSS, upstream: 'PSS restricted "Volume Types" (check_restrictedVolumes.go)', description: 'Only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes.' },
+  sysctls: { source: PSS, upstream: 'PSS baseline "Sysctls" (check_sysctls.go)', description: 'Only the safe sysctls of Kubernetes v1.28.' },
+  procMount: { source: PSS, upstream: 'PSS baseline "/proc Mount Type" (check_procMount.go)', description: 'procMount is unset or Default.' },
+  appArmorProfile: { source: PSS, upstream: 'PSS baseline "AppArmor" (check_appArmorProfile.go)', description: 'AppArmor is not overridden: runtime/default or a localhost profile only.' },
+  seLinuxOptions: { source: PSS, upstream: 'PSS baseline "SELinux" (check_seLinuxOptions.go)', description: 'SELinux type is a container type; user and role are not set.' },
+  // Polaris defaults (FairwindsOps/polaris checks/<id>.yaml), run in CI on dist/.
+  tagNotSpecified: { source: 'Polaris', upstream: 'Polaris tagNotSpecified; kube-score container-image-tag', description: 'Every image names a tag (or digest), and the tag is not latest.' },
+  pullPolicyIfNotPresent: { source: 'project', upstream: 'replaces Polaris pullPolicyNotAlways and kube-score container-image-pull-policy (ignored in CI)', description: 'imagePullPolicy: IfNotPresent: tags are pinned, so a node pulls each once.' },
+  readinessProbeMissing: { source: 'Polaris', upstream: 'Polaris readinessProbeMissing; kube-score pod-probes', description: 'Every container of a long-running workload has a readinessProbe.' },
+  livenessProbeMissing: { source: 'Polaris', upstream: 'Polaris livenessProbeMissing; kube-score pod-probes', description: 'Every container of a long-running workload has a livenessProbe.' },
+  cpuRequestsMissing: { source: 'Polaris', upstream: 'Polaris cpuRequestsMissing; kube-score container-resources', description: 'Every container requests CPU.' },
+  cpuLimitsMissing: { source: 'Polaris', upstream: 'Polaris cpuLimitsMissing; kube-score container-resources', description: 'Every container limits CPU.' },
+  memoryRequestsMissing: { source: 'Polaris', upstream: 'Polaris memoryRequestsMissing; kube-score container-resources', description: 'Every container requests memory.' },
+  memoryLimitsMissing: { source: 'Polaris', upstream: 'Polaris memoryLimitsMissing; kube-score container-resources', description: 'Every container limits memory.' },
+  notReadOnlyRootFilesystem: { source: 'Polaris', upstream: 'Polaris notReadOnlyRootFilesystem; kube-score container-security-context-readonlyrootfilesystem', description: 'Every container sets readOnlyRootFilesystem: true.' },
+  automountServiceAccountToken: { source: 'Polaris', upstream: 'Polaris automountServiceAccountToken', description: 'Pods set automountServiceAccountToken: false.' },
+  deploymentMissingReplicas: { source: 'Polaris', upstream: 'Polaris deploymentMissingReplicas', description: 'In production, every replicated workload runs at least 2 replicas (the HPA minimum when autoscaled).' },
+  topologySpreadConstraint: { source: 'Polaris', upstream: 'Polaris topologySpreadConstraint', description: 'In production, replicated workloads spread their own pods over zones or nodes.' },
+  missingPodDisruptionBudget: { source: 'Polaris', upstream: 'Polaris missingPodDisruptionBudget; kube-score deployment-has-poddisruptionbudget', description: 'Exactly one PodDisruptionBudget selects the pods of each multi-replica workload.' },
+  pdbDisruptionsIsZero: { source: 'Polaris', upstream: 'Polaris pdbDisruptionsIsZero', description: "That PodDisruptionBudget allows at least one eviction at the workload's lowest replica count." },
+  // kube-score (zegl/kube-score README_CHECKS.md); no CI scanner runs these.
+  'service-targets-pod': { source: 'kube-score', upstream: 'kube-score service-targets-pod', description: "A Service's selector matches some workload's pods in its namespace, and its named target ports exist." },
+  'ingress-targets-service': { source: 'kube-score', upstream: 'kube-score ingress-targets-service', description: 'Every Ingress backend names an existing Service of its namespace and one of its ports.' },
+  'pod-probes-identical': { source: 'kube-score', upstream: 'kube-score pod-probes-identical', description: 'Readiness and liveness probes use different handlers.' },
+  'deployment-pod-selector-labels-match-template-metadata-labels': { source: 'kube-score', upstream: 'kube-score deployment-pod-selector-labels-match-template-metadata-labels', description: "A workload's selector matches its own pod template." },
+  // Project rules: no scanner has them.
+  'workload-selector-overlap': { source: 'project', upstream: "none (the Kubernetes Deployment documentation's warning against overlapping selectors)", description: "No workload's selector matches another workload's pods in the same namespace." },
+  namespacePodSecurityRestricted: { source: 'project', upstream: 'none (the Pod Security admission labels, kubernetes/pod-security-admission api/constants.go)', description: 'Every Namespace enforces, audits and warns Pod Security "restricted".' },
 } as const satisfies Record<string, CheckInfo>;
 
 export type CheckId = keyof typeof CHECKS;

@@ -29,6 +29,8 @@ import { FLAGD_JSON_KEY, FeatureFlags } from '../constructs/feature-flags';
 import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT, Flagd } from '../constructs/flagd';
 import { ExamAlerts } from '../constructs/exam-alerts';
 import { ExamService, ExamServiceProps, ReleaseStrategy } from '../constructs/exam-service';
+import { SloRules } from '../constructs/slo-rules';
+import { SERVICE_SLOS } from '../config/slos';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { OutputChart } from './output-chart';
 
@@ -50,13 +52,13 @@ export class EnvironmentChart extends OutputChart {
     super(scope, env.name, { folder: env.name, clusterFolder: props.clusterFolder });
     new AppNamespace(this, 'namespace', { name: env.namespace, component: 'environment', labels: { 'exam-system.io/environment': env.name } });
     const config = new EnvironmentConfig(this, 'config', { name: env.configMapName, namespace: env.namespace, data: env.config });
-    // Secrets come from AWS Secrets Manager through External Secrets; feature flags (seed §4.2).
+    // Secrets come from AWS Secrets Manager through External Secrets; feature flags (docs/decisions.md, 'Feature flags').
     const secrets = new ExamSecrets(this, 'secrets', { environment: env.name, namespace: env.namespace, region: env.config.AWS_REGION, roleArn: env.secrets.role });
     const flags = new FeatureFlags(this, 'feature-flags', { environment: env.name, namespace: env.namespace });
     // The services evaluate exactly the flags in git: flagd serves the ConfigMap (mounted as a
     // directory, so a change reaches it without a restart) to each service's flagd provider.
     const flagd = new Flagd(this, 'flagd', { namespace: env.namespace, image: FLAGD_IMAGE, configMapName: flags.name, configMapKey: FLAGD_JSON_KEY });
-    // Flagsmith (seed §4.2) serves only; its schema migration runs once per sync, as a hook.
+    // Flagsmith (docs/decisions.md, 'Feature-flag controller') serves only; its schema migration runs once per sync, as a hook.
     const flagController = new FeatureFlagController(this, 'feature-flag-controller', {
       namespace: env.namespace,
       image: FLAGSMITH_IMAGE,
@@ -114,12 +116,18 @@ export class EnvironmentChart extends OutputChart {
       ],
       gatewayDataPlane: { namespace: GATEWAY_CONTROLLER_NAMESPACE, podLabels: gatewayProxyLabels(GATEWAY_NAMESPACE, GATEWAY_NAME) },
     });
-    // Monitoring (seed §3.2, §5.2): what releases are judged by, and the post-deploy alerts.
+    // Monitoring (see docs/decisions.md, 'Release analysis' and 'Post-deploy alerts'): what releases are judged by, and the post-deploy alerts.
     new AnalysisTemplates(this, 'analysis-templates', { namespace: env.namespace, prometheusAddress: env.prometheus.address });
     new ExamAlerts(this, 'alerts', {
       namespace: env.namespace,
       environment: env.name,
       services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s) })),
+    });
+    // The SLOs (lib/config/slos.ts): recorded error ratios and burn-rate alerts.
+    new SloRules(this, 'slo-rules', {
+      namespace: env.namespace,
+      environment: env.name,
+      services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s), slo: SERVICE_SLOS[s.name] })),
     });
   }
 }

@@ -8,7 +8,7 @@
 /** The system every object belongs to (`app.kubernetes.io/part-of`). */
 export const PART_OF = 'exam-system';
 
-/** The port every exam-system container listens on (seed: containerPort 8000). */
+/** The port every exam-system container listens on (see docs/decisions.md, 'Image names and the container port'). */
 export const CONTAINER_PORT = 8000;
 
 /** The HTTP health endpoint of every exam-system service. */
@@ -37,7 +37,8 @@ export interface ServiceDefinition {
   readonly ingress?: 'web' | 'api';
   /**
    * The name of the Service that carries live traffic when the service runs blue/green.
-   * The seed's production scripts patch `auth-service` and `frontend-service`.
+   * Production's blue/green switches `auth-service` and `frontend-service` (see docs/decisions.md,
+   * 'Blue/green releases').
    * @default the service name
    */
   readonly activeServiceName?: string;
@@ -57,7 +58,7 @@ export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
  * Requests are what a pod needs at a normal load; limits leave room for bursts without
- * letting one pod starve a node. exam-service's figures are the seed's (§3.2).
+ * letting one pod starve a node. exam-service's figures are the specified ones (see docs/decisions.md, 'Service resources').
  */
 /** What every backend reads from `exam-secrets`: its PostgreSQL login and the Redis password. */
 const DATA_STORE_SECRETS = ['DATABASE_USER', 'DATABASE_PASSWORD', 'REDIS_PASSWORD'] as const;

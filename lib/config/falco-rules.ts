@@ -1,5 +1,5 @@
 /**
- * Falco rules as typed data (seed §6.2): the exam system's custom rules, the names the default
+ * Falco rules as typed data (see docs/decisions.md, 'Falco rules'): the exam system's custom rules, the names the default
  * ruleset defines, and the checks a rules file must pass before Falco sees it. Pure data and
  * pure functions: no Kubernetes objects here (lib/constructs/falco.ts renders them).
  */
@@ -23,9 +23,9 @@ export function isFalcoPriority(value: unknown): boolean {
 }
 
 /**
- * The seed's severity words that are not Falco priorities, and the priority each becomes.
+ * Severity words of the specified rules that are not Falco priorities, and the priority each becomes.
  *
- * `HIGH`: the seed gives `Unauthorized Process in Container` WARNING and ranks `Sensitive File
+ * `HIGH`: the specification gives `Unauthorized Process in Container` WARNING and ranks `Sensitive File
  * Access in Exam System` above it. ERROR is the next Falco level above WARNING. CRITICAL and
  * above stay for what the default ruleset treats as an ongoing compromise (container escape,
  * fileless execution, a dropped binary run), which a read of /etc/passwd alone is not.
@@ -58,10 +58,10 @@ export type FalcoRulesItem = FalcoList | FalcoMacro | FalcoRule;
 /** The file name of the custom rules under /etc/falco/rules.d. */
 export const EXAM_RULES_FILE = 'exam-system-rules.yaml';
 
-/** Processes the seed allows in exam-system containers (rule `Unauthorized Process in Container`). */
+/** Processes allowed in exam-system containers (rule `Unauthorized Process in Container`). */
 export const EXAM_ALLOWED_PROCESSES = ['node', 'python', 'java', 'nginx', 'curl', 'wget', 'ps', 'top', 'netstat'] as const;
 
-/** Files the seed treats as sensitive in exam-system containers (rule `Sensitive File Access in Exam System`). */
+/** Files treated as sensitive in exam-system containers (rule `Sensitive File Access in Exam System`). */
 export const EXAM_SENSITIVE_FILES = ['/etc/passwd', '/etc/shadow', '/etc/hosts', '/root/.ssh/id_rsa'] as const;
 
 /**
@@ -75,9 +75,10 @@ export const EXAM_SENSITIVE_FILES = ['/etc/passwd', '/etc/shadow', '/etc/hosts',
 export const EXAM_ROUTINELY_READ_FILES = ['/etc/passwd', '/etc/hosts'] as const;
 
 /**
- * The seed's two custom rules, kept in meaning. The seed inlines its value sets; here they are
+ * The two custom rules, kept in meaning (see docs/decisions.md, 'Falco rules'). The specification
+ * inlines its value sets; here they are
  * named lists, so that a namespace or an allowed process is added in one place. The watched
- * namespaces are every deployed environment's namespace (the seed names only exam-system and
+ * namespaces are every deployed environment's namespace (the specification names only exam-system and
  * exam-system-staging, the two it deploys).
  */
 export function examSystemRules(watchedNamespaces: readonly string[]): FalcoRulesItem[] {

@@ -1,8 +1,8 @@
 /**
- * The exam system's feature flags (seed §4.2): a typed, validated model, the one definition of
+ * The exam system's feature flags (see docs/decisions.md, 'Feature flags'): a typed, validated model, the one definition of
  * how a flag's settings combine (precedence), and its two renderings:
  *
- * - `features.json`: the seed's document, field for field (`features` + `kill_switches`);
+ * - `features.json`: the specified document, field for field (`features` + `kill_switches`);
  * - `flags.flagd.json`: the same flags as an OpenFeature flagd flag definition for one
  *   environment, so that any OpenFeature SDK (flagd provider, in-process or file mode) can
  *   evaluate them. The environment gate and the kill switches are resolved here, at synth time;
@@ -17,7 +17,7 @@ import { ENVIRONMENT_NAMES, EnvironmentName } from './schema';
 // The model
 // ---------------------------------------------------------------------------------------------
 
-/** The global kill switches of the seed's document, in its order. */
+/** The global kill switches of the flag document, in its order. */
 export const KILL_SWITCH_NAMES = ['emergency_maintenance', 'disable_new_registrations', 'read_only_mode'] as const;
 export type KillSwitchName = (typeof KILL_SWITCH_NAMES)[number];
 
@@ -45,7 +45,7 @@ export interface FeatureFlag {
   readonly rollout: Rollout;
   /**
    * The flag is shed by the global kill switches that act on switch-controlled flags
-   * (see {@link KILL_SWITCH_EFFECTS}). @default false (the seed omits the field)
+   * (see {@link KILL_SWITCH_EFFECTS}). @default false (the flag document omits the field)
    */
   readonly kill_switch?: boolean;
   /** Per-environment gate; an environment not listed falls back as {@link ENVIRONMENT_GATE_FALLBACK} says. */
@@ -138,7 +138,7 @@ export function parseFeatureFlagModel(raw: unknown): FeatureFlagModel {
 }
 
 /**
- * The seed's flags and kill switches, exactly as its §4.2 document states them. Validated when
+ * The flags and kill switches, exactly as the specified document states them. Validated when
  * this module loads, so a bad edit fails every test and synth at once.
  */
 export const FEATURE_FLAGS: FeatureFlagModel = parseFeatureFlagModel({
@@ -171,7 +171,7 @@ export const FEATURE_FLAGS: FeatureFlagModel = parseFeatureFlagModel({
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The environment whose gate an environment inherits when a flag does not list it. The seed's
+ * The environment whose gate an environment inherits when a flag does not list it. The document's
  * document lists only staging and production:
  * - **development** follows **staging**: developers must see what is being tested next;
  * - **hotfix** follows **production**: it verifies production builds with production settings
@@ -194,7 +194,7 @@ export interface KillSwitchEffect {
 }
 
 /**
- * Which flags each kill switch forces off. A flag opts in with `kill_switch: true` (the seed marks
+ * Which flags each kill switch forces off. A flag opts in with `kill_switch: true` (the document marks
  * `real-time-analytics`): such a flag is optional load that can be shed without harming an exam in
  * progress. Flags without it (for example `advanced-proctoring`) are never flipped by a global
  * switch: turning proctoring off in the middle of an exam would be a security incident, not a
@@ -258,7 +258,7 @@ export function activeKillSwitches(model: FeatureFlagModel, flag: FeatureFlag): 
  *
  * Why "off wins": `enabled` is the flag's master switch and the environment gate can only narrow
  * it, never widen it. So one field is always enough to turn a feature off, and nothing can turn a
- * feature on behind the master switch's back. For the seed's `new-ui-dashboard`
+ * feature on behind the master switch's back. For `new-ui-dashboard`
  * (`enabled: false`, `staging: true`, 0%) this means off in every environment: `staging: true` is
  * a standing approval, so that when the flag is enabled and its percentage raised, staging (and
  * development) get it while production (and hotfix) stay off.
@@ -293,7 +293,7 @@ export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-/** The seed's `features.json` document: same fields, values and structure (fields in the seed's order). */
+/** The `features.json` document: the specified fields, values and structure, in its field order. */
 export function featuresDocument(model: FeatureFlagModel): Record<string, unknown> {
   const features: Record<string, unknown> = {};
   for (const f of model.features) {

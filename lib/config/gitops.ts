@@ -9,7 +9,7 @@
  * |-------------------------|----------------------------------------------------|------------------------------------|
  * | dist/argocd-bootstrap/  | root Application `exam-root`                       | a person, once: `kubectl apply -f` (with the bootstrap project) |
  * | dist/argocd/            | the AppProjects (exam-system, exam-platform, exam-bootstrap) and the Applications below | `exam-root` (app of apps) |
- * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; argocd/, argo-rollouts/: notifications; exam-gateway/: the shared Gateway | `exam-platform` (directory.recurse) |
+ * | dist/platform/ (nested) | cluster/: every cluster-scoped object (Namespaces, ClusterSecretStores, ...); security-system/: Falco; argocd/, argo-rollouts/: notifications; exam-gateway/: the shared Gateway; monitoring/: Grafana dashboards | `exam-platform` (directory.recurse) |
  * | dist/<env>/ (flat)      | one deployed environment's namespaced objects      | `exam-<env>`                       |
  * | dist/development/       | the local bundle, its Namespace included           | nobody: development is not deployed |
  *
@@ -21,6 +21,7 @@
 import { GATEWAY_NAMESPACE } from './gateway';
 import { SECURITY_NAMESPACE } from './namespaces';
 import { TRACKED_REVISION, type EnvironmentName } from './schema';
+import { MONITORING } from './monitoring';
 
 /** This repository: the only source any Application may use. */
 export const REPO_URL = 'https://github.com/exam-platform/exam-delivery.git';
@@ -72,10 +73,11 @@ export const PLATFORM_APPLICATION_NAME = 'exam-platform';
  * FailOnSharedResource stops a sync that would take over an object the Argo CD install manages.
  */
 export const PLATFORM_DESTINATIONS: readonly { readonly namespace: string; readonly reason: string }[] = [
-  { namespace: SECURITY_NAMESPACE, reason: 'Falco (seed §6.2)' },
+  { namespace: SECURITY_NAMESPACE, reason: "Falco (docs/decisions.md, 'Falco')" },
   { namespace: 'argocd', reason: "Argo CD's notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: 'argo-rollouts', reason: "Argo Rollouts' notification ConfigMap and the ExternalSecret of its Secret" },
   { namespace: GATEWAY_NAMESPACE, reason: 'the shared Gateway, its Certificates and its NetworkPolicies' },
+  { namespace: MONITORING.namespace, reason: "the Grafana dashboards (ConfigMaps kube-prometheus-stack's Grafana sidecar loads)" },
 ];
 
 /** The branch the platform and the Argo CD wiring are read from: the one every Application tracks. */
@@ -128,7 +130,7 @@ export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
  * reported as orphaned resources.
  */
 export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
-  { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules, the notification configurations' },
+  { group: '', kind: 'ConfigMap', reason: 'environment config, feature flags, Falco configuration and rules, the notification configurations, Grafana dashboards' },
   { group: '', kind: 'Service', reason: 'every service, and the canary/stable/active/preview Services of Rollouts' },
   { group: '', kind: 'ServiceAccount', reason: "Falco's identity (it holds no API rights)" },
   { group: 'apps', kind: 'Deployment', reason: 'rolling services, flagd and the feature-flag controller' },
@@ -143,7 +145,7 @@ export const PERMITTED_NAMESPACED_KINDS: readonly PermittedKind[] = [
   { group: 'policy', kind: 'PodDisruptionBudget', reason: 'voluntary evictions never take a service down' },
   { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', reason: 'production scales with load' },
   { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', reason: 'Prometheus scrapes every service' },
-  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: "the seed's post-deploy thresholds as alerts" },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', reason: 'the post-deploy thresholds as alerts, the SLO recording rules and burn-rate alerts' },
   { group: 'external-secrets.io', kind: 'ExternalSecret', reason: 'secrets (and notification tokens), fetched in the cluster, never in git' },
 ];
 

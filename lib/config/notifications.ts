@@ -1,6 +1,7 @@
 /**
- * Notifications: who hears about syncs and releases, defined once, here (they replace the seed's
- * Slack curl calls, and add the seed's Grafana deployment marker and Datadog event). Pure data:
+ * Notifications: who hears about syncs and releases, defined once, here (they replace the
+ * specified Slack curl calls, and add the specified Grafana deployment marker and Datadog event;
+ * see docs/decisions.md, 'Notifications'). Pure data:
  * the services, templates and triggers of Argo CD's `argocd-notifications-cm` and Argo Rollouts'
  * `argo-rollouts-notification-configmap`, the keys of their Secrets, and the subscription
  * annotations of the Applications and Rollouts.

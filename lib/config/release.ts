@@ -1,9 +1,9 @@
 /**
- * How releases progress (seed §3): the canary steps and the blue/green timings. The same in
+ * How releases progress (see docs/decisions.md, 'Canary steps' and 'Blue/green releases'): the canary steps and the blue/green timings. The same in
  * every environment; an environment file only chooses each service's strategy.
  */
 
-/** The seed's canary (§3.2): 10% for 2 minutes, 25% for 5, 50% for 10, 75% for 10, then 100%. */
+/** The canary (see docs/decisions.md, 'Canary steps'): 10% for 2 minutes, 25% for 5, 50% for 10, 75% for 10, then 100%. */
 export const CANARY_STEPS = [
   { setWeight: 10, pause: '2m' },
   { setWeight: 25, pause: '5m' },
@@ -41,7 +41,7 @@ export const PREVIEW_HEADER = { name: 'X-Preview', value: 'always' } as const;
  */
 export const BLUE_GREEN_SCALE_DOWN_DELAY_SECONDS = 600;
 
-/** Rollout name for a service: the seed names exam-service's `exam-service-rollout`. */
+/** Rollout name for a service: exam-service's is `exam-service-rollout` (see docs/decisions.md, 'Canary steps'). */
 export function rolloutName(service: string): string {
   return `${service}-rollout`;
 }

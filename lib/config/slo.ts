@@ -1,12 +1,13 @@
 /**
  * The exam system's service-level thresholds and release-analysis settings, in one place:
- * the canary/blue-green analysis (seed §3.2) and the post-deploy alerts (seed §5.2). Every
+ * the canary/blue-green analysis and the post-deploy alerts (see docs/decisions.md, 'Release
+ * analysis' and 'Post-deploy alerts'). Every
  * PromQL query the manifests carry is built by one function below, so each query text exists
  * once and the AnalysisTemplates and the alerts cannot drift apart.
  */
 import { isDnsLabel } from '../rules/names';
 
-/** What every exam service exposes on `/metrics` (seed §3.2, §5.2). */
+/** What every exam service exposes on `/metrics` (see docs/decisions.md, 'Metrics the services expose'). */
 export const METRICS = {
   /** Counter of handled HTTP requests, labelled with the response `status` code. */
   requests: 'http_requests_total',
@@ -57,7 +58,8 @@ export interface SeriesScope {
 
 const ARG = /^\{\{args\.(.+)\}\}$/;
 
-function matchers(scope: SeriesScope, extra = ''): string {
+/** The validated label matchers of a scope, `{namespace="...",service="..."<extra>}`. */
+export function matchers(scope: SeriesScope, extra = ''): string {
   if (!isDnsLabel(scope.namespace)) throw new Error(`SLO query: namespace "${scope.namespace}" is not a Kubernetes name`);
   if (!isDnsLabel(scope.service) && !isDnsLabel(ARG.exec(scope.service)?.[1] ?? '')) {
     throw new Error(`SLO query: service "${scope.service}" is neither a Kubernetes name nor an {{args.x}} placeholder`);
@@ -77,7 +79,7 @@ function by(labels: readonly string[]): string {
 }
 
 /**
- * Share of requests that did not end in a server error (seed: status!~"5..") over `window`.
+ * Share of requests that did not end in a server error (status!~"5..") over `window`.
  * `groupBy` keeps labels in the result (the alerts keep namespace and service).
  *
  * Written as 1 - errors / all, with a missing error series counted as 0 errors (`or 0 * all`,
@@ -99,7 +101,7 @@ export function successRateQuery(scope: SeriesScope, window: string, groupBy: re
   );
 }
 
-/** Share of requests that ended in a server error (seed §5.2: status=~"5..") over `window`. */
+/** Share of requests that ended in a server error (status=~"5..") over `window`. */
 export function errorRateQuery(scope: SeriesScope, window: string, groupBy: readonly string[] = []): string {
   const { requests, statusLabel, serverErrorStatus } = METRICS;
   return (
@@ -120,7 +122,7 @@ export function minUpQuery(scope: SeriesScope): string {
   return `min(up${matchers(scope)})`;
 }
 
-/** The share of scraped pods that answered their last scrape (seed §5.2: avg(up)). */
+/** The share of scraped pods that answered their last scrape (avg(up)). */
 export function availabilityQuery(scope: SeriesScope, groupBy: readonly string[] = []): string {
   return `avg${by(groupBy)}(up${matchers(scope)})`;
 }
@@ -147,7 +149,7 @@ export function conditionPair(op: Comparator, threshold: number): { readonly suc
   return { successCondition: guardedCondition(op, threshold), failureCondition: guardedCondition(NEGATION[op], threshold) };
 }
 
-/** Thresholds a release must meet while Argo Rollouts analyses it (seed §3.2). */
+/** Thresholds a release must meet while Argo Rollouts analyses it (see docs/decisions.md, 'Release analysis'). */
 export const RELEASE_SLO = {
   /** Success rate of at least 95%. */
   minSuccessRate: 0.95,
@@ -159,27 +161,27 @@ export const RELEASE_SLO = {
   minUp: 1,
 } as const;
 
-/** Thresholds of the running system, as the seed's post-deploy monitor checks them (§5.2). */
+/** Thresholds of the running system, as the post-deploy monitor checks them (see docs/decisions.md, 'Post-deploy alerts'). */
 export const POST_DEPLOY_SLO = {
-  /** Error rate above 5% (seed: error_rate 5.0 %). */
+  /** Error rate above 5%. */
   maxErrorRate: 0.05,
-  /** p95 above 2 s (seed: response_time_p95 2.0). */
+  /** p95 above 2 s. */
   maxLatencySeconds: 2,
   latencyQuantile: 0.95,
-  /** Success rate below 95% (seed: success_rate 95.0 %). */
+  /** Success rate below 95%. */
   minSuccessRate: 0.95,
-  /** Availability below 99% (seed: availability 99.0 %, avg(up)). */
+  /** Availability (avg(up)) below 99%. */
   minAvailability: 0.99,
-  /** The seed's queries use rates over 5 minutes. */
+  /** The monitor's queries use rates over 5 minutes. */
   window: '5m',
   /**
-   * How long a breach must last before the alert fires. The seed's monitor rolls back after 3
+   * How long a breach must last before the alert fires. The post-deploy monitor rolls back after 3
    * consecutive failed checks one minute apart, i.e. after 3 minutes of breach.
    */
   for: '3m',
 } as const;
 
-/** How Argo Rollouts measures (seed §3.2, with its coverage flaw fixed). */
+/** How Argo Rollouts measures (see docs/decisions.md, 'Release analysis'). */
 export const ANALYSIS_SETTINGS = {
   /** Time between measurements. */
   interval: '30s',

@@ -3,7 +3,7 @@
  * environment files; the repository they are pulled from is fixed here.
  */
 
-/** The exam system's images: ghcr.io/<org>/exam-system/<service> (seed: registry ghcr.io, image name exam-system). */
+/** The exam system's images: ghcr.io/<org>/exam-system/<service> (see docs/decisions.md, 'Image names and the container port'). */
 export const EXAM_SYSTEM_REGISTRY = 'ghcr.io/exam-platform/exam-system';
 
 export function imageRepository(service: string): string {
@@ -11,7 +11,7 @@ export function imageRepository(service: string): string {
 }
 
 /**
- * Flagsmith, the feature-flag controller (seed §4.2: `flagsmith/flagsmith`, the unified API +
+ * Flagsmith, the feature-flag controller (see docs/decisions.md, 'Feature-flag controller': `flagsmith/flagsmith`, the unified API +
  * dashboard image). 2.238.0 is the appVersion of Flagsmith's own Helm chart 0.82.0; Docker Hub
  * tags are the release version without a leading "v". Its ENTRYPOINT is `run-docker.sh`, whose
  * `serve` (the Deployment) and `migrate` (the migration Job) this project runs; later releases
@@ -22,7 +22,7 @@ export const FLAGSMITH_VERSION = '2.238.0';
 export const FLAGSMITH_IMAGE = `docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSION}`;
 
 /**
- * Falco (seed §6.2). 0.44.1 is the latest 0.44.x patch release (2026-06, after 0.44.0 of
+ * Falco (see docs/decisions.md, 'Falco'). 0.44.1 is the latest 0.44.x patch release (2026-06, after 0.44.0 of
  * 2026-05-26; Falco's website and Helm chart 9.1.0 moved to it). The `-debian` variant of the
  * same release is used because its image installs jq and curl, which program_output needs to
  * post alerts to Alertmanager; the default variant is a minimal image built for Falco alone.

@@ -1,5 +1,5 @@
 /**
- * The Argo Rollouts AnalysisTemplates of one app namespace (seed §3.2): what a canary or a
+ * The Argo Rollouts AnalysisTemplates of one app namespace (see docs/decisions.md, 'Release analysis'): what a canary or a
  * blue/green release is judged by, queried from the environment's Prometheus.
  *
  * ## No traffic is no evidence
@@ -11,7 +11,7 @@
  * - series without increase: `0 / 0` and histogram_quantile over zero rates give NaN, so
  *   `result == [NaN]`.
  *
- * The seed's `result[0] >= 0.95` then either errors (indexing an empty list; Argo counts an
+ * The specified `result[0] >= 0.95` then either errors (indexing an empty list; Argo counts an
  * Error, and after consecutiveErrorLimit (default 4) errors aborts the rollout: a false
  * abort) or is false for NaN (a Failed measurement: also a false abort, as is "p95 <= 0.5"
  * on NaN). Conditions written as `len(result) == 0 || ...` would instead promote blindly.
@@ -82,7 +82,7 @@ export interface AnalysisTemplatesProps {
   readonly namespace: string;
   /**
    * The environment's Prometheus, e.g. http://kube-prometheus-stack-prometheus.monitoring.svc:9090.
-   * A full URL: the seed's `http://prometheus:9090` resolves only inside the monitoring namespace.
+   * A full URL: the specified `http://prometheus:9090` resolves only inside the monitoring namespace.
    */
   readonly prometheusAddress: string;
 }
@@ -126,7 +126,7 @@ export class AnalysisTemplates extends Construct {
       ...extra,
     });
 
-    // Background analysis: no count, so it measures until the canary completes (the seed's
+    // Background analysis: no count, so it measures until the canary completes (the specified
     // count: 10 stopped after 5 minutes of a 27-minute canary).
     const background = { inconclusiveLimit: argo.AnalysisTemplateSpecMetricsInconclusiveLimit.fromNumber(s.backgroundInconclusiveLimit) };
     // Post-promotion: a count, so the run completes and the blue/green release can finish.

@@ -3,7 +3,7 @@ import * as argo from '../../imports/argoproj.io';
 import { AnalysisRef, RolloutBaseProps, analysisSpec, rolloutProps } from './rollout-common';
 
 export interface BlueGreenRolloutProps extends RolloutBaseProps {
-  /** The Service that carries live traffic (seed: `auth-service`, `frontend-service`). */
+  /** The Service that carries live traffic (`auth-service`, `frontend-service` in production). */
   readonly activeService: string;
   /** The Service that reaches the new color before the switch. */
   readonly previewService: string;
@@ -18,7 +18,7 @@ export interface BlueGreenRolloutProps extends RolloutBaseProps {
 }
 
 /**
- * The seed's blue/green script (§3.1), declaratively: deploy the new color, health-check it
+ * The blue/green procedure (see docs/decisions.md, 'Blue/green releases'), declaratively: deploy the new color, health-check it
  * through the preview Service, switch the active Service, verify, keep the old color for
  * instant rollback, scale it down after. Argo Rollouts does each step; nothing runs kubectl.
  */

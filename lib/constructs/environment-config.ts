@@ -10,7 +10,7 @@ export interface EnvironmentConfigProps {
   readonly data: Readonly<Record<string, string>>;
 }
 
-/** The environment's ConfigMap (seed §2.1). Keys are written in sorted order. */
+/** The environment's ConfigMap (see docs/decisions.md, 'Environment configuration'). Keys are written in sorted order. */
 export class EnvironmentConfig extends Construct {
   public readonly name: string;
 

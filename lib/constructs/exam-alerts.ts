@@ -1,19 +1,20 @@
 /**
- * The seed's post-deploy health thresholds (§5.2, scripts/auto-rollback-monitor.sh) as a
+ * The post-deploy health thresholds (see docs/decisions.md, 'Post-deploy alerts') as a
  * PrometheusRule: instead of a script polling Prometheus after each deploy, Prometheus itself
  * alerts whenever a service of the environment breaches them.
  *
  * - error rate above 5% (5xx share of requests over 5 minutes);
  * - p95 latency above 2 s;
- * - success rate below 95% (the non-5xx share: the seed checks both views);
+ * - success rate below 95% (the non-5xx share: the monitor checks both views);
  * - availability below 99% (share of the service's pods answering their scrape, avg(up)).
  *
  * Each alert is scoped to one service's live Service and the environment's namespace, and
- * fires after the breach has lasted 3 minutes (the seed rolls back after 3 failed checks one
+ * fires after the breach has lasted 3 minutes (the specified design rolls back after 3 failed checks one
  * minute apart). Annotations use only `$labels`, so the promtool suite (test/promql/) can check them exactly.
  */
 import { Construct } from 'constructs';
 import * as monitoring from '../../imports/monitoring.coreos.com';
+import { runbookUrl } from '../config/slos';
 import { POST_DEPLOY_SLO, SeriesScope, availabilityQuery, errorRateQuery, latencyQuantileQuery, successRateQuery } from '../config/slo';
 import { MONITORING_SELECTOR_LABELS } from '../config/monitoring';
 import { isDnsLabel } from '../rules/names';
@@ -98,7 +99,8 @@ export class ExamAlerts extends Construct {
         expr: monitoring.PrometheusRuleSpecGroupsRulesExpr.fromString(expr),
         for: slo.for,
         labels: labels(severity),
-        annotations: { summary: `${target}: ${summary}`, description },
+        // Every alert links its runbook, docs/runbooks/<alert>.md.
+        annotations: { summary: `${target}: ${summary}`, description, runbook_url: runbookUrl(ALERT_NAMES[kind]) },
       });
       return {
         name: `${s.name}.post-deploy-slo`,

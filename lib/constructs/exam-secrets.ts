@@ -20,7 +20,7 @@ export interface SecretKeySource {
  * under `exam-system/<environment>/<remoteName>` (one JSON secret per component).
  */
 export const EXAM_SECRET_KEYS: readonly SecretKeySource[] = [
-  // Flagsmith, the feature-flag controller (seed §4.2).
+  // Flagsmith, the feature-flag controller (see docs/decisions.md, 'Feature-flag controller').
   { secretKey: 'FLAGSMITH_DATABASE_URL', remoteName: 'flagsmith', property: 'database_url' },
   { secretKey: 'FLAGSMITH_SECRET_KEY', remoteName: 'flagsmith', property: 'secret_key' },
   // The exam services' PostgreSQL login (host and database name are in exam-config-<env>).

@@ -1,8 +1,8 @@
 /**
- * Falco runtime security (seed §6.2): ServiceAccount `falco`, ConfigMap `falco-config`
+ * Falco runtime security (see docs/decisions.md, 'Falco'): ServiceAccount `falco`, ConfigMap `falco-config`
  * (falco.yaml and the custom rules) and DaemonSet `falco` on every node.
  *
- * What the seed's sketch gets wrong, and what this construct does instead:
+ * What a literal reading of the specified manifest gets wrong, and what this construct does instead:
  * - `priority: HIGH` is not a Falco priority: the rule gets ERROR (see SEED_PRIORITY_MAPPING).
  * - A ConfigMap mounted over /etc/falco hides the image's default rules (falco_rules.yaml), whose
  *   macros the custom rules use: falco.yaml is mounted by subPath and the custom rules go to
@@ -41,7 +41,7 @@ import { imageRefProblem, tagOfImageRef } from '../rules/image-ref';
 import * as k8s from './k8s';
 import { commonLabels, selectorLabels, workloadLabels } from './labels';
 
-/** Object names fixed by the seed. */
+/** Object names fixed by the design (see docs/decisions.md, 'Falco'). */
 export const FALCO_NAME = 'falco';
 export const FALCO_CONFIG_MAP = 'falco-config';
 /** Key of falco.yaml in the ConfigMap. */
@@ -56,7 +56,7 @@ export const FALCO_CONFIG_PATH = '/etc/falco/falco.yaml';
 export const FALCO_DEFAULT_RULES_PATH = '/etc/falco/falco_rules.yaml';
 export const FALCO_RULES_DIR = '/etc/falco/rules.d';
 
-/** The host directories the seed mounts, each at /host<path> (the image sets HOST_ROOT=/host). */
+/** The host directories Falco mounts (see docs/decisions.md, 'Falco'), each at /host<path> (the image sets HOST_ROOT=/host). */
 export const SEED_HOST_PATHS = ['/dev', '/proc', '/boot', '/lib/modules', '/usr', '/etc'] as const;
 
 /** A container runtime socket the container plugin reads metadata from (pod, namespace, image). */
@@ -76,7 +76,7 @@ export interface FalcoProps {
   readonly image: string;
   /**
    * The custom rules file.
-   * @default the seed's two rules over `watchedNamespaces` (examSystemRules)
+   * @default the two custom rules over `watchedNamespaces` (examSystemRules)
    */
   readonly rules?: readonly FalcoRulesItem[];
   /** @default { cpu: '100m', memory: '512Mi' } (the upstream chart's) */

@@ -30,11 +30,11 @@ export interface FeatureFlagControllerProps {
   readonly image: string;
   /** The Secret (made by an ExternalSecret) holding FLAGSMITH_DATABASE_URL and FLAGSMITH_SECRET_KEY. @default exam-secrets */
   readonly secretName?: string;
-  /** @default 2 (seed) */
+  /** @default 2 (see docs/decisions.md, 'Feature-flag controller') */
   readonly replicas?: number;
-  /** @default feature-flag-controller (seed) */
+  /** @default feature-flag-controller */
   readonly name?: string;
-  /** @default feature-flag-service (seed) */
+  /** @default feature-flag-service */
   readonly serviceName?: string;
   /** Spread pods over zones and nodes. @default true */
   readonly spreadPods?: boolean;
@@ -48,8 +48,8 @@ export interface FeatureFlagControllerProps {
 }
 
 /**
- * The feature-flag controller (seed §4.2): Flagsmith as Deployment `feature-flag-controller`
- * (2 replicas, the seed's resources, port 8000), its PodDisruptionBudget, Service
+ * The feature-flag controller (docs/decisions.md, 'Feature-flag controller'): Flagsmith as Deployment `feature-flag-controller`
+ * (2 replicas, the specified resources, port 8000), its PodDisruptionBudget, Service
  * `feature-flag-service` (80 → 8000), and Job `feature-flag-migrations`, which migrates the
  * database once (the Deployment only serves).
  *
@@ -89,7 +89,7 @@ export class FeatureFlagController extends Construct {
     const env: EnvVarSpec[] = [
       ...djangoEnv,
       { name: 'DJANGO_ALLOWED_HOSTS', value: flagsmithAllowedHosts(this.serviceName, props.namespace).join(',') },
-      // Two gunicorn workers (the image's default is three) to stay inside the seed's 256Mi limit.
+      // Two gunicorn workers (the image's default is three) to stay inside the specified 256Mi limit.
       { name: 'GUNICORN_WORKERS', value: '2' },
     ];
     // Readiness reacts fast; liveness is slower and more tolerant. No migrations at start any more.

@@ -13,14 +13,14 @@ export interface FeatureFlagsProps {
   readonly namespace: string;
   /** The environment the flagd definition is resolved for (environment gate, kill switches). */
   readonly environment: EnvironmentName;
-  /** The flags. @default FEATURE_FLAGS (the seed's flags) */
+  /** The flags. @default FEATURE_FLAGS (the exam system's flags) */
   readonly model?: FeatureFlagModel;
   /** @default feature-flags */
   readonly name?: string;
 }
 
 /**
- * ConfigMap `feature-flags` (seed §4.2): `features.json` is the seed's document; `flags.flagd.json`
+ * ConfigMap `feature-flags` (docs/decisions.md, 'Feature flags'): `features.json` is the specified document; `flags.flagd.json`
  * is the same flags as an OpenFeature flagd definition for this environment, which flagd (see
  * Flagd) reads from a directory mount and serves to the services.
  */

@@ -1,5 +1,5 @@
 /**
- * Prometheus Operator ServiceMonitor for one exam service (seed §5.2: the post-deploy checks
+ * Prometheus Operator ServiceMonitor for one exam service (see docs/decisions.md, 'Post-deploy alerts': the post-deploy checks
  * and the release analysis read its metrics).
  *
  * It selects the service's Services that carry `exam-system.io/scrape: "true"` (the main

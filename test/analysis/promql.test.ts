@@ -13,14 +13,14 @@ import {
 } from '../../lib/analysis/promql';
 import { ANALYSIS_SETTINGS } from '../../lib/config/slo';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 const SEED_SUCCESS_RATE =
   'sum(rate(http_requests_total{service="{{args.service-name}}",status!~"5.."}[2m])) /\nsum(rate(http_requests_total{service="{{args.service-name}}"}[2m]))';
 const SEED_P95 = 'histogram_quantile(0.95,\n  sum(rate(http_request_duration_seconds_bucket{service="{{args.service-name}}"}[2m])) by (le)\n)';
 
 describe('promqlSyntaxErrors (the official lezer grammar)', () => {
-  test("the seed's queries parse", () => {
+  test('the specified queries parse', () => {
     for (const q of [SEED_SUCCESS_RATE, SEED_P95]) {
       expect(promqlSyntaxErrors(substituteArgs(q, { 'service-name': 'exam-service' }))).toEqual([]);
     }
@@ -120,7 +120,7 @@ describe('Argo Rollouts conditions', () => {
     expect(measurementPhase(metric, [0.9])).toBe('Failed');
     expect(measurementPhase(metric, [])).toBe('Inconclusive');
     expect(measurementPhase(metric, [NaN])).toBe('Inconclusive');
-    // The seed's style (success condition only): no data counts as a failure.
+    // A success condition only: no data counts as a failure.
     expect(measurementPhase({ successCondition: success }, [NaN])).toBe('Failed');
     expect(measurementPhase({}, [])).toBe('Successful');
   });
@@ -131,8 +131,8 @@ describe('Argo Rollouts conditions', () => {
 });
 
 describe('every query in the whole output', () => {
-  const synthesized = synthInMemory();
-  const objects: KubeObject[] = synthesized.objects.map((o) => o.object);
+  const output = synthesized();
+  const objects: KubeObject[] = output.objects.map((o) => o.object);
   const templates = objects.filter((o) => o.kind === 'AnalysisTemplate');
   const rules = objects.filter((o) => o.kind === 'PrometheusRule');
 
@@ -156,7 +156,7 @@ describe('every query in the whole output', () => {
   );
 
   test('there are queries in every app namespace', () => {
-    for (const ns of synthesized.environments.map((e) => e.namespace)) {
+    for (const ns of output.environments.map((e) => e.namespace)) {
       expect([ns, templateQueries.some((q) => q.where.includes(` ${ns}/`))]).toEqual([ns, true]);
       expect([ns, ruleQueries.some((q) => q.where.includes(` ${ns}/`))]).toEqual([ns, true]);
     }

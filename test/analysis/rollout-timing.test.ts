@@ -2,13 +2,13 @@ import { maxRangeSeconds } from '../../lib/analysis/promql';
 import { analyzeRollouts, formatRolloutTable, parseDuration } from '../../lib/analysis/rollout-timing';
 import { MAX_REGRESSION_TO_ABORT_SECONDS } from '../../lib/config/release';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const objects: KubeObject[] = synthInMemory().objects.map((o) => o.object);
+const objects: KubeObject[] = synthesized().objects.map((o) => o.object);
 const rows = analyzeRollouts(objects);
 
 describe('the 5-minute promise', () => {
-  test('production runs the seed\'s three Rollouts', () => {
+  test('production runs the three specified Rollouts', () => {
     expect(rows.filter((r) => r.namespace === 'exam-system').map((r) => [r.namespace, r.name, r.strategy])).toEqual([
       ['exam-system', 'auth-service-rollout', 'blueGreen'],
       ['exam-system', 'exam-service-rollout', 'canary'],
@@ -32,7 +32,7 @@ describe('the 5-minute promise', () => {
     }
   });
 
-  test('the canary: seed steps, 27 minutes, background analysis without an end', () => {
+  test('the canary: the specified steps, 27 minutes, background analysis without an end', () => {
     const canary = rows.find((r) => r.strategy === 'canary')!;
     expect(canary.steps).toBe('10%/2m → 25%/5m → 50%/10m → 75%/10m → 100%');
     expect(canary.releaseSeconds).toBe(27 * 60);
@@ -81,14 +81,14 @@ describe('the 5-minute promise', () => {
     expect([b.steps, b.releaseSeconds]).toEqual([a.steps, a.releaseSeconds]);
   });
 
-  test("the seed's count: 10 would stop watching after 5 minutes of a 27-minute canary", () => {
-    const seedLike = objects.map((o) => {
+  test('a count of 10 would stop watching after 5 minutes of a 27-minute canary', () => {
+    const counted = objects.map((o) => {
       if (o.kind !== 'AnalysisTemplate' || o.metadata.name !== 'success-rate' || o.metadata.namespace !== 'exam-system') return o;
       const copy = JSON.parse(JSON.stringify(o));
       copy.spec.metrics[0].count = 10;
       return copy;
     });
-    const canary = analyzeRollouts(seedLike).find((r) => r.strategy === 'canary' && r.namespace === 'exam-system')!;
+    const canary = analyzeRollouts(counted).find((r) => r.strategy === 'canary' && r.namespace === 'exam-system')!;
     expect(canary.coversWholeRelease).toBe(false);
     expect(canary.gaps).toEqual(['success-rate/success-rate stops after 5m of a 27m canary']);
   });

@@ -1,4 +1,5 @@
 import {
+  CHECKS,
   CHECK_IDS,
   CheckId,
   PolicyObject,
@@ -9,6 +10,7 @@ import {
   isCheckId,
   runCheck,
 } from '../../lib/analysis/workload-policy';
+import { POLARIS_CHECKS } from '../../lib/cli/commands/polaris-config';
 import { POLICY_EXCEPTIONS, PolicyException, policyExceptionReason } from '../../lib/config/policy-exceptions';
 import { formatObjectId } from '../../lib/rules/objects';
 
@@ -239,6 +241,20 @@ describe('each check fails on its bad fixture', () => {
   test('every check has at least one bad fixture', () => {
     const covered = new Set(BAD.map(([check]) => check));
     expect(CHECK_IDS.filter((id) => !covered.has(id))).toEqual([]);
+  });
+});
+
+describe('each check names the upstream rule it mirrors', () => {
+  test.each(CHECK_IDS.map((id) => [id]))('%s', (id) => {
+    const { source, upstream } = CHECKS[id];
+    // Ids are the upstream ids, so a finding reads the same as the scanner's in CI.
+    if (source === 'Polaris') expect(upstream).toMatch(new RegExp(`^Polaris ${id}(;|$)`));
+    if (source === 'kube-score') expect(upstream).toBe(`kube-score ${id}`);
+    // A Pod Security Standards control by its documented name and the file that implements it
+    // (kubernetes/pod-security-admission policy/check_*.go).
+    if (source === 'Pod Security Standards (restricted)') expect(upstream).toMatch(/PSS (baseline|restricted) "[^"]+" \(check_[A-Za-z_]+\.go\)$/);
+    // Where Polaris has a rule of the same id, the check says so.
+    if (POLARIS_CHECKS[id] !== undefined) expect(upstream).toContain(`Polaris ${id}`);
   });
 });
 

@@ -32,22 +32,15 @@ describe('the CLI entry point', () => {
     expect(r.err).toContain('Usage: cli');
   });
 
-  test('an unknown command is a usage error with a suggestion', () => {
-    const r = cli('valdate');
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown command 'valdate'[\s\S]*Did you mean validate\?/);
-  });
-
-  test('an unknown option is a usage error', () => {
-    const r = cli('validate', '--frobnicate');
-    expect(r.code).toBe(2);
-    expect(r.err).toContain("unknown option '--frobnicate'");
-  });
-
-  test('extra arguments are a usage error', () => {
-    const r = cli('get-image', 'staging', 'frontend', 'extra');
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/too many arguments/);
+  // The messages are commander's; what is ours is that each parse error exits 2 (usage), not 1,
+  // writes to stderr only, and runs nothing.
+  test.each([
+    ['an unknown command', ['valdate']],
+    ['an unknown option', ['validate', '--frobnicate']],
+    ['an extra argument', ['get-image', 'staging', 'frontend', 'extra']],
+  ])('%s is a usage error (exit 2), on stderr, with nothing run', (_label, args) => {
+    const r = cli(...args);
+    expect(r).toEqual({ code: 2, out: '', err: expect.stringMatching(/^error: /) });
   });
 
   test.each([[['help']], [['help', 'plan']]])('`cli %s` prints help and exits 0', (args) => {

@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readManifestDir } from '../../lib/cli/commands/plan';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
 /** A fresh synth written to a scratch folder: the "committed dist/" of these tests. */
 function distCopy(): string {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exam-dist-')), 'dist');
-  for (const f of synthInMemory().files) {
+  for (const f of synthesized().files) {
     const target = path.join(dir, ...f.path.split('/'));
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, f.content);
@@ -26,7 +26,7 @@ describe('plan', () => {
   });
 
   test('reads every object under the folder, recursively', () => {
-    expect(readManifestDir(dist).length).toBe(synthInMemory().objects.length);
+    expect(readManifestDir(dist).length).toBe(synthesized().objects.length);
   });
 
   test('a changed environment file: the changed fields, old → new, and exit 1 with --exit-code', () => {

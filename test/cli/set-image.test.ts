@@ -36,6 +36,7 @@ describe('set-image <env> <service> <image>', () => {
     expect(changedLines(before, after)).toEqual([
       { before: `  auth-service: { tag: ${old}, replicas: 2, strategy: blueGreen }`, after: `  auth-service: { tag: ${IMAGE}, replicas: 2, strategy: blueGreen }` },
     ]);
+    expect(after).toContain('# Staging: deployed from develop and release/*. Argo CD syncs dist/staging.');
     expect(after).toContain('  # Database\n');
     expect(imageOf(dir, 'staging', 'auth-service')).toBe(IMAGE);
   });

@@ -9,7 +9,7 @@ import {
 } from '../../lib/config/branches';
 import { loadEnvironments } from '../../lib/config/load';
 
-describe('branch → environment mapping (seed §1.2)', () => {
+describe('branch → environment mapping (docs/decisions.md, \'Branches and environments\')', () => {
   test.each([
     ['refs/heads/main', 'production', true],
     ['main', 'production', true],

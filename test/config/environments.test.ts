@@ -2,7 +2,7 @@ import { loadEnvironments } from '../../lib/config/load';
 
 const envs = Object.fromEntries(loadEnvironments().map((e) => [e.name, e]));
 
-describe('environments (seed §1.2, §2.1)', () => {
+describe('environments (docs/decisions.md, \'Environment configuration\')', () => {
   test('namespaces', () => {
     expect(Object.values(envs).map((e) => [e.name, e.namespace])).toEqual([
       ['development', 'exam-system-dev'],
@@ -12,7 +12,7 @@ describe('environments (seed §1.2, §2.1)', () => {
     ]);
   });
 
-  test('staging holds exactly the seed §2.1 ConfigMap data', () => {
+  test('staging holds exactly the specified ConfigMap data', () => {
     expect(envs.staging.config).toEqual({
       DATABASE_HOST: 'postgres-staging.cluster.local',
       DATABASE_NAME: 'exam_system_staging',
@@ -29,7 +29,7 @@ describe('environments (seed §1.2, §2.1)', () => {
     });
   });
 
-  test('production holds exactly the seed §2.1 ConfigMap data', () => {
+  test('production holds exactly the specified ConfigMap data', () => {
     expect(envs.production.config).toEqual({
       DATABASE_HOST: 'postgres-prod.cluster.local',
       DATABASE_NAME: 'exam_system',

@@ -15,7 +15,7 @@ import {
   SUCCESS_RATE_TEMPLATE,
 } from '../../lib/constructs/analysis-templates';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Metric {
   name: string;
@@ -44,7 +44,7 @@ const templates = synth();
 const byName = (name: string) => templates.find((t) => t.metadata.name === name)!;
 const normalize = (q: string) => q.replace(/\s+/g, '');
 
-/** The seed's p95 query (§3.2), exactly as written there. */
+/** The specified analysis queries' p95, exactly as written (see docs/decisions.md, 'Release analysis'). */
 const SEED = {
   p95: 'histogram_quantile(0.95, sum(rate(http_request_duration_seconds_bucket{service="{{args.service-name}}"}[2m])) by (le))',
 };
@@ -61,7 +61,7 @@ describe('AnalysisTemplates', () => {
     }
   });
 
-  test("the seed's metrics, queries and thresholds; the address from the environment", () => {
+  test('the specified metrics, queries and thresholds; the address from the environment', () => {
     const [sr] = byName(SUCCESS_RATE_TEMPLATE).spec.metrics;
     const [rt] = byName(RESPONSE_TIME_TEMPLATE).spec.metrics;
     expect(sr.name).toBe('success-rate');
@@ -73,7 +73,7 @@ describe('AnalysisTemplates', () => {
     }
     expect(parseGuardedCondition(sr.successCondition)).toEqual({ op: '>=', threshold: 0.95 });
     expect(parseGuardedCondition(rt.successCondition)).toEqual({ op: '<=', threshold: 0.5 });
-    // The seed's queries plus the namespace and pod-template-hash matchers, over the 90 s
+    // The specified queries (see docs/decisions.md, 'Release analysis') plus the namespace and pod-template-hash matchers, over the 90 s
     // window; the success rate as 1 - errors/all so an errors-only version fails (see
     // successRateQuery).
     const scoped = (q: string) => normalize(q).replace(/namespace="exam-system",/g, '').replace(/,rollouts_pod_template_hash="\{\{args\.pod-template-hash\}\}"/g, '');
@@ -162,7 +162,7 @@ describe('AnalysisTemplates', () => {
 });
 
 describe('AnalysisTemplates in the whole output', () => {
-  const { environments, objects } = synthInMemory();
+  const { environments, objects } = synthesized();
 
   test('every environment has the four templates in its namespace, addressed at its Prometheus', () => {
     for (const env of environments) {

@@ -4,7 +4,7 @@ import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { POST_DEPLOY_SLO } from '../../lib/config/slo';
 import { ALERT_NAMES, ExamAlerts, ExamAlertsProps } from '../../lib/constructs/exam-alerts';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Rule {
   alert: string;
@@ -41,7 +41,7 @@ describe('ExamAlerts', () => {
     }
   });
 
-  test("the seed's §5.2 thresholds, as the comparison each alert fires on", () => {
+  test('the post-deploy thresholds, as the comparison each alert fires on', () => {
     const fired = Object.fromEntries(rule.spec.groups[0].rules.map((r) => [r.alert, topLevelComparison(r.expr)]));
     expect(fired[ALERT_NAMES.errorRate]).toMatchObject({ op: '>', threshold: 0.05 });
     expect(fired[ALERT_NAMES.latency]).toMatchObject({ op: '>', threshold: 2 });
@@ -93,11 +93,11 @@ describe('ExamAlerts', () => {
 });
 
 describe('ExamAlerts in the whole output', () => {
-  const { environments, objects } = synthInMemory();
+  const { environments, objects } = synthesized();
 
   test("every environment alerts on all its services, through each one's live Service", () => {
     for (const env of environments) {
-      const rules = objects.map((o) => o.object as PromRule).filter((o) => o.kind === 'PrometheusRule' && o.metadata.namespace === env.namespace);
+      const rules = objects.map((o) => o.object as PromRule).filter((o) => o.kind === 'PrometheusRule' && o.metadata.namespace === env.namespace && o.metadata.name === 'exam-slo-alerts');
       expect([env.name, rules.length]).toEqual([env.name, 1]);
       for (const s of env.services) {
         const group = rules[0].spec.groups.find((g) => g.name === `${s.name}.post-deploy-slo`);

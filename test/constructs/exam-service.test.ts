@@ -296,3 +296,49 @@ describe('ExamService image versions', () => {
     expect(() => synth({ tag })).toThrow(why);
   });
 });
+
+/**
+ * The whole family per release strategy, with and without an HPA. dist/ shows each strategy
+ * only as the environments use it today; these snapshots show every combination, so a change
+ * to one strategy's objects is a reviewable diff even where no environment runs it.
+ */
+describe('snapshots across release strategies', () => {
+  const exposed = { name: 'exam-service', component: 'api', route: { hostname: 'api.example.com', parent: PARENT } };
+  const releases: Record<string, Partial<ExamServiceProps>> = {
+    rolling: {},
+    canary: {
+      ...exposed,
+      release: {
+        kind: 'canary',
+        rolloutName: 'exam-service-rollout',
+        steps: [{ setWeight: 10, pause: '2m' }, { setWeight: 50 }],
+        analysisTemplates: ['success-rate', 'response-time'],
+        serviceNameArg: 'service-name',
+        podTemplateHashArg: 'pod-template-hash',
+        headerRoute: { name: 'canary-by-header', header: { name: 'X-Canary', value: 'always' } },
+      },
+    },
+    blueGreen: {
+      ...exposed,
+      release: {
+        kind: 'blueGreen',
+        rolloutName: 'exam-service-rollout',
+        activeServiceName: 'exam-service-active',
+        autoPromotion: false,
+        prePromotionTemplates: ['preview-health'],
+        postPromotionTemplates: ['post-promotion'],
+        serviceNameArg: 'service-name',
+        podTemplateHashArg: 'pod-template-hash',
+        scaleDownDelaySeconds: 600,
+      },
+    },
+  };
+  const cases = Object.entries(releases).flatMap(([strategy, props]) => [
+    [`${strategy}, fixed replicas`, props],
+    [`${strategy}, autoscaled`, { ...props, spreadPods: true, autoscaling: { maxReplicas: 6, targetCPUUtilizationPercentage: 70 } }],
+  ]) as [string, Partial<ExamServiceProps>][];
+
+  test.each(cases)('%s', (_label, props) => {
+    expect(synth(props)).toMatchSnapshot();
+  });
+});

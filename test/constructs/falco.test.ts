@@ -1,8 +1,10 @@
 /**
- * Falco (seed §6.2): what real Falco would reject or silently get wrong in the seed, each with
+ * Falco (see docs/decisions.md, 'Falco'): what real Falco would reject or silently get wrong in a
+ * literal reading of the specified manifest, each with
  * a test that fails if it comes back; plus the pod's shape and strict schema validation.
  */
 import { App, Testing } from 'cdk8s';
+import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { PlatformChart } from '../../lib/charts/platform-chart';
@@ -112,7 +114,7 @@ function tolerates(tolerations: Toleration[], taint: { key: string; value?: stri
   });
 }
 
-describe('the seed issues real Falco would reject or silently get wrong', () => {
+describe('what real Falco would reject or silently get wrong in a literal reading', () => {
   test('rules_files (not the deprecated rules_file) lists the default rules and rules.d, in that order', () => {
     expect(falcoYaml).not.toHaveProperty('rules_file');
     const files = falcoYaml.rules_files as string[];
@@ -147,7 +149,7 @@ describe('the seed issues real Falco would reject or silently get wrong', () => 
     expect(projected?.items?.every((i) => i.key !== FALCO_CONFIG_KEY && cmData[i.key] !== undefined)).toBe(true);
   });
 
-  test('the custom rules use Falco priorities: WARNING stays, the seed HIGH becomes ERROR', () => {
+  test('the custom rules use Falco priorities: WARNING stays, the specified HIGH becomes ERROR', () => {
     const rules = (parse(cmData[EXAM_RULES_FILE]) as FalcoRulesItem[]).filter((i): i is Extract<FalcoRulesItem, { rule: string }> => 'rule' in i);
     expect(Object.fromEntries(rules.map((r) => [r.rule, r.priority]))).toEqual({
       'Unauthorized Process in Container': 'WARNING',
@@ -233,7 +235,7 @@ describe('the Falco DaemonSet', () => {
     }
   });
 
-  test("the seed's host mounts are all there, read-only, at /host<path>", () => {
+  test('the specified host mounts are all there, read-only, at /host<path>', () => {
     for (const path of SEED_HOST_PATHS) {
       const m = container.volumeMounts.find((x) => x.mountPath === `/host${path}`);
       expect({ path, readOnly: m?.readOnly, hostPath: m && volumeOf(m).hostPath?.path }).toEqual({ path, readOnly: true, hostPath: path });
@@ -275,7 +277,9 @@ describe('the Falco DaemonSet', () => {
       (find(objs, 'DaemonSet', 'falco').spec as { template: { metadata: { annotations: Record<string, string> } } }).template.metadata.annotations[
         'exam-system.io/falco-config-sha256'
       ];
-    expect(hash(synth())).toBe(hash(objects));
+    // The hash covers exactly what the pod mounts from the ConfigMap: falco.yaml and the rules.
+    const data = find(objects, 'ConfigMap', FALCO_CONFIG_MAP).data as Record<string, string>;
+    expect(hash(objects)).toBe(createHash('sha256').update(data[FALCO_CONFIG_KEY]).update('\0').update(data[EXAM_RULES_FILE]).digest('hex'));
     expect(hash(synth({ watchedNamespaces: ['exam-system'] }))).not.toBe(hash(objects));
     expect(hash(synth({ httpOutput: { ...falcosidekickReceiver('x'), url: 'http://other:2801/' } }))).not.toBe(hash(objects));
   });
@@ -445,5 +449,20 @@ describe('held against the upstream chart (falcosecurity/charts falco-9.1.0, mod
       expect([socket, m && volumeOf(m).hostPath?.path]).toEqual([socket, socket]);
     }
     expect(falcoYaml.append_output).toEqual(CHART_FALCO_9_1_0.appendOutput);
+  });
+});
+
+/**
+ * The rendered falco.yaml for props dist/ does not use (dist/ shows the defaults): another
+ * container runtime next to containerd, a higher minimum priority, other receivers.
+ */
+describe('falco.yaml snapshots across props', () => {
+  const falcoYamlOf = (props: Partial<FalcoProps>): string => (find(synth(props), 'ConfigMap', FALCO_CONFIG_MAP).data as Record<string, string>)[FALCO_CONFIG_KEY];
+
+  test.each([
+    ['CRI-O and containerd nodes', { containerEngineSockets: [{ engine: 'containerd', socket: '/run/containerd/containerd.sock' }, { engine: 'cri', socket: '/run/crio/crio.sock' }] }],
+    ['WARNING and above, to another receiver', { minimumPriority: 'WARNING', httpOutput: { url: 'http://receiver.ops.svc:2801/', port: 2801, podLabels: { app: 'receiver' } } }],
+  ] as [string, Partial<FalcoProps>][])('%s', (_label, props) => {
+    expect(falcoYamlOf(props)).toMatchSnapshot();
   });
 });

@@ -29,7 +29,7 @@ describe('FeatureFlagController', () => {
     expect(objects.every((o) => o.metadata.namespace === 'exam-system')).toBe(true);
   });
 
-  test("the seed's Deployment: 2 replicas, its resources, port 8000, a pinned flagsmith/flagsmith image", () => {
+  test('the specified Deployment: 2 replicas, its resources, port 8000, a pinned flagsmith/flagsmith image', () => {
     expect(deployment.spec.replicas).toBe(2);
     expect(container.name).toBe('controller');
     expect(container.image).toBe(`docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSION}`);

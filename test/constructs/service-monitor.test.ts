@@ -3,7 +3,7 @@ import { SchemaRegistry } from '../../lib/analysis/schema-validation';
 import { SCRAPE_LABEL } from '../../lib/constructs/labels';
 import { ServiceMonitor } from '../../lib/constructs/service-monitor';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Monitor extends KubeObject {
   spec: {
@@ -55,7 +55,7 @@ describe('ServiceMonitor', () => {
 });
 
 describe('ServiceMonitors in the whole output', () => {
-  const { environments, objects } = synthInMemory();
+  const { environments, objects } = synthesized();
   const all = objects.map((o) => o.object);
   const matches = (labels: Record<string, string> | undefined, selector: Record<string, string>) =>
     Object.entries(selector).every(([k, v]) => labels?.[k] === v);

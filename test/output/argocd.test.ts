@@ -8,11 +8,12 @@ import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
 import { ADDONS_PROJECT_NAME, ENVIRONMENTS_WAVE_KEY, applicationWave } from '../../lib/config/addons';
 import { ARGOCD_NAMESPACE, EXAM_TIMETABLE, IN_CLUSTER, PLATFORM_APPLICATION_NAME, REPO_URL, syncWaveOf } from '../../lib/config/gitops';
 import { GATEWAY_NAMESPACE } from '../../lib/config/gateway';
+import { MONITORING } from '../../lib/config/monitoring';
 import { SECURITY_NAMESPACE } from '../../lib/config/namespaces';
 import { RESOURCES_FINALIZER } from '../../lib/constructs/argocd-application';
 import { KubeObject, RenderedObject } from '../../lib/output/render';
 import { apiGroupOf, objectId } from '../../lib/rules/objects';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface GroupKind {
   group: string;
@@ -38,7 +39,7 @@ interface ProjectSpec {
   syncWindows?: { kind: string; schedule: string; duration: string; timeZone: string; applications: string[]; manualSync: boolean }[];
 }
 
-const { environments, objects } = synthInMemory();
+const { environments, objects } = synthesized();
 const finalizersOf = (o: KubeObject) => (o.metadata as { finalizers?: string[] }).finalizers;
 const id = (o: KubeObject) => objectId(o);
 const groupOf = (o: KubeObject) => apiGroupOf(o.apiVersion);
@@ -101,7 +102,7 @@ describe('the Applications', () => {
     }
   });
 
-  test('each path exists and holds that environment only; the platform folder holds cluster-scoped objects and Falco', () => {
+  test('each path exists and holds that environment only; the platform folder holds cluster-scoped objects, Falco and the dashboards', () => {
     for (const env of deployed) {
       const a = app(`exam-${env.name}`);
       expect(appSpec(a).source.path).toBe(`dist/${env.name}`);
@@ -125,6 +126,7 @@ describe('the Applications', () => {
     }
     expect(synced.some((o) => o.object.metadata.namespace === SECURITY_NAMESPACE)).toBe(true);
     expect(synced.some((o) => o.object.metadata.namespace === GATEWAY_NAMESPACE)).toBe(true);
+    expect(synced.some((o) => o.object.metadata.namespace === MONITORING.namespace)).toBe(true);
     // Every cluster-scoped object a deployed environment needs (its Namespace) is in the platform folder.
     for (const env of deployed) expect(synced.map((o) => id(o.object))).toContain(`Namespace (cluster)/${env.namespace}`);
   });
@@ -201,7 +203,7 @@ describe('the Applications', () => {
     expect((appSpec(app('exam-production')).ignoreDifferences ?? []).length).toBeGreaterThan(0);
   });
 
-  test('notify Slack on a failed sync and on a deployment (replacing the seed\'s curl calls)', () => {
+  test('notify Slack on a failed sync and on a deployment (replacing curl calls in scripts)', () => {
     for (const a of applications) {
       const annotations = a.metadata.annotations ?? {};
       expect([a.metadata.name, annotations['notifications.argoproj.io/subscribe.on-sync-failed.slack']]).toEqual([a.metadata.name, expect.stringMatching(/^[a-z0-9-]+(;[a-z0-9-]+)*$/)]);
@@ -223,7 +225,7 @@ describe('the projects', () => {
   test('admit this repository only, and exactly the namespaces their Applications write to, with no wildcard', () => {
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(deployed.map((e) => e.namespace).sort());
     expect(projectSpec.destinations.map((d) => d.namespace).sort()).toEqual(['exam-system', 'exam-system-hotfix', 'exam-system-staging']);
-    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', GATEWAY_NAMESPACE, 'security-system'].sort());
+    expect((projectNamed('exam-platform').spec as ProjectSpec).destinations.map((d) => d.namespace).sort()).toEqual(['argo-rollouts', 'argocd', GATEWAY_NAMESPACE, MONITORING.namespace, 'security-system'].sort());
     for (const p of projects.map((x) => x.spec as ProjectSpec)) {
       expect(p.sourceRepos).toEqual([REPO_URL]);
       expect(JSON.stringify(p.sourceRepos)).not.toContain('*');

@@ -3,9 +3,9 @@
  * PodDisruptionBudgets, and with the Rollouts that run a service.
  */
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const all: KubeObject[] = synthInMemory().objects.map((o) => o.object);
+const all: KubeObject[] = synthesized().objects.map((o) => o.object);
 type Spec = Record<string, unknown> & { replicas?: number; selector?: { matchLabels: Record<string, string> } };
 const spec = (o: KubeObject) => o.spec as Spec;
 const hpas = all.filter((o) => o.kind === 'HorizontalPodAutoscaler');

@@ -11,11 +11,11 @@ import { SERVICE_NAMES, ServiceName } from '../../lib/config/catalog';
 import { CLUSTER_SCOPED_KINDS, KubeObject } from '../../lib/output/render';
 import { isDnsSubdomain } from '../../lib/rules/names';
 import { objectId } from '../../lib/rules/objects';
-import { synthInMemory } from '../../lib/synth';
 import { OWNERSHIP_RECORD, recordText } from '../../lib/output/transaction';
+import { synthesized } from '../support/synthesized';
 
 const root = path.resolve(__dirname, '..', '..');
-const { objects, files } = synthInMemory();
+const { objects, files } = synthesized();
 const all: KubeObject[] = objects.map((o) => o.object);
 const id = (o: KubeObject) => objectId(o);
 

@@ -21,14 +21,14 @@ import { CONTAINER_PORT, SERVICES, SERVICE_NAMES } from '../../lib/config/catalo
 import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT } from '../../lib/constructs/flagd';
 import { POLICY_EXCEPTIONS } from '../../lib/config/policy-exceptions';
 import { formatObjectId } from '../../lib/rules/objects';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const result = synthInMemory();
+const result = synthesized();
 const objects = result.objects.map((o) => o.object);
 const productionNamespaces = result.environments.filter((e) => e.name === 'production').map((e) => e.namespace);
 const report = checkPolicies(objects, { productionNamespaces, exceptions: POLICY_EXCEPTIONS });
 
-/** The seed's feature-flag controller (§4.2), Flagsmith: it serves, and only reaches its database. */
+/** The feature-flag controller (see docs/decisions.md, 'Feature-flag controller'), Flagsmith: it serves, and only reaches its database. */
 const FLAG_CONTROLLER = 'feature-flag-controller';
 /** Its schema migration, a Job: reaches the database, serves nothing. */
 const FLAG_MIGRATIONS = 'feature-flag-migrations';
@@ -37,7 +37,7 @@ const FLAGD = 'flagd';
 
 describe('policy checks over dist/', () => {
   test('the exceptions, with their reasons', () => {
-    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${isCheckId(e.check) ? CHECKS[e.check].source : 'unknown check'}) on ${formatObjectId(e.kind, e.namespace, e.name)}:\n      ${e.reason}`);
+    const lines = POLICY_EXCEPTIONS.map((e) => `  - ${e.check} (${isCheckId(e.check) ? CHECKS[e.check].upstream : 'unknown check'}) on ${formatObjectId(e.kind, e.namespace, e.name)}:\n      ${e.reason}`);
     console.log(`Policy exceptions (lib/config/policy-exceptions.ts): ${POLICY_EXCEPTIONS.length}\n${lines.join('\n')}`);
     expect(POLICY_EXCEPTIONS.length).toBeGreaterThan(0);
   });

@@ -4,13 +4,15 @@
  * which the Prometheus Operator writes out as is: prometheus-operator
  * pkg/prometheus/operator.go), then one `promtool test rules` file per service.
  */
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { alertTests, ruleFile, watchedAlerts } from './post-deploy-alerts';
 import { checkRules, testRules } from './promtool';
 
-const rules = synthInMemory()
+const rules = synthesized()
   .objects.map((o) => o.object)
   .filter((o) => o.kind === 'PrometheusRule');
+/** The post-deploy threshold alerts (the SLO burn-rate rules have their own suite, slo-alerts). */
+const thresholdRules = rules.filter((r) => r.metadata.name === 'exam-slo-alerts');
 
 const failure = (r: { ok: boolean; output: string }) => (r.ok ? '' : r.output);
 
@@ -23,7 +25,11 @@ describe('post-deploy alerts, judged by promtool', () => {
     expect(failure(checkRules(ruleFile(rule)))).toBe('');
   });
 
-  test.each(rules.map((r) => [`${r.metadata.namespace}/${r.metadata.name}`, r] as const))(
+  test('every environment has its threshold alerts', () => {
+    expect(thresholdRules.map((r) => r.metadata.namespace).sort()).toEqual([...new Set(rules.map((r) => r.metadata.namespace))].sort());
+  });
+
+  test.each(thresholdRules.map((r) => [`${r.metadata.namespace}/${r.metadata.name}`, r] as const))(
     '%s: each alert fires on its own service\'s breach only, after its for:',
     (_name, rule) => {
       const alerts = watchedAlerts(rule);

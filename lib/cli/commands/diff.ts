@@ -1,6 +1,6 @@
 /**
  * `diff <envA> <envB>`: the configuration differences between two environments, key by key
- * (the seed's `config-management.sh diff`): the ConfigMap data after `configFrom` is applied,
+ * (the configuration-management `diff`; see docs/decisions.md, 'Operator CLI commands'): the ConfigMap data after `configFrom` is applied,
  * each service's tag, replicas, strategy and autoscaling, and the environment settings.
  */
 import { Command, Option } from 'commander';

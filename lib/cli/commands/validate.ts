@@ -1,6 +1,7 @@
 /**
- * `validate [env]`: schema-check one or all environment files (the seed's
- * `config-management.sh validate`), including the rules that span environments.
+ * `validate [env]`: schema-check one or all environment files, including the rules that span
+ * environments (the configuration-management `validate`; see docs/decisions.md, 'Operator CLI
+ * commands').
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
