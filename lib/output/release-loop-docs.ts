@@ -60,7 +60,7 @@ export function renderReleaseLoopDocs(environments: readonly Environment[], obje
     `    Svc->>Build: push to develop / release/* / hotfix/*`,
     '    Build->>Build: build linux/amd64+arm64, push, SBOM, provenance, cosign sign (keyless)',
     `    Build->>Rel: repository_dispatch ${imagePublished} (service, <tag>@sha256, ref, sha)`,
-    '    Rel->>Rel: cli dispatch-payload (validate; env-for-branch)',
+    '    Rel->>Rel: cli dispatch-payload (validate, env-for-branch)',
     `    Rel->>Q: record the request (${staging.name}/<service>.json)`,
     `    Rel->>PR: render every pending request: cli apply-requests, synth, plan → ${pullRequestBranch(staging.name)}`,
     `    PR->>CD: checks pass, auto-merge (${autoMerge}) → main`,
