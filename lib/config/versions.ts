@@ -36,6 +36,7 @@ export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_VERSION}-debia
  * services (the same evaluator as @openfeature/flagd-core, which the tests run). v0.16.1 is
  * the flagd release of 2026-07-27; its image runs a static binary on distroless.
  */
+// renovate: datasource=docker depName=ghcr.io/open-feature/flagd extractVersion=^v(?<version>.+)$
 export const FLAGD_VERSION = '0.16.1';
 export const FLAGD_IMAGE = `ghcr.io/open-feature/flagd:v${FLAGD_VERSION}`;
 
