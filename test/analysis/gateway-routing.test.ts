@@ -1,10 +1,10 @@
 import { certificateCovers, gatewayRoutingProblems, hostnamesIntersect, isManagedRuleName, pluginRoutes } from '../../lib/analysis/gateway-routing';
 import type { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
-const all = synthInMemory().objects.map((o) => o.object);
+const all = synthesized().objects.map((o) => o.object);
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const problemsAfter = (mutate: (objs: Obj[]) => void): string => {
   const objs = clone(all) as Obj[];

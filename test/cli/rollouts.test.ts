@@ -1,6 +1,6 @@
 import { analyzeRollouts } from '../../lib/analysis/rollout-timing';
 import { MAX_REGRESSION_TO_ABORT_SECONDS } from '../../lib/config/release';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
@@ -20,7 +20,7 @@ describe('rollouts', () => {
   });
 
   test('every Rollout is within the 180 s regression-to-abort bound, as the table says; --exit-code passes', () => {
-    const rows = analyzeRollouts(synthInMemory().objects.map((o) => o.object));
+    const rows = analyzeRollouts(synthesized().objects.map((o) => o.object));
     expect(rows.length).toBeGreaterThan(0);
     const r = cli('rollouts', '--exit-code');
     expect(r.code).toBe(0);

@@ -11,7 +11,7 @@ import { GRAFANA_DASHBOARD_LABELS, GrafanaDashboard, MAX_ANNOTATIONS_BYTES, MAX_
 import { goDurationMinutes, syncWindowRegion } from '../../lib/dashboards/exam-day';
 import { releaseHealthDashboard } from '../../lib/dashboards/release-health';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Panel {
   id?: number;
@@ -33,7 +33,7 @@ interface Model {
   panels: Panel[];
 }
 
-const { objects, environments } = synthInMemory();
+const { objects, environments } = synthesized();
 const rendered = objects.map((o) => ({ path: o.path, object: o.object }));
 const configMaps = rendered.filter((o) => o.object.kind === 'ConfigMap' && o.object.metadata.labels?.grafana_dashboard === '1');
 const data = (o: KubeObject) => (o as KubeObject & { data: Record<string, string> }).data;

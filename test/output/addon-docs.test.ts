@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { REPO_ROOT } from '../../lib/paths';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const { objects, extraDocs } = synthInMemory();
+const { objects, extraDocs } = synthesized();
 
 describe('the generated add-on docs', () => {
   test.each(['addons.md', 'bootstrap/argo-cd-values.yaml'])('docs/%s is current (run npm run synth and commit docs/)', (file) => {

@@ -14,7 +14,7 @@ import { ARGOCD_NAMESPACE, IN_CLUSTER, REPO_URL, examSessionWindows } from '../.
 import { CHARTS, GATEWAY_API_CRDS } from '../../lib/config/versions';
 import { KubeObject } from '../../lib/output/render';
 import { REPO_ROOT } from '../../lib/paths';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface AppSpec {
   project: string;
@@ -35,7 +35,7 @@ interface ProjectSpec {
   syncWindows?: unknown[];
 }
 
-const { objects } = synthInMemory();
+const { objects } = synthesized();
 const spec = (a: KubeObject) => a.spec as AppSpec;
 const wave = (o: KubeObject) => Number(o.metadata.annotations?.[SYNC_WAVE_ANNOTATION]);
 const applications = objects.filter((o) => o.path.startsWith('argocd/') && o.object.kind === 'Application').map((o) => o.object);

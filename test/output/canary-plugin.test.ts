@@ -21,7 +21,7 @@
  */
 import type { CanaryStrategy, HttpRouteRule } from '../../lib/analysis/gateway-routing';
 import { isManagedRuleName } from '../../lib/analysis/gateway-routing';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = any;
@@ -29,7 +29,7 @@ interface Jq {
   json(value: unknown, filter: string): unknown;
 }
 
-const { objects } = synthInMemory();
+const { objects } = synthesized();
 const all = objects.map((o) => o.object);
 const rollout = all.find((o) => o.kind === 'Rollout' && o.metadata.namespace === 'exam-system' && (o.spec as Obj).strategy.canary) as Obj;
 const canary = rollout.spec.strategy.canary as CanaryStrategy & Obj;

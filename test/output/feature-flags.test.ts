@@ -11,9 +11,9 @@ import { FlagdCore, MemoryStorage } from '@openfeature/flagd-core';
 import { SYNC_WAVE_ANNOTATION } from '../../lib/charts/sync-waves';
 import { FEATURE_FLAGS, KILL_SWITCH_NAMES, killSwitchFlagKey, resolveFlag } from '../../lib/config/feature-flags';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const { environments, objects } = synthInMemory();
+const { environments, objects } = synthesized();
 const all = objects.map((o) => o.object);
 
 interface Container {

@@ -8,9 +8,9 @@ import { gatewayRoutingProblems, httpsListeners, HttpRouteRule, HttpRouteSpec, C
 import { GATEWAY_NAME, GATEWAY_NAMESPACE, HTTP_LISTENER_NAME, listenerName } from '../../lib/config/gateway';
 import { CANARY_STEPS } from '../../lib/config/release';
 import type { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const result = synthInMemory();
+const result = synthesized();
 const all = result.objects.map((o) => o.object);
 const deployed = result.environments.filter((e) => e.gitops !== undefined);
 const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;

@@ -11,9 +11,9 @@ import { parse } from 'yaml';
 import { NO_VALUE, renderGoTemplate } from '../../lib/analysis/go-template';
 import { ARGOCD_NOTIFICATIONS, NOTIFICATION_SECRETS, NotificationController, ROLLOUTS_NOTIFICATIONS, ROLLOUT_EVENT_REASONS, SUBSCRIBE_PREFIX } from '../../lib/config/notifications';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
-const { environments, objects } = synthInMemory();
+const { environments, objects } = synthesized();
 const all = objects.map((o) => o.object);
 
 interface Condition {

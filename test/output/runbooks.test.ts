@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RUNBOOK_DIR, runbookUrl } from '../../lib/config/slos';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 
 interface Rule {
   alert?: string;
@@ -13,7 +13,7 @@ interface Rule {
 }
 
 const ROOT = path.join(__dirname, '..', '..');
-const rules = synthInMemory()
+const rules = synthesized()
   .objects.map((o) => o.object)
   .filter((o) => o.kind === 'PrometheusRule')
   .flatMap((o) => (o.spec as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules))

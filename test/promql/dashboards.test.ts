@@ -34,7 +34,7 @@
 import { promqlSyntaxErrors } from '../../lib/analysis/promql';
 import { METRICS } from '../../lib/config/slo';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { testRules } from './promtool';
 import { BUCKETS, InputSeries, STEP, bucketShares, counter, selector } from './series';
 
@@ -64,7 +64,7 @@ interface Model {
   annotations: { list: { name: string; expr?: string }[] };
 }
 
-const { objects } = synthInMemory();
+const { objects } = synthesized();
 const rendered = objects.map((o) => o.object);
 const models: Model[] = rendered
   .filter((o): o is KubeObject & { data: Record<string, string> } => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1')

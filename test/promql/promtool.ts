@@ -57,7 +57,12 @@ export function runPromtool(args: readonly string[], files: Readonly<Record<stri
 
 /** `promtool check rules` on one rule-file object (`{ groups: [...] }`). */
 export function checkRules(ruleFile: unknown): PromtoolResult {
-  return runPromtool(['check', 'rules', 'rules.yaml'], { 'rules.yaml': ruleFile });
+  return checkRuleFiles({ 'rules.yaml': ruleFile });
+}
+
+/** `promtool check rules` on several rule files (name → `{ groups: [...] }`) in one run. */
+export function checkRuleFiles(ruleFiles: Readonly<Record<string, unknown>>): PromtoolResult {
+  return runPromtool(['check', 'rules', ...Object.keys(ruleFiles)], ruleFiles);
 }
 
 /**

@@ -24,7 +24,7 @@ import { parseGuardedCondition } from '../../lib/analysis/promql';
 import { MAX_REGRESSION_TO_ABORT_SECONDS } from '../../lib/config/release';
 import { POD_TEMPLATE_HASH_LABEL, RELEASE_SLO } from '../../lib/config/slo';
 import { PREVIEW_UP_METRIC, RESPONSE_TIME_METRIC, SUCCESS_RATE_METRIC } from '../../lib/constructs/analysis-templates';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { testRules } from './promtool';
 import {
   AnalysisRun,
@@ -42,7 +42,7 @@ import {
 import { STEP } from './series';
 import { BROKEN, Behaviour, HEALTHY, PODS, REQUESTS_PER_STEP, changesAt, noisy, seriesFor } from './traffic';
 
-const objects = synthInMemory().objects.map((o) => o.object);
+const objects = synthesized().objects.map((o) => o.object);
 const runs = analysisRuns(objects);
 const timing = analyzeRollouts(objects);
 

@@ -14,7 +14,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BURN_RATE_WINDOWS, SERVICE_SLOS, SLO_ALERT_NAMES, budgetConsumed, errorBudgetOf } from '../../lib/config/slos';
 import { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthesized } from '../support/synthesized';
 import { testRules } from './promtool';
 import { InputSeries, selector } from './series';
 import { Phase, traffic } from './slo-traffic';
@@ -25,12 +25,14 @@ interface RuleGroup {
 }
 
 const NAMESPACE = 'exam-system';
-const { objects } = synthInMemory();
+const { objects } = synthesized();
 const rules = objects.map((o) => o.object).filter((o): o is KubeObject & { spec: { groups: RuleGroup[] } } => o.kind === 'PrometheusRule' && o.metadata.namespace === NAMESPACE);
 
 /** The production rule groups of one service: its SLO groups and its threshold alerts. */
 function groupsOf(service: string): RuleGroup[] {
-  const names = [`${service}.post-deploy-slo`, `${service}.slo`, `${service}.slo-period`];
+  // The alerting groups only: `<service>.slo-period` records the 30-day ratio for the dashboards
+  // (test/promql/dashboards.test.ts), and no alert reads it.
+  const names = [`${service}.post-deploy-slo`, `${service}.slo`];
   const groups = rules.flatMap((r) => r.spec.groups).filter((g) => names.includes(g.name));
   expect(groups.map((g) => g.name).sort()).toEqual(names.sort());
   return groups;
@@ -56,17 +58,22 @@ interface Scenario {
   readonly silent: readonly ('critical' | 'warning')[];
 }
 
-const HOUR_STEPS_30S = 120;
+/**
+ * Scrapes and rule evaluations once a minute (Prometheus runs them every 30 s): the conditions
+ * only grow during an incident, so the first firing minute on this grid is an upper bound of
+ * the 30-second one, and the suite runs four times faster.
+ */
+const HOUR_STEPS_60S = 60;
 
 const SCENARIOS: readonly Scenario[] = [
   {
     promise: '10% errors on exam-service (99.9%)',
     service: 'exam-service',
     serviceName: 'exam-service',
-    step: 30,
-    requestsPerStep: 1000,
+    step: 60,
+    requestsPerStep: 2000,
     // 6 healthy hours, so that every page window is full of history.
-    phases: [{ steps: 6 * HOUR_STEPS_30S, errorShare: 0 }, { steps: 30, errorShare: 0.1 }],
+    phases: [{ steps: 6 * HOUR_STEPS_60S, errorShare: 0 }, { steps: 15, errorShare: 0.1 }],
     horizonMinutes: 15,
     // 1h window: 0.1 · t / 60 > 14.4 × 0.001 = 0.0144  ⇔  t > 8.64 min → first evaluation at 9 min.
     fires: { alert: SLO_ALERT_NAMES.availability.page, minutes: 9, bound: 10, why: '1h and 5m windows at 14.4×' },
@@ -76,23 +83,23 @@ const SCENARIOS: readonly Scenario[] = [
     promise: '2% errors on auth-service (99.9%)',
     service: 'auth-service',
     serviceName: 'auth-service',
-    step: 30,
-    requestsPerStep: 1000,
-    phases: [{ steps: 6 * HOUR_STEPS_30S, errorShare: 0 }, { steps: 100, errorShare: 0.02 }],
+    step: 60,
+    requestsPerStep: 2000,
+    phases: [{ steps: 6 * HOUR_STEPS_60S, errorShare: 0 }, { steps: 50, errorShare: 0.02 }],
     horizonMinutes: 50,
-    // 1h window: 0.02 · t / 60 > 0.0144  ⇔  t > 43.2 min → 43.5 min (evaluations every 30 s).
+    // 1h window: 0.02 · t / 60 > 0.0144  ⇔  t > 43.2 min → 44 min (evaluations every minute).
     // (6h window: 0.02 · t / 360 > 6 × 0.001 only after 108 min.)
-    fires: { alert: SLO_ALERT_NAMES.availability.page, minutes: 43.5, bound: 45, why: '1h and 5m windows at 14.4×' },
+    fires: { alert: SLO_ALERT_NAMES.availability.page, minutes: 44, bound: 45, why: '1h and 5m windows at 14.4×' },
     silent: [],
   },
   {
     promise: '0.05% errors on exam-service (99.9%) for 6 hours',
     service: 'exam-service',
     serviceName: 'exam-service',
-    step: 30,
-    requestsPerStep: 1000,
+    step: 60,
+    requestsPerStep: 2000,
     // A burn rate of 0.5: the budget would last 60 days. Nothing pages, nothing opens a ticket.
-    phases: [{ steps: 0, errorShare: 0 }, { steps: 6 * HOUR_STEPS_30S, errorShare: 0.0005 }],
+    phases: [{ steps: 0, errorShare: 0 }, { steps: 6 * HOUR_STEPS_60S, errorShare: 0.0005 }],
     horizonMinutes: 360,
     silent: ['critical', 'warning'],
   },
@@ -100,43 +107,43 @@ const SCENARIOS: readonly Scenario[] = [
     promise: 'a slow burn: 2.2% errors on question-service (99.5%)',
     service: 'question-service',
     serviceName: 'question-service',
-    // Scraped and evaluated every 2 minutes: three days at 30 s would only make the suite slower.
-    step: 120,
-    requestsPerStep: 1000,
+    // Scraped and evaluated every 5 minutes: three days at 30 s would only make the suite slower.
+    step: 300,
+    requestsPerStep: 10000,
     // 3 healthy days (the longest ticket window), then 4.4× the budget's rate.
     // 1d window: 0.022 · t / 1440 > 3 × 0.005 = 0.015  ⇔  t > 981.8 min; 3d window:
-    // 0.022 · t / 4320 > 0.005  ⇔  t > 981.8 min → first evaluation (every 2 minutes) at 982 min.
+    // 0.022 · t / 4320 > 0.005  ⇔  t > 981.8 min → first evaluation (every 5 minutes) at 985 min.
     // No page: 0.022 stays below 6 × 0.005 = 0.03; no threshold alert: 2.2% < 5%.
-    phases: [{ steps: (3 * 24 * 60) / 2, errorShare: 0 }, { steps: 495, errorShare: 0.022 }],
+    phases: [{ steps: (3 * 24 * 60) / 5, errorShare: 0 }, { steps: 198, errorShare: 0.022 }],
     horizonMinutes: 990,
-    fires: { alert: SLO_ALERT_NAMES.availability.ticket, minutes: 982, bound: 24 * 60, why: '1d and 2h windows at 3×, and 3d and 6h at 1× at the same minute' },
+    fires: { alert: SLO_ALERT_NAMES.availability.ticket, minutes: 985, bound: 24 * 60, why: '1d and 2h windows at 3×, and 3d and 6h at 1× at the same minute' },
     silent: ['critical'],
   },
   {
     promise: '20% of proctoring-service requests slower than 1 s (`le="1.0"`, as Prometheus 3 stores it)',
     service: 'proctoring-service',
     serviceName: 'proctoring-service',
-    step: 30,
-    requestsPerStep: 1000,
+    step: 60,
+    requestsPerStep: 2000,
     slowAbove: 1,
     leSpelling: 'prometheus3',
-    phases: [{ steps: 6 * HOUR_STEPS_30S, errorShare: 0, slowShare: 0 }, { steps: 100, errorShare: 0, slowShare: 0.2 }],
+    phases: [{ steps: 6 * HOUR_STEPS_60S, errorShare: 0, slowShare: 0 }, { steps: 50, errorShare: 0, slowShare: 0.2 }],
     horizonMinutes: 50,
-    // Latency budget 1%: 0.2 · t / 60 > 14.4 × 0.01 = 0.144  ⇔  t > 43.2 min → 43.5 min.
-    fires: { alert: SLO_ALERT_NAMES.latency.page, minutes: 43.5, bound: 45, why: '1h and 5m windows at 14.4×' },
+    // Latency budget 1%: 0.2 · t / 60 > 14.4 × 0.01 = 0.144  ⇔  t > 43.2 min → 44 min.
+    fires: { alert: SLO_ALERT_NAMES.latency.page, minutes: 44, bound: 45, why: '1h and 5m windows at 14.4×' },
     silent: [],
   },
   {
     promise: 'the same with `le="1"`, as Prometheus 2 stores it',
     service: 'proctoring-service',
     serviceName: 'proctoring-service',
-    step: 30,
-    requestsPerStep: 1000,
+    step: 60,
+    requestsPerStep: 2000,
     slowAbove: 1,
     leSpelling: 'client',
-    phases: [{ steps: 6 * HOUR_STEPS_30S, errorShare: 0, slowShare: 0 }, { steps: 100, errorShare: 0, slowShare: 0.2 }],
+    phases: [{ steps: 6 * HOUR_STEPS_60S, errorShare: 0, slowShare: 0 }, { steps: 50, errorShare: 0, slowShare: 0.2 }],
     horizonMinutes: 50,
-    fires: { alert: SLO_ALERT_NAMES.latency.page, minutes: 43.5, bound: 45, why: '1h and 5m windows at 14.4×' },
+    fires: { alert: SLO_ALERT_NAMES.latency.page, minutes: 44, bound: 45, why: '1h and 5m windows at 14.4×' },
     silent: [],
   },
 ];

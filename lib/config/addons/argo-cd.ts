@@ -3,6 +3,7 @@
  * ships v3.4.4), so the image is pinned to the release the imports come from. Values: see
  * the chart's values.yaml at argoproj/argo-helm tag argo-cd-10.1.1 (charts/argo-cd/values.yaml).
  */
+import { MONITORING_SELECTOR_LABELS } from '../monitoring';
 import { ARGOCD_VERSION } from '../versions';
 
 /**
@@ -51,6 +52,13 @@ export interface ArgoCdValues {
     /** Keys of argocd-cm, merged over the chart's defaults. */
     readonly cm: Readonly<Record<string, string | boolean>>;
   };
+  /**
+   * The application controller's metrics (argocd_app_info, argocd_app_sync_total: the release
+   * dashboards' sync annotations), scraped through a ServiceMonitor the add-on's Prometheus selects.
+   */
+  readonly controller: {
+    readonly metrics: { readonly enabled: boolean; readonly serviceMonitor: { readonly enabled: boolean; readonly additionalLabels: Readonly<Record<string, string>> } };
+  };
   readonly notifications: {
     readonly enabled: boolean;
     /** argocd-notifications-cm and argocd-notifications-secret are synthesized into dist/platform/argocd/. */
@@ -71,5 +79,6 @@ export const argoCdValues: ArgoCdValues = {
       'resource.customizations.ignoreDifferences.apiextensions.k8s.io_CustomResourceDefinition': CRD_CA_IGNORE_DIFFERENCES,
     },
   },
+  controller: { metrics: { enabled: true, serviceMonitor: { enabled: true, additionalLabels: { ...MONITORING_SELECTOR_LABELS } } } },
   notifications: { enabled: true, cm: { create: false }, secret: { create: false } },
 };

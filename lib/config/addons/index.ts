@@ -188,12 +188,12 @@ export const ENVIRONMENTS_WAVE_KEY = 'environments';
  * Application uses is core Kubernetes 1.28 or installed by an Application of an earlier wave.
  */
 export const APPLICATION_WAVES: readonly ApplicationWave[] = [
-  { wave: 1, what: 'CRDs and APIs nothing depends on: Gateway API, Argo CD itself, the metrics API', applications: ['gateway-api-crds', 'argo-cd', 'metrics-server'] },
+  { wave: 1, what: 'CRDs and APIs nothing depends on: Gateway API, the metrics API', applications: ['gateway-api-crds', 'metrics-server'] },
   { wave: 2, what: 'monitoring: the ServiceMonitor and PrometheusRule APIs the later charts use', applications: ['kube-prometheus-stack'] },
   {
     wave: 3,
-    what: 'controllers whose APIs the platform and the environments use',
-    applications: ['cert-manager', 'external-secrets', 'kyverno', 'envoy-gateway-crds', 'argo-rollouts'],
+    what: 'controllers whose APIs the platform and the environments use, and Argo CD itself (its metrics ServiceMonitor needs the monitoring API)',
+    applications: ['argo-cd', 'cert-manager', 'external-secrets', 'kyverno', 'envoy-gateway-crds', 'argo-rollouts'],
   },
   { wave: 4, what: 'the Gateway API implementation (needs its CRDs and the Gateway API)', applications: ['envoy-gateway'] },
   { wave: 5, what: 'the platform: namespaces, secret stores, Falco, notification configuration', applications: [PLATFORM_APPLICATION_NAME] },

@@ -9,6 +9,13 @@
  * PrometheusRules labelled `release: kube-prometheus-stack`, which every one in dist/ carries.
  */
 import { GRAFANA_DASHBOARD_LABEL } from '../monitoring';
+import { SLO_PERIOD } from '../slos';
+
+/**
+ * Prometheus keeps the SLO period and five days more: the 30-day SLO ratios and the error budget
+ * left (lib/config/slos.ts) need a full period of samples, and the margin covers a slow restart.
+ */
+export const PROMETHEUS_RETENTION = `${SLO_PERIOD.hours / 24 + 5}d`;
 
 export interface KubePrometheusStackValues {
   readonly crds: { readonly enabled: boolean };
@@ -35,7 +42,7 @@ export interface KubePrometheusStackValues {
 export const kubePrometheusStackValues: KubePrometheusStackValues = {
   crds: { enabled: true },
   prometheus: {
-    prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: true, ruleSelectorNilUsesHelmValues: true, retention: '15d' },
+    prometheusSpec: { serviceMonitorSelectorNilUsesHelmValues: true, ruleSelectorNilUsesHelmValues: true, retention: PROMETHEUS_RETENTION },
   },
   grafana: {
     sidecar: {
