@@ -377,3 +377,21 @@ describe('.ci/run', () => {
     expect(fs.readdirSync(path.join(ROOT, 'test', 'promql')).filter((f) => f.endsWith('.test.ts')).length).toBeGreaterThan(0);
   });
 });
+
+describe('.github/CODEOWNERS', () => {
+  const owners = fs
+    .readFileSync(path.join(ROOT, '.github', 'CODEOWNERS'), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.trim().split(/\s+/));
+
+  test('what reaches production, or decides what may, needs the delivery team: production, the ledger, dist/production, dist/platform, dist/argocd, the workflows and CODEOWNERS itself', () => {
+    expect(owners.map(([p]) => p)).toEqual(['/environments/production.yaml', '/environments/verified/', '/dist/production/', '/dist/platform/', '/dist/argocd/', '/.github/workflows/', '/.github/CODEOWNERS']);
+    for (const [, ...who] of owners) expect(who).toEqual(['@exam-platform/delivery']);
+    for (const [p] of owners) if (!p.endsWith('/verified/')) expect(fs.existsSync(path.join(ROOT, p))).toBe(true);
+  });
+
+  test('staging and hotfix, which merge on their own, have no owners', () => {
+    for (const p of ['/environments/staging.yaml', '/environments/hotfix.yaml', '/dist/staging/', '/dist/hotfix/']) expect(owners.some(([o]) => p.startsWith(o))).toBe(false);
+  });
+});
