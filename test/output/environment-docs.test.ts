@@ -74,7 +74,7 @@ describe('docs/environments.md', () => {
 
   test('release flows: canary steps, blue/green preview → analysis → promote, and how the branch reaches Argo CD', () => {
     const production = page.slice(page.indexOf('\n## production\n'));
-    expect(production).toContain("Images built from the service repositories' `main` ref have their tags bumped in this environment's file, committed to `main`.");
+    expect(production).toContain('Nothing deploys here directly: images arrive by `promote` from `staging` or `hotfix`, only with digests the ledger lists as verified there');
     expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["header route: X-Canary: always reaches the canary"\]\n {2}step1 --> step2\["pause 2m"\]/);
     expect(production).toContain('pre-promotion analysis');
     expect(production).toContain('promote by hand');
