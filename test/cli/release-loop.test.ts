@@ -239,3 +239,18 @@ describe('a release, end to end, offline (README "A release, end to end")', () =
     expect(images('exam-system-staging')).toEqual(images('exam-system'));
   });
 });
+
+describe('validate checks the ledgers too', () => {
+  test('a valid ledger is reported; a broken one fails the check (exit 1) naming file, line and field', () => {
+    const dir = environmentsCopy();
+    cli('record-verified', 'staging', 'exam-service', DIGEST, '--at', AT, '--environments-dir', dir);
+    const ok = cli('validate', '--environments-dir', dir);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/verified\/staging\.yaml: valid \(1 verified digest\)/);
+    const file = path.join(dir, 'verified', 'staging.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`at: ${AT}`, 'at: yesterday'));
+    const bad = cli('validate', '--environments-dir', dir);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/verified\/staging\.yaml:\d+: verified\.exam-service\.0\.at: expected an RFC 3339 UTC time/);
+  });
+});
