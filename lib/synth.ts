@@ -6,6 +6,7 @@ import { buildApp } from './app';
 import { ADDON_INVENTORY } from './config/addon-inventory';
 import { renderAddonDocs, renderBootstrapValues } from './output/addon-docs';
 import { renderEnvironmentDocs } from './output/environment-docs';
+import { RELEASE_LOOP_DOCS, renderReleaseLoopDocs } from './output/release-loop-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
 import { OutputFile, OwnershipError } from './output/transaction';
@@ -39,6 +40,7 @@ export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const extraDocs = [
     { path: 'addons.md', content: renderAddonDocs(objects, ADDON_INVENTORY) },
     { path: 'bootstrap/argo-cd-values.yaml', content: renderBootstrapValues() },
+    { path: RELEASE_LOOP_DOCS, content: renderReleaseLoopDocs(environments, objects.map((o) => o.object)) },
   ];
   return { environments, objects, files, docs, extraDocs };
 }

@@ -10,7 +10,9 @@ import type { z } from 'zod';
 import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { ENVIRONMENTS_DIR } from '../paths';
 import { isDnsLabel, normalizeHost } from '../rules/names';
+import { parseImageVersion } from '../rules/image-ref';
 import { quantityValue } from '../rules/quantity';
+import { DIGEST_REQUIRED_ENVIRONMENTS } from './release-loop';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
 
@@ -187,6 +189,15 @@ function parseFile(file: string, text: string): ParsedFile {
   const expected = path.basename(file, '.yaml');
   if (result.data.name !== expected) {
     throw new ConfigError([`${at(['name'])}: name: expected "${expected}" (the file name), found "${result.data.name}"`]);
+  }
+  // staging, hotfix and production run images by digest (docs/decisions.md, The release loop).
+  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(result.data.name)) {
+    const bare = Object.entries(result.data.services).filter(([, s]) => parseImageVersion(s.tag).digest === undefined);
+    if (bare.length > 0) {
+      throw new ConfigError(
+        bare.map(([name, s]) => `${at(['services', name, 'tag'])}: services.${name}.tag: ${result.data.name} runs images by digest; expected ${s.tag}@sha256:<64 lowercase hex>, found the bare tag "${s.tag}"`),
+      );
+    }
   }
   return { file, where, data: result.data, at };
 }
