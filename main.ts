@@ -20,10 +20,18 @@ async function main(): Promise<void> {
       return;
     }
     const { synthToDisk } = await import('./lib/synth');
+    const { YamlMemo } = await import('./lib/output/yaml-memo');
+    const yamlMemo = codeKey ? YamlMemo.forCode(codeKey) : undefined;
     process.exitCode = await synthToDisk(out, {
       trap,
+      yamlMemo,
       onStep: stepHookFromEnv(process.env.EXAM_SYNTH_TEST_HOOK),
       afterWrite: () => {
+        try {
+          yamlMemo?.save();
+        } catch {
+          // Only an optimisation, like the stamp.
+        }
         if (key === undefined) return;
         try {
           writeStamp(out, key);

@@ -6,6 +6,7 @@ import { GatewayChart } from './charts/gateway-chart';
 import { NotificationSecretStoreChart, NotificationsChart } from './charts/notifications-chart';
 import { MonitoringChart } from './charts/monitoring-chart';
 import { PlatformChart } from './charts/platform-chart';
+import { AdmissionChart } from './charts/admission-chart';
 import { applySyncWaves } from './charts/sync-waves';
 import { applicationName, examSessionWindows } from './config/gitops';
 import { Environment } from './config/load';
@@ -35,6 +36,8 @@ export function buildApp(envs: readonly Environment[]): App {
   const deployed = envs.filter((e) => e.gitops !== undefined);
   new PlatformChart(app, { watchedNamespaces: deployed.map((e) => e.namespace) });
   new GatewayChart(app, { environments: deployed });
+  // Admission: only images the release loop signed (or listed exceptions) run where Argo CD deploys.
+  new AdmissionChart(app, { namespaces: deployed.map((e) => e.namespace) });
   // Notifications, defined once: Argo CD's for the Applications, Argo Rollouts' for the Rollouts.
   new NotificationsChart(app, { controller: ARGOCD_NOTIFICATIONS, subscriptions: APPLICATION_SUBSCRIPTIONS, templates: ARGOCD_TEMPLATES, triggers: ARGOCD_TRIGGERS });
   new NotificationsChart(app, { controller: ROLLOUTS_NOTIFICATIONS, subscriptions: ROLLOUT_SUBSCRIPTIONS, templates: ROLLOUTS_TEMPLATES, triggers: ROLLOUTS_TRIGGERS });

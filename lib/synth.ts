@@ -6,14 +6,18 @@ import { buildApp } from './app';
 import { ADDON_INVENTORY } from './config/addon-inventory';
 import { renderAddonDocs, renderBootstrapValues } from './output/addon-docs';
 import { renderEnvironmentDocs } from './output/environment-docs';
+import { RELEASE_LOOP_DOCS, renderReleaseLoopDocs } from './output/release-loop-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
 import { OutputFile, OwnershipError } from './output/transaction';
+import type { YamlMemo } from './output/yaml-memo';
 import { ENVIRONMENT_DOCS, WriteOutputOptions, checkOutDir, docsDirFor, resolveOutDir, shownPath, signalExitCode, writeSynthOutput } from './output/write-output';
 
 export interface SynthOptions {
   /** @default the repository's environments/ */
   readonly environmentsDir?: string;
+  /** Renders YAML through this memo (lib/output/yaml-memo.ts). @default no memo */
+  readonly yamlMemo?: YamlMemo;
 }
 
 export interface SynthResult {
@@ -30,11 +34,13 @@ export interface SynthResult {
 export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR);
   const objects = renderObjects(buildApp(environments));
-  const files = objects.map((o) => ({ path: o.path, content: toYaml(o.object) }));
+  const yaml = options.yamlMemo ?? { render: toYaml };
+  const files = objects.map((o) => ({ path: o.path, content: yaml.render(o.object) }));
   const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object));
   const extraDocs = [
     { path: 'addons.md', content: renderAddonDocs(objects, ADDON_INVENTORY) },
     { path: 'bootstrap/argo-cd-values.yaml', content: renderBootstrapValues() },
+    { path: RELEASE_LOOP_DOCS, content: renderReleaseLoopDocs(environments, objects.map((o) => o.object)) },
   ];
   return { environments, objects, files, docs, extraDocs };
 }

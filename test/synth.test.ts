@@ -62,10 +62,10 @@ describe('synth is atomic', () => {
   });
 
   test.each([
-    ['bad configuration', { 'staging.yaml': (t: string) => t.replace('replicas: 2 }', 'replicas: -5 }') }, /invalid configuration[\s\S]*services\.auth-service\.replicas/],
+    ['bad configuration', { 'staging.yaml': (t: string) => t.replace('replicas: 2, strategy: blueGreen }', 'replicas: -5, strategy: blueGreen }') }, /invalid configuration[\s\S]*services\.auth-service\.replicas/],
     ['invalid YAML', { 'production.yaml': (t: string) => `${t}\n  : : [` }, /not valid YAML/],
     ['a rule across fields', { 'production.yaml': (t: string) => t.replace('replicas: 10', 'replicas: 30') }, /services\.exam-service\.autoscaling\.maxReplicas: expected >= replicas \(30\)/],
-    ['a canary the catalog cannot route', { 'staging.yaml': (t: string) => t.replace('question-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1, replicas: 2, strategy: canary }') }, /services\.question-service\.strategy: a canary needs an HTTPRoute on the Gateway whose weights Argo Rollouts sets, and question-service is not exposed/],
+    ['a canary the catalog cannot route', { 'staging.yaml': (t: string) => t.replace('question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2, strategy: canary }') }, /services\.question-service\.strategy: a canary needs an HTTPRoute on the Gateway whose weights Argo Rollouts sets, and question-service is not exposed/],
     ['a canary in an environment off the Gateway', { 'development.yaml': (t: string) => t.replace('exam-service: { tag: v1.13.0-dev.1, replicas: 1 }', 'exam-service: { tag: v1.13.0-dev.1, replicas: 1, strategy: canary }') }, /development\.yaml:\d+: services\.exam-service\.strategy: a canary needs an HTTPRoute on the shared Gateway, and only deployed environments \(with gitops\) are on it/],
   ])('%s: exits non-zero, names the problem, and leaves the output untouched', async (_label, edits, expected) => {
     const before = snapshotDir(outDir);

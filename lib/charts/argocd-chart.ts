@@ -272,7 +272,7 @@ export class ArgoCdChart extends OutputChart {
       new ArgoCdProject(this, 'platform-project', {
         name: PLATFORM_PROJECT_NAME,
         namespace: ARGOCD_NAMESPACE,
-        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores, the GatewayClass and ClusterIssuer), Falco, the shared Gateway and the notification configurations, from this repository only',
+        description: 'The platform: cluster-scoped objects (Namespaces, ClusterSecretStores, the GatewayClass, ClusterIssuer and the image-signature ClusterPolicy), Falco, the shared Gateway and the notification configurations, from this repository only',
         sourceRepos: [REPO_URL],
         destinations: PLATFORM_DESTINATIONS.filter((d) => platform.namespaces.has(d.namespace)).map((d) => ({ server: IN_CLUSTER, namespace: d.namespace })),
         clusterResources: whitelist(PLATFORM_PROJECT_NAME, platform.cluster, PERMITTED_CLUSTER_KINDS, 'cluster-scoped'),

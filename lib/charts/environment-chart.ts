@@ -31,7 +31,6 @@ import { FLAGD_MANAGEMENT_PORT, FLAGD_PORT, Flagd } from '../constructs/flagd';
 import { ExamAlerts } from '../constructs/exam-alerts';
 import { ExamService, ExamServiceProps, ReleaseStrategy } from '../constructs/exam-service';
 import { SloRules } from '../constructs/slo-rules';
-import { SERVICE_SLOS } from '../config/slos';
 import { NetworkPolicies } from '../constructs/network-policies';
 import { OutputChart } from './output-chart';
 
@@ -131,7 +130,7 @@ export class EnvironmentChart extends OutputChart {
     new SloRules(this, 'slo-rules', {
       namespace: env.namespace,
       environment: env.name,
-      services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s), slo: SERVICE_SLOS[s.name] })),
+      services: env.services.map((s) => ({ name: s.name, serviceName: liveServiceName(s), slo: s.slo })),
     });
   }
 }

@@ -8,10 +8,14 @@ import { ConfigError } from '../config/load';
 import { CliContext, CliIo, EXIT_CODES_HELP, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, PROCESS_IO, UsageError, line } from './context';
 import { registerCalendar } from './commands/calendar';
 import { registerDiff } from './commands/diff';
+import { registerDispatchPayload } from './commands/dispatch-payload';
 import { registerEnvForBranch } from './commands/env-for-branch';
 import { registerGetImage } from './commands/get-image';
 import { registerPlan } from './commands/plan';
 import { registerPolarisConfig } from './commands/polaris-config';
+import { registerPromote } from './commands/promote';
+import { registerRecordVerified } from './commands/record-verified';
+import { registerApplyRequests } from './commands/apply-requests';
 import { registerRollouts } from './commands/rollouts';
 import { registerSetImage } from './commands/set-image';
 import { registerValidate } from './commands/validate';
@@ -35,6 +39,10 @@ export function buildProgram(ctx: CliContext): Command {
   registerRollouts(program, ctx);
   registerCalendar(program, ctx);
   registerPolarisConfig(program, ctx);
+  registerDispatchPayload(program, ctx);
+  registerRecordVerified(program, ctx);
+  registerPromote(program, ctx);
+  registerApplyRequests(program, ctx);
   return program;
 }
 

@@ -5,9 +5,10 @@
  * GitOps model (docs/decisions.md): every Argo CD Application tracks `main`, and an environment
  * is its folder of dist/, not a branch. The branch rules map the service repositories' refs to
  * the environment whose file takes the new image: develop and release/* → staging, hotfix/* →
- * hotfix, main → production; every other ref (feature/*, pull requests, tags) → development,
- * which is not deployed. The image bump is committed to the branch the environment's
- * Application tracks (`gitops.targetRevision`, always `main`); nothing is force-pushed.
+ * hotfix; main → production, which takes no image directly: only digests verified in staging or
+ * hotfix, through `promote` (docs/decisions.md, The release loop); every other ref (feature/*,
+ * pull requests, tags) → development, which is not deployed. A bump reaches `main`, the branch
+ * every Application tracks, as a pull request; nothing is force-pushed.
  */
 import type { EnvironmentName } from './schema';
 
@@ -20,7 +21,8 @@ export interface BranchRule {
 
 /** The branches that release, in the order they are matched. Everything else is development. */
 export const BRANCH_RULES: readonly BranchRule[] = [
-  { pattern: 'main', environment: 'production', deploy: true },
+  // Production takes only promoted, verified digests: a build of main deploys nothing directly.
+  { pattern: 'main', environment: 'production', deploy: false },
   { pattern: 'develop', environment: 'staging', deploy: true },
   { pattern: 'release/*', environment: 'staging', deploy: true },
   { pattern: 'hotfix/*', environment: 'hotfix', deploy: true },
@@ -29,7 +31,7 @@ export const BRANCH_RULES: readonly BranchRule[] = [
 /** Where every other ref goes: built and checked, never deployed. */
 export const DEFAULT_ENVIRONMENT: EnvironmentName = 'development';
 
-/** The patterns of the branches whose pushes release (the release workflow's `on.push.branches`). */
+/** The patterns of the branches whose builds go straight into an environment (staging, hotfix). */
 export const RELEASE_BRANCH_PATTERNS: readonly string[] = BRANCH_RULES.filter((r) => r.deploy).map((r) => r.pattern);
 
 export interface BranchEnvironment {
@@ -74,13 +76,6 @@ export function environmentForRef(ref: string): BranchEnvironment {
 export interface DeploymentTarget extends BranchEnvironment {
   /** The branch the environment's Argo CD Application tracks; undefined when it is not deployed. */
   readonly targetBranch: string | undefined;
-  /** The branch the tag bump is committed to; undefined when nothing is deployed. */
-  readonly commitBranch: string | undefined;
-  /**
-   * Force-push the bump commit to `targetBranch`: always false, since every Application tracks
-   * `main`. Kept as an output because the release workflow still reads it.
-   */
-  readonly forcePublish: false;
 }
 
 /** The GitOps part of an environment that this module needs. */
@@ -99,10 +94,10 @@ export function deploymentTargetForRef(ref: string, environments: readonly Track
   if (env === undefined) throw new Error(`branch mapping: environment "${base.environment}" is not defined; expected environments/${base.environment}.yaml`);
   const targetBranch = env.gitops?.targetRevision;
   if (!base.deploy || base.rule === undefined || base.branch === undefined) {
-    return { ...base, targetBranch, commitBranch: undefined, forcePublish: false };
+    return { ...base, targetBranch };
   }
   if (targetBranch === undefined) {
     throw new Error(`branch mapping: ${base.rule.pattern} deploys to ${env.name}, but environments/${env.name}.yaml has no gitops.targetRevision; expected the branch its Argo CD Application tracks (main)`);
   }
-  return { ...base, targetBranch, commitBranch: targetBranch, forcePublish: false };
+  return { ...base, targetBranch };
 }

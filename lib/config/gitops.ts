@@ -121,6 +121,7 @@ export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
   { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: 'the AWS Secrets Manager stores: one per environment, one for the notification tokens, each with its own IAM role' },
   { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', reason: "Envoy Gateway's class for the shared Gateway (its chart makes none)" },
   { group: 'cert-manager.io', kind: 'ClusterIssuer', reason: "the ACME issuer of the Gateway's certificates" },
+  { group: 'kyverno.io', kind: 'ClusterPolicy', reason: 'the admission policy that admits only exam-system images the release loop signed (and the listed third-party exceptions)' },
 ];
 
 /**
@@ -370,7 +371,7 @@ export const SYNC_WAVES: readonly SyncWavePhase[] = [
     kinds: ['Namespace', 'ClusterSecretStore', 'ClusterIssuer', 'GatewayClass', 'AppProject'],
   },
   { wave: 1, what: 'what a pod reads when it starts', kinds: ['ConfigMap', 'ExternalSecret'] },
-  { wave: 2, what: 'identity and network access, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy'] },
+  { wave: 2, what: 'identity, network access and admission, in place before any pod runs', kinds: ['ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding', 'NetworkPolicy', 'ClusterPolicy'] },
   { wave: 3, what: 'the analysis a Rollout references, the monitoring that watches the workloads, and the database migration (a Sync hook: its Secret and NetworkPolicy exist, the workloads that need the schema wait for it)', kinds: ['AnalysisTemplate', 'ClusterAnalysisTemplate', 'ServiceMonitor', 'PrometheusRule', 'Job'] },
   {
     wave: 4,

@@ -3,13 +3,16 @@
  * environments, and returns typed values. Every error names the file, the field path and what
  * was expected.
  */
+import { SERVICE_SLOS, ServiceSlo } from './slos';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { z } from 'zod';
 import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { ENVIRONMENTS_DIR } from '../paths';
 import { isDnsLabel, normalizeHost } from '../rules/names';
+import { parseImageVersion } from '../rules/image-ref';
 import { quantityValue } from '../rules/quantity';
+import { DIGEST_REQUIRED_ENVIRONMENTS } from './release-loop';
 import { SERVICES, SERVICE_NAMES, ServiceDefinition, ServiceName, ResourceSpec } from './catalog';
 import { ENVIRONMENT_NAMES, EnvironmentFile, EnvironmentName, Strategy, environmentSchema } from './schema';
 import { CALENDAR_FILE_NAME, ExamCalendar, calendarSchema, resolveCalendar } from './calendar';
@@ -32,6 +35,8 @@ export interface ResolvedService {
   readonly requests: ResourceSpec;
   readonly limits: ResourceSpec;
   readonly autoscaling?: { readonly maxReplicas: number; readonly targetCPUUtilizationPercentage: number };
+  /** Its availability and latency objectives (lib/config/slos.ts). */
+  readonly slo: ServiceSlo;
 }
 
 /** One environment, fully resolved (configFrom applied, catalog defaults filled in). */
@@ -205,6 +210,15 @@ function parseFile(file: string, text: string): ParsedFile {
   if (data.name !== expected) {
     throw new ConfigError([`${at(['name'])}: name: expected "${expected}" (the file name), found "${data.name}"`]);
   }
+  // staging, hotfix and production run images by digest (docs/decisions.md, The release loop).
+  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(data.name)) {
+    const bare = Object.entries(data.services).filter(([, s]) => parseImageVersion(s.tag).digest === undefined);
+    if (bare.length > 0) {
+      throw new ConfigError(
+        bare.map(([name, s]) => `${at(['services', name, 'tag'])}: services.${name}.tag: ${data.name} runs images by digest; expected ${s.tag}@sha256:<64 lowercase hex>, found the bare tag "${s.tag}"`),
+      );
+    }
+  }
   return { file, where, data, at };
 }
 
@@ -274,6 +288,7 @@ function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>, calendar: Exam
         requests: { ...def.requests, ...s.resources?.requests },
         limits: { ...def.limits, ...s.resources?.limits },
         autoscaling: s.autoscaling,
+        slo: SERVICE_SLOS[name],
       };
     });
     for (const s of services) {

@@ -15,6 +15,7 @@
  * Service settings name Secret keys as `$key`; the engine substitutes them.
  */
 import { stringify } from 'yaml';
+import { DELIVERY_REPOSITORY, VERIFYING_ENVIRONMENTS } from './release-loop';
 import type { EnvironmentName } from './schema';
 
 // ---------------------------------------------------------------------------------------------
@@ -93,7 +94,7 @@ export const GRAFANA_API_URL = 'http://kube-prometheus-stack-grafana.monitoring.
 export const DATADOG_EVENTS_URL = 'https://api.datadoghq.com/api/v1/events';
 /** GitHub's REST API and the repository the release loop listens on. */
 export const GITHUB_API_URL = 'https://api.github.com';
-export const GITHUB_REPOSITORY = 'exam-platform/exam-delivery';
+export const GITHUB_REPOSITORY = DELIVERY_REPOSITORY;
 /** The `repository_dispatch` event a verified Rollout sends (the release loop consumes it). */
 export const ROLLOUT_VERIFIED_EVENT = 'rollout-verified';
 
@@ -162,6 +163,7 @@ const ro = {
   namespace: '{{.rollout.metadata.namespace}}',
   image: '{{(index .rollout.spec.template.spec.containers 0).image}}',
   revision: '{{index .rollout.metadata.annotations "rollout.argoproj.io/revision"}}',
+  service: '{{index .rollout.metadata.labels "app.kubernetes.io/name"}}',
 };
 
 function datadogEvent(title: string, text: string, alertType: 'info' | 'warning' | 'error' | 'success', tags: readonly string[]): WebhookRequest {
@@ -191,7 +193,7 @@ export const ROLLOUTS_TEMPLATES: Readonly<Record<string, NotificationTemplate>> 
       github: {
         method: 'POST',
         path: `/repos/${GITHUB_REPOSITORY}/dispatches`,
-        body: `{"event_type": "${ROLLOUT_VERIFIED_EVENT}", "client_payload": {"rollout": "${ro.name}", "namespace": "${ro.namespace}", "image": "${ro.image}", "revision": "${ro.revision}"}}`,
+        body: `{"event_type": "${ROLLOUT_VERIFIED_EVENT}", "client_payload": {"rollout": "${ro.name}", "namespace": "${ro.namespace}", "service": "${ro.service}", "image": "${ro.image}", "revision": "${ro.revision}"}}`,
       },
     },
   },
@@ -298,6 +300,8 @@ export interface SubscriptionRule {
   readonly service: ServiceName;
   /** Slack: whose channels. Other services: sent whenever the target has any Slack audience. */
   readonly audience: Audience;
+  /** Only these targets subscribe. @default every target with that Slack audience */
+  readonly only?: readonly NotificationTarget[];
 }
 
 /** Applications: Slack on deploy and failure, a Grafana marker and a Datadog event on each. */
@@ -324,7 +328,8 @@ export const ROLLOUT_SUBSCRIPTIONS: readonly SubscriptionRule[] = [
   { trigger: 'on-rollout-aborted', service: 'grafana', audience: 'failure' },
   { trigger: 'on-rollout-completed', service: 'datadog', audience: 'success' },
   { trigger: 'on-rollout-aborted', service: 'datadog', audience: 'failure' },
-  { trigger: 'on-rollout-completed', service: 'github', audience: 'success' },
+  // Only staging and hotfix verify: a completed Rollout there is the evidence a promotion needs.
+  { trigger: 'on-rollout-completed', service: 'github', audience: 'success', only: VERIFYING_ENVIRONMENTS },
 ];
 
 export const SUBSCRIBE_PREFIX = 'notifications.argoproj.io/subscribe';
@@ -338,7 +343,7 @@ function subscriptions(rules: readonly SubscriptionRule[], target: NotificationT
   const out: Record<string, string> = {};
   for (const r of rules) {
     const channels = SLACK_RECIPIENTS[target][r.audience];
-    if (channels.length === 0) continue;
+    if (channels.length === 0 || (r.only !== undefined && !r.only.includes(target))) continue;
     const key = `${SUBSCRIBE_PREFIX}.${r.trigger}.${r.service}`;
     // Webhooks take no recipient (the annotation's value is empty).
     out[key] = r.service === 'slack' ? channels.join(';') : r.service === 'grafana' ? grafanaTags(target) : '';

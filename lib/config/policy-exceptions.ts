@@ -9,6 +9,7 @@
  */
 import { formatObjectId } from '../rules/objects';
 import { SECURITY_NAMESPACE } from './namespaces';
+import { FALCO_IMAGE, FLAGD_IMAGE, FLAGSMITH_IMAGE } from './versions';
 
 export interface PolicyException {
   /**
@@ -102,3 +103,33 @@ export function policyExceptionReason(check: string, kind: string, namespace: st
   }
   return e.reason;
 }
+
+/**
+ * Images that run in the deployed environments without the release loop's signature, each with
+ * its reason. The admission policy (lib/constructs/image-signature-policy.ts) admits, in those
+ * namespaces, exam-system images signed by the reusable build workflow and exactly these; a test
+ * fails on an image in dist/ that is neither, and on an exception no pod uses.
+ */
+export interface UnsignedImageExceptionEntry {
+  /** The full reference, exactly as the pods use it (lib/config/versions.ts). */
+  readonly image: string;
+  readonly reason: string;
+}
+
+export const UNSIGNED_IMAGE_EXCEPTIONS: readonly UnsignedImageExceptionEntry[] = [
+  {
+    image: FLAGSMITH_IMAGE,
+    reason:
+      'Flagsmith (the feature-flag controller and its migration Job) is a third-party image built and published by Flagsmith, not by the release loop, so it carries no signature of ours; it is pinned to a release in lib/config/versions.ts, which Renovate moves through reviewed pull requests.',
+  },
+  {
+    image: FLAGD_IMAGE,
+    reason:
+      'flagd (the OpenFeature flag daemon) is a third-party image published by the OpenFeature project, not built by the release loop; it is pinned to a release in lib/config/versions.ts, moved by Renovate through reviewed pull requests.',
+  },
+  {
+    image: FALCO_IMAGE,
+    reason:
+      'Falco is a third-party image published by the Falco project; it runs in security-system, outside the namespaces the policy verifies, and is listed so that every third-party image of dist/ has its reason here. Pinned in lib/config/versions.ts.',
+  },
+];

@@ -17,6 +17,7 @@ export function imageRepository(service: string): string {
  * `serve` (the Deployment) and `migrate` (the migration Job) this project runs; later releases
  * replace the entrypoint with the `flagsmith` CLI, so check both commands when bumping.
  */
+// renovate: datasource=docker depName=docker.io/flagsmith/flagsmith
 export const FLAGSMITH_VERSION = '2.238.0';
 export const FLAGSMITH_IMAGE = `docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSION}`;
 
@@ -26,6 +27,7 @@ export const FLAGSMITH_IMAGE = `docker.io/flagsmith/flagsmith:${FLAGSMITH_VERSIO
  * same release is used because its image installs jq and curl, which program_output needs to
  * post alerts to Alertmanager; the default variant is a minimal image built for Falco alone.
  */
+// renovate: datasource=docker depName=docker.io/falcosecurity/falco
 export const FALCO_VERSION = '0.44.1';
 export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_VERSION}-debian`;
 
@@ -34,6 +36,7 @@ export const FALCO_IMAGE = `docker.io/falcosecurity/falco:${FALCO_VERSION}-debia
  * services (the same evaluator as @openfeature/flagd-core, which the tests run). v0.16.1 is
  * the flagd release of 2026-07-27; its image runs a static binary on distroless.
  */
+// renovate: datasource=docker depName=ghcr.io/open-feature/flagd extractVersion=^v(?<version>.+)$
 export const FLAGD_VERSION = '0.16.1';
 export const FLAGD_IMAGE = `ghcr.io/open-feature/flagd:v${FLAGD_VERSION}`;
 

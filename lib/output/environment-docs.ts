@@ -4,6 +4,7 @@
  * read from the environments and the synthesized objects, so the page cannot drift from what
  * Argo CD applies. Pure: no files, no clock.
  */
+import { PROMOTION_TARGET, VERIFYING_ENVIRONMENTS } from '../config/release-loop';
 import { BRANCH_RULES } from '../config/branches';
 import { SERVICES, ServiceName } from '../config/catalog';
 import type { Environment } from '../config/load';
@@ -329,14 +330,17 @@ function releaseFlows(rows: readonly ServiceRow[]): FlowGroup[] {
   return [...groups.values()];
 }
 
-/** Which pushes release to the environment and how the image bump reaches the branch Argo CD tracks. */
+/** Which builds release to the environment and how an image reaches the file Argo CD syncs. */
 function releaseIntro(env: DocumentedEnvironment): string {
   const rules = BRANCH_RULES.filter((r) => r.deploy && r.environment === env.name);
-  if (env.gitops === undefined || rules.length === 0) {
+  if (env.gitops === undefined) {
     return 'No branch deploys here: feature branches and pull requests only build and check it. A change reaches it when someone applies the folder.';
   }
+  if (env.name === PROMOTION_TARGET) {
+    return `Nothing deploys here directly: images arrive by \`promote\` from ${VERIFYING_ENVIRONMENTS.map(code).join(' or ')}, only with digests the ledger lists as verified there, in a pull request to ${code(env.gitops.targetRevision)} that its code owners review (docs/release-loop.md). Argo CD then syncs, and each workload rolls out as follows.`;
+  }
   const refs = rules.map((r) => code(r.pattern)).join(' and ');
-  return `Images built from the service repositories' ${refs} ${rules.length === 1 ? 'ref' : 'refs'} have their tags bumped in this environment's file, committed to ${code(env.gitops.targetRevision)}. Argo CD then syncs, and each workload rolls out as follows.`;
+  return `Images built from the service repositories' ${refs} ${rules.length === 1 ? 'ref' : 'refs'} arrive by digest in this environment's file, in a pull request to ${code(env.gitops.targetRevision)} that merges on its own once the checks pass (docs/release-loop.md). Argo CD then syncs, and each workload rolls out as follows.`;
 }
 
 function environmentSection(env: DocumentedEnvironment, objects: readonly KubeObject[]): string[] {

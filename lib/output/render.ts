@@ -32,6 +32,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'ClusterAnalysisTemplate',
   'GatewayClass',
   'ClusterIssuer',
+  'ClusterPolicy',
 ]);
 
 export function fileName(obj: KubeObject): string {

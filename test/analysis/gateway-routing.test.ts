@@ -11,7 +11,7 @@ const problemsAfter = (mutate: (objs: Obj[]) => void): string => {
   mutate(objs);
   return gatewayRoutingProblems(objs as KubeObject[]).map((p) => `${p.object}: ${p.message}`).join('\n');
 };
-const canaryOf = (objs: Obj[]) => objs.find((o) => o.kind === 'Rollout' && o.spec.strategy.canary).spec.strategy.canary;
+const canaryOf = (objs: Obj[]) => objs.find((o) => o.kind === 'Rollout' && o.metadata.namespace === 'exam-system' && o.spec.strategy.canary).spec.strategy.canary;
 const canaryRouteOf = (objs: Obj[]) => objs.find((o) => o.kind === 'HTTPRoute' && o.metadata.namespace === 'exam-system' && o.metadata.name === 'exam-service');
 
 describe('gatewayRoutingProblems: Rollouts on the Gateway API plugin', () => {

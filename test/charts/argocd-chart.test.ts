@@ -253,9 +253,10 @@ describe('gitops config', () => {
       'notifications.argoproj.io/subscribe.on-rollout-aborted.grafana': 'exam-system|production',
       'notifications.argoproj.io/subscribe.on-rollout-completed.datadog': '',
       'notifications.argoproj.io/subscribe.on-rollout-aborted.datadog': '',
-      'notifications.argoproj.io/subscribe.on-rollout-completed.github': '',
     });
     expect(rolloutNotificationAnnotations('staging')['notifications.argoproj.io/subscribe.on-rollout-aborted.slack']).toBe('exam-deployments');
+    // Only staging and hotfix verify: production's completion is not evidence for anything further.
+    for (const env of ['staging', 'hotfix'] as const) expect(rolloutNotificationAnnotations(env)['notifications.argoproj.io/subscribe.on-rollout-completed.github']).toBe('');
     expect(rolloutNotificationAnnotations('development')).toEqual({});
   });
 });

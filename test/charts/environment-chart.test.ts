@@ -19,12 +19,17 @@ describe.each(['development', 'staging', 'hotfix', 'production'])('environment %
   });
 });
 
-test('staging runs Deployments (its release waits on deployment/<service>)', () => {
-  const staging = objects.filter((o) => o.path.startsWith('staging/'));
-  expect(staging.filter((o) => o.object.kind === 'Rollout')).toEqual([]);
-  expect(staging.filter((o) => o.object.kind === 'Deployment').map((o) => o.object.metadata.name)).toEqual(
-    expect.arrayContaining(['auth-service', 'exam-service', 'frontend']),
-  );
+test('staging and hotfix release like production: the same Rollouts with the same analyses (docs/decisions.md, The release loop)', () => {
+  const rollouts = (folder: string) =>
+    objects
+      .filter((o) => o.path.startsWith(`${folder}/`) && o.object.kind === 'Rollout')
+      .map((o) => {
+        const strategy = (o.object as unknown as { spec: { strategy: Record<string, unknown> } }).spec.strategy;
+        return { name: o.object.metadata.name, strategy: Object.keys(strategy), analysis: JSON.stringify(strategy).match(/"templateName":"[a-z-]+"/g) };
+      });
+  expect(rollouts('production').map((r) => r.name)).toEqual(['auth-service-rollout', 'exam-service-rollout', 'frontend-rollout']);
+  expect(rollouts('staging')).toEqual(rollouts('production'));
+  expect(rollouts('hotfix')).toEqual(rollouts('production'));
 });
 
 test('app namespaces enforce Pod Security "restricted"', () => {

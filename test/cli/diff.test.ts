@@ -15,11 +15,12 @@ describe('diff <envA> <envB>', () => {
     expect(rows.map((r) => r.key)).not.toContain('gitops.targetRevision');
   });
 
-  test('per-service tag, replicas and strategy', () => {
+  test('per-service image, replicas and strategy', () => {
     const rows = diffEnvironments(byName('staging'), byName('production'));
-    expect(rows).toContainEqual({ key: 'services.exam-service.tag', a: 'v1.13.0-rc.1', b: 'v1.12.0' });
+    expect(rows).toContainEqual({ key: 'services.exam-service.tag', a: expect.stringMatching(/^v1\.13\.0-rc\.1@sha256:[0-9a-f]{64}$/), b: expect.stringMatching(/^v1\.12\.0@sha256:[0-9a-f]{64}$/) });
     expect(rows).toContainEqual({ key: 'services.exam-service.replicas', a: '2', b: '10' });
-    expect(rows).toContainEqual({ key: 'services.exam-service.strategy', a: 'rolling', b: 'canary' });
+    // Staging releases the way production does: the same strategies (docs/decisions.md, The release loop).
+    expect(rows.filter((r) => r.key.endsWith('.strategy'))).toEqual([]);
     expect(rows).toContainEqual({ key: 'services.exam-service.autoscaling.maxReplicas', a: undefined, b: '20' });
   });
 

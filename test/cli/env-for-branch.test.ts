@@ -14,11 +14,11 @@ function outputs(text: string): Record<string, string> {
 
 describe('env-for-branch <ref>', () => {
   test.each([
-    ['refs/heads/main', { environment: 'production', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
-    ['refs/heads/develop', { environment: 'staging', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
-    ['refs/heads/release/v1.2.0', { environment: 'staging', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
-    ['refs/heads/hotfix/security-patch', { environment: 'hotfix', deploy: 'true', 'target-branch': 'main', 'commit-branch': 'main', 'force-publish': 'false' }],
-    ['refs/heads/feature/auth-improvements', { environment: 'development', deploy: 'false', 'target-branch': '', 'commit-branch': '', 'force-publish': 'false' }],
+    ['refs/heads/main', { environment: 'production', deploy: 'false', 'target-branch': 'main' }],
+    ['refs/heads/develop', { environment: 'staging', deploy: 'true', 'target-branch': 'main' }],
+    ['refs/heads/release/v1.2.0', { environment: 'staging', deploy: 'true', 'target-branch': 'main' }],
+    ['refs/heads/hotfix/security-patch', { environment: 'hotfix', deploy: 'true', 'target-branch': 'main' }],
+    ['refs/heads/feature/auth-improvements', { environment: 'development', deploy: 'false', 'target-branch': '' }],
     ['refs/pull/12/merge', { branch: '', environment: 'development', deploy: 'false', 'target-branch': '' }],
     ['hotfix/x', { branch: 'hotfix/x', environment: 'hotfix' }],
   ])('%s --github-output', (ref, expected) => {
@@ -26,13 +26,14 @@ describe('env-for-branch <ref>', () => {
     expect(r.code).toBe(0);
     expect(r.err).toBe('');
     expect(outputs(r.out)).toMatchObject(expected);
-    expect(Object.keys(outputs(r.out))).toEqual(['branch', 'environment', 'deploy', 'target-branch', 'commit-branch', 'force-publish']);
+    expect(Object.keys(outputs(r.out))).toEqual(['branch', 'environment', 'deploy', 'target-branch']);
   });
 
   test('human-readable output: every deployed environment is tracked on main', () => {
     expect(cli('env-for-branch', 'refs/heads/hotfix/cve').out).toBe(
-      ['refs/heads/hotfix/cve → hotfix (deploys)', '  Argo CD tracks: main', '  the pipeline commits the image bump to: main', ''].join('\n'),
+      ['refs/heads/hotfix/cve → hotfix (deploys)', '  Argo CD tracks: main', '  the image reaches environments/hotfix.yaml through a pull request to main', ''].join('\n'),
     );
+    expect(cli('env-for-branch', 'main').out).toBe('main → production (takes only promoted, verified digests: nothing deploys directly)\n  Argo CD tracks: main\n');
     expect(cli('env-for-branch', 'feature/x').out).toBe('feature/x → development (not deployed)\n  Argo CD tracks: (no Application)\n');
   });
 

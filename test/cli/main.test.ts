@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { buildProgram, runCli } from '../../lib/cli/main';
 import { cli } from './run-cli';
 
-const COMMANDS = ['validate', 'diff', 'plan', 'set-image', 'get-image', 'env-for-branch', 'rollouts', 'calendar', 'polaris-config'];
+const COMMANDS = ['validate', 'diff', 'plan', 'set-image', 'get-image', 'env-for-branch', 'rollouts', 'calendar', 'polaris-config', 'dispatch-payload', 'record-verified', 'promote', 'apply-requests'];
 
 describe('the CLI entry point', () => {
   test('registers every command', () => {

@@ -30,13 +30,13 @@ describe('plan', () => {
   });
 
   test('a changed environment file: the changed fields, old → new, and exit 1 with --exit-code', () => {
-    const envs = environmentsCopy({ 'staging.yaml': (t) => t.replace('exam-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'exam-service: { tag: v1.13.0-rc.2, replicas: 3 }') });
+    const envs = environmentsCopy({ 'staging.yaml': (t) => t.replace('exam-service: { tag: v1.13.0-rc.1@sha256:3c7cfc42ccdb4992e31033247f768082b6a24dfd94baa6e884b6f272b032fb58, replicas: 2, strategy: canary }', 'exam-service: { tag: v1.13.0-rc.2@sha256:2222222222222222222222222222222222222222222222222222222222222222, replicas: 3, strategy: canary }') });
     const r = cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--exit-code');
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/^Plan against dist\/: 0 to add, \d+ to change, 0 to remove\.$/m);
-    expect(r.out).toContain('~ Deployment exam-system-staging/exam-service  (staging/deployment-exam-service.yaml)');
+    expect(r.out).toContain('~ Rollout exam-system-staging/exam-service-rollout  (staging/rollout-exam-service-rollout.yaml)');
     expect(r.out).toContain('    spec.replicas: 2 → 3');
-    expect(r.out).toContain('    spec.template.spec.containers[name=exam-service].image: "ghcr.io/exam-platform/exam-system/exam-service:v1.13.0-rc.1" → "ghcr.io/exam-platform/exam-system/exam-service:v1.13.0-rc.2"');
+    expect(r.out).toContain(`    spec.template.spec.containers[name=exam-service].image: "ghcr.io/exam-platform/exam-system/exam-service:v1.13.0-rc.1@sha256:3c7cfc42ccdb4992e31033247f768082b6a24dfd94baa6e884b6f272b032fb58" → "ghcr.io/exam-platform/exam-system/exam-service:v1.13.0-rc.2@sha256:${'2'.repeat(64)}"`);
     expect(r.out).not.toContain('exam-system/exam-service  (production');
   });
 

@@ -28,14 +28,14 @@ describe('validate [env]', () => {
   });
 
   test('an invalid file fails the check (exit 1) naming file, field and expectation', () => {
-    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('frontend: { tag: v1.13.0-rc.1, replicas: 2 }', 'frontend: { tag: latest, replicas: 2 }') });
+    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { tag: latest, replicas: 2 }') });
     const r = cli('validate', '--environments-dir', dir);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/staging\.yaml:\d+: services\.frontend\.tag: expected a pinned image tag, not "latest"/);
   });
 
   test('checking one environment reports only its own problems', () => {
-    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('replicas: 2 }', 'replicas: -1 }') });
+    const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('replicas: 2, strategy: blueGreen }', 'replicas: -1, strategy: blueGreen }') });
     expect(cli('validate', 'staging', '--environments-dir', dir).code).toBe(1);
     const other = cli('validate', 'production', '--environments-dir', dir);
     expect(other.code).toBe(0);

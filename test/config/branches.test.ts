@@ -11,8 +11,9 @@ import { loadEnvironments } from '../../lib/config/load';
 
 describe('branch → environment mapping (docs/decisions.md, \'Branches and environments\')', () => {
   test.each([
-    ['refs/heads/main', 'production', true],
-    ['main', 'production', true],
+    // Production takes only promoted, verified digests (docs/decisions.md, The release loop).
+    ['refs/heads/main', 'production', false],
+    ['main', 'production', false],
     ['refs/heads/develop', 'staging', true],
     ['refs/heads/release/v1.2.0', 'staging', true],
     ['release/1.3', 'staging', true],
@@ -47,9 +48,9 @@ describe('branch → environment mapping (docs/decisions.md, \'Branches and envi
     expect(matchesPattern('main', 'main')).toBe(true);
   });
 
-  test('only release branches deploy; the release workflow triggers on exactly those', () => {
-    expect(RELEASE_BRANCH_PATTERNS).toEqual(['main', 'develop', 'release/*', 'hotfix/*']);
-    expect(BRANCH_RULES.every((r) => r.deploy)).toBe(true);
+  test('only the branches of staging and hotfix deploy directly; main maps to production, which deploys nothing directly', () => {
+    expect(RELEASE_BRANCH_PATTERNS).toEqual(['develop', 'release/*', 'hotfix/*']);
+    expect(BRANCH_RULES.filter((r) => !r.deploy)).toEqual([{ pattern: 'main', environment: 'production', deploy: false }]);
   });
 });
 
@@ -57,16 +58,16 @@ describe('where a release is committed (with the repository environments)', () =
   const envs = loadEnvironments();
 
   test.each([
-    ['refs/heads/main', 'production'],
     ['refs/heads/develop', 'staging'],
     ['refs/heads/release/2.0', 'staging'],
     ['refs/heads/hotfix/cve-1', 'hotfix'],
-  ])('%s releases to %s by a commit on main, the branch every Application tracks; nothing is force-pushed', (ref, environment) => {
-    expect(deploymentTargetForRef(ref, envs)).toMatchObject({ environment, deploy: true, targetBranch: 'main', commitBranch: 'main', forcePublish: false });
+  ])('%s releases to %s, whose Application tracks main', (ref, environment) => {
+    expect(deploymentTargetForRef(ref, envs)).toEqual(expect.objectContaining({ environment, deploy: true, targetBranch: 'main' }));
   });
 
-  test('other branches deploy nothing and commit nowhere', () => {
-    expect(deploymentTargetForRef('refs/heads/feature/x', envs)).toMatchObject({ environment: 'development', deploy: false, commitBranch: undefined, forcePublish: false, targetBranch: undefined });
+  test('main deploys nothing directly; other branches deploy nothing', () => {
+    expect(deploymentTargetForRef('refs/heads/main', envs)).toMatchObject({ environment: 'production', deploy: false, targetBranch: 'main' });
+    expect(deploymentTargetForRef('refs/heads/feature/x', envs)).toMatchObject({ environment: 'development', deploy: false, targetBranch: undefined });
   });
 
   test('every deploying environment is tracked on main; development has no Application', () => {
@@ -86,8 +87,8 @@ describe('the mapping refuses configurations that would break delivery', () => {
   ];
 
   test('a deploying branch whose environment has no Application', () => {
-    const envs = base.map((e) => (e.name === 'production' ? { name: e.name } : e));
-    expect(() => deploymentTargetForRef('main', envs)).toThrow(/production.*no gitops\.targetRevision/);
+    const envs = base.map((e) => (e.name === 'staging' ? { name: e.name } : e));
+    expect(() => deploymentTargetForRef('develop', envs)).toThrow(/staging.*no gitops\.targetRevision/);
   });
 
   test('a missing environment', () => {

@@ -61,7 +61,7 @@ describe('environments (docs/decisions.md, \'Environment configuration\')', () =
     expect(envs.development.gitops).toBeUndefined();
   });
 
-  test('strategies: production canary for exam-service, blue/green for auth-service and frontend, Deployments in staging', () => {
+  test('strategies: production canary for exam-service, blue/green for auth-service and frontend, the same in staging and hotfix', () => {
     const strategies = (env: string) => Object.fromEntries(envs[env].services.map((s) => [s.name, s.strategy]));
     expect(strategies('production')).toEqual({
       'auth-service': 'blueGreen',
@@ -72,6 +72,11 @@ describe('environments (docs/decisions.md, \'Environment configuration\')', () =
       'notification-service': 'rolling',
       frontend: 'blueGreen',
     });
-    expect(new Set(Object.values(strategies('staging')))).toEqual(new Set(['rolling']));
+    // Staging and hotfix release the way production does, with fewer replicas (docs/decisions.md, The release loop).
+    expect(strategies('staging')).toEqual(strategies('production'));
+    expect(strategies('hotfix')).toEqual(strategies('production'));
+    for (const env of ['staging', 'hotfix']) {
+      for (const s of envs[env].services) expect(s.replicas).toBeLessThanOrEqual(envs.production.services.find((p) => p.name === s.name)!.replicas);
+    }
   });
 });

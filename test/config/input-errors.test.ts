@@ -49,12 +49,12 @@ function expectClash(e: Edited, a: readonly [string, string], b: readonly [strin
   expect([places, match === undefined ? e.problems : match]).toEqual([places, expect.stringMatching(message)]);
 }
 
-const STAGING_FRONTEND = 'frontend: { tag: v1.13.0-rc.1, replicas: 2 }';
+const STAGING_FRONTEND = 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }';
 const staging = (from: string, to: string) => ({ 'staging.yaml': (t: string) => t.replace(from, to) });
 
 describe('counts', () => {
   test('replicas above int32', () => {
-    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1, replicas: 2147483648 }'));
+    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2147483648 }'));
     expectProblem(e, 'staging.yaml', 'frontend:', 'services.frontend.replicas', /^expected replicas <= 2147483647 \(an int32\)$/);
   });
 
@@ -71,17 +71,17 @@ describe('counts', () => {
 
 describe('resources', () => {
   test('a negative quantity', () => {
-    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1, replicas: 2, resources: { requests: { cpu: "-100m", memory: 64Mi } } }'));
+    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, resources: { requests: { cpu: "-100m", memory: 64Mi } } }'));
     expectProblem(e, 'staging.yaml', 'cpu: "-100m"', 'services.frontend.resources.requests.cpu', /^expected a quantity >= 0/);
   });
 
   test('requests above limits, both set in the file', () => {
-    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1, replicas: 2,\n    resources: { requests: { cpu: "2", memory: 64Mi },\n      limits: { cpu: 1500m, memory: 1Gi } } }'));
+    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2,\n    resources: { requests: { cpu: "2", memory: 64Mi },\n      limits: { cpu: 1500m, memory: 1Gi } } }'));
     expectProblem(e, 'staging.yaml', 'cpu: "2"', 'services.frontend.resources.requests.cpu', /^expected requests\.cpu \(2\) <= limits\.cpu \(1500m\)/);
   });
 
   test('requests above the catalog limits (1Gi is more than 1000Mi)', () => {
-    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1, replicas: 2,\n    resources: { requests: { cpu: 10m, memory: 1Gi }, limits: { cpu: 100m, memory: 1000Mi } } }'));
+    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2,\n    resources: { requests: { cpu: 10m, memory: 1Gi }, limits: { cpu: 100m, memory: 1000Mi } } }'));
     expectProblem(e, 'staging.yaml', 'memory: 1Gi', 'services.frontend.resources.requests.memory', /^expected requests\.memory \(1Gi\) <= limits\.memory \(1000Mi\)/);
   });
 });
@@ -214,7 +214,7 @@ describe('existing rules, now with their lines', () => {
   });
 
   test('a canary the catalog cannot route', () => {
-    const e = load(staging('question-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1, replicas: 2, strategy: canary }'));
+    const e = load(staging('question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2, strategy: canary }'));
     expectProblem(e, 'staging.yaml', 'question-service:', 'services.question-service.strategy', /^a canary needs .* expected rolling or blueGreen$/);
   });
 
@@ -251,7 +251,7 @@ describe('the loader reads only <env>.yaml files', () => {
 
 describe('requests above limits, blamed where the file set the value', () => {
   test('a limit below the catalog request is blamed on the limit', () => {
-    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1, replicas: 2,\n    resources: { limits: { cpu: 1m, memory: 1Mi } } }'));
+    const e = load(staging(STAGING_FRONTEND, 'frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2,\n    resources: { limits: { cpu: 1m, memory: 1Mi } } }'));
     expectProblem(e, 'staging.yaml', 'cpu: 1m', 'services.frontend.resources.limits.cpu', /^expected requests\.cpu \(\d+m?\) <= limits\.cpu \(1m\)/);
     expectProblem(e, 'staging.yaml', 'cpu: 1m', 'services.frontend.resources.limits.memory', /^expected requests\.memory \(\d+Mi\) <= limits\.memory \(1Mi\)/);
   });

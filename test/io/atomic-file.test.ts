@@ -115,7 +115,7 @@ describe('set-image under a write fault', () => {
     const before = fs.readFileSync(file, 'utf8');
     // fsync: only the environment file's temporary copy is flushed (the lock is not); rename: onto the file.
     inject(op, (args) => op === 'fsyncSync' || String(args[1]) === file);
-    const r = cli('set-image', 'staging', 'auth-service', 'abc1234', '--environments-dir', dir);
+    const r = cli('set-image', 'staging', 'auth-service', `abc1234@sha256:${'e'.repeat(64)}`, '--environments-dir', dir);
     healFs();
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(/EIO/);

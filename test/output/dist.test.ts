@@ -131,11 +131,12 @@ describe('every synthesized object', () => {
     }
   });
 
-  test('the seven services run ghcr.io/<org>/exam-system/<service>:<tag>', () => {
+  test('the seven services run ghcr.io/<org>/exam-system/<service>:<tag>, by digest outside development', () => {
     const workloads = all.filter((o) => SERVICE_NAMES.includes(o.metadata.labels?.app as ServiceName) && podTemplate(o));
     expect(workloads.length).toBe(4 * SERVICE_NAMES.length);
     for (const w of workloads) {
-      expect(podTemplate(w)!.spec.containers[0].image).toMatch(new RegExp(`^ghcr\\.io/[a-z0-9-]+/exam-system/${w.metadata.labels!.app}:[^:]+$`));
+      const byDigest = w.metadata.namespace !== 'exam-system-dev';
+      expect(podTemplate(w)!.spec.containers[0].image).toMatch(new RegExp(`^ghcr\\.io/[a-z0-9-]+/exam-system/${w.metadata.labels!.app}:[A-Za-z0-9_][A-Za-z0-9_.-]*${byDigest ? '@sha256:[0-9a-f]{64}' : ''}$`));
     }
   });
 });

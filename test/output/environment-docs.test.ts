@@ -52,22 +52,22 @@ describe('docs/environments.md', () => {
     const dir = environmentsCopy({
       'staging.yaml': (t) =>
         t
-          .replace('frontend: { tag: v1.13.0-rc.1, replicas: 2 }', 'frontend: { tag: v9.9.9, replicas: 4, strategy: canary }')
-          .replace('question-service: { tag: v1.13.0-rc.1, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1, replicas: 3, strategy: blueGreen }'),
+          .replace('frontend: { tag: v1.13.0-rc.1@sha256:d10e9146e141a3ed9d4335df8b916ed5485ff30cdf248155e8a879fe4db0d13e, replicas: 2, strategy: blueGreen }', 'frontend: { tag: v9.9.9@sha256:9999999999999999999999999999999999999999999999999999999999999999, replicas: 4, strategy: canary }')
+          .replace('question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 2 }', 'question-service: { tag: v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08, replicas: 3, strategy: blueGreen }'),
     });
     const other = synthInMemory({ environmentsDir: dir });
     const text = renderEnvironmentDocs(other.environments, other.objects.map((o) => o.object));
-    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9` | https://staging.exam.yourdomain.com/ |');
-    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1` | internal (ClusterIP) |');
-    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: frontend \(canary `frontend-canary`/);
-    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `main` \| automated \| question-service \(blue-green\), frontend \(canary\) \|/);
+    expect(text).toContain('| frontend | Rollout (canary) | 4 | `v9.9.9@sha256:9999999999999999999999999999999999999999999999999999999999999999` | https://staging.exam.yourdomain.com/ |');
+    expect(text).toContain('| question-service | Rollout (blue-green) | 3 | `v1.13.0-rc.1@sha256:0603b136ea61b15f8683a0aefd8e72c8d1fb8998b2f4abad1249b04c0716cf08` | internal (ClusterIP) |');
+    expect(text).toMatch(/\*\*Canary \(Argo Rollouts\)\*\*: .*frontend \(canary `frontend-canary`/);
+    expect(text).toMatch(/\| \[staging\]\(#staging\) \| `exam-system-staging` \| `main` \| automated \| auth-service \(blue-green\), exam-service \(canary\), question-service \(blue-green\), frontend \(canary\) \|/);
   });
 
   test('traffic: route → service edges from the HTTPRoute objects, service → service edges from the catalog', () => {
     expect(page).toMatch(/route_frontend -->\|"\/"\| svc_frontend/);
     expect(page).toMatch(/route_exam_service -->\|"\/"\| svc_exam_service/);
     expect(page).toContain('route_frontend -->|"/ (X-Preview: always)"| svc_frontend');
-    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (KEDA, 15 in exam sessions) | `v1.12.0` | https://api.exam.yourdomain.com/ |');
+    expect(page).toContain('| exam-service | Rollout (canary) | 10–20 (KEDA, 15 in exam sessions) | `v1.12.0@sha256:77d39ce7cf2111e54b2eadebe15aeb5a04125b9e4f83297f28cd01eab8227a74` | https://api.exam.yourdomain.com/ |');
     // development is on no Gateway: nothing exposed.
     const development = page.slice(page.indexOf('\n## development\n'), page.indexOf('\n## staging\n'));
     expect(development).not.toContain('route_');
@@ -78,7 +78,7 @@ describe('docs/environments.md', () => {
 
   test('release flows: canary steps, blue/green preview → analysis → promote, and how the branch reaches Argo CD', () => {
     const production = page.slice(page.indexOf('\n## production\n'));
-    expect(production).toContain("Images built from the service repositories' `main` ref have their tags bumped in this environment's file, committed to `main`.");
+    expect(production).toContain('Nothing deploys here directly: images arrive by `promote` from `staging` or `hotfix`, only with digests the ledger lists as verified there');
     expect(production).toMatch(/step0\["10% of traffic"\]\n {2}step0 --> step1\["header route: X-Canary: always reaches the canary"\]\n {2}step1 --> step2\["pause 2m"\]/);
     expect(production).toContain('pre-promotion analysis');
     expect(production).toContain('promote by hand');
@@ -91,7 +91,7 @@ describe('docs/environments.md', () => {
 
   test('a service without a workload is an error, not a silent gap', () => {
     const staging = environments.find((e) => e.name === 'staging')!;
-    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend' && o.kind === 'Deployment'));
+    const without = kubeObjects.filter((o: KubeObject) => !(o.metadata.namespace === staging.namespace && o.metadata.name === 'frontend-rollout' && o.kind === 'Rollout'));
     expect(() => renderEnvironmentDocs([staging], without)).toThrow(/exam-system-staging\/frontend: expected exactly one Deployment or Rollout selecting app=frontend, found 0/);
   });
 

@@ -91,7 +91,8 @@ describe('the shared Gateway', () => {
       ['dnsNames', (objs) => (objs.find((o) => o.kind === 'Certificate' && o.spec.secretName === 'exam-tls').spec.dnsNames = ['exam.yourdomain.com']), /does not cover hostname api.exam.yourdomain.com/],
       ['hostname', (objs) => (objs.find((o) => o.kind === 'HTTPRoute' && o.metadata.name === 'frontend' && o.metadata.namespace === 'exam-system-staging').spec.hostnames = ['elsewhere.example.com']), /do not match listener/],
     ];
-    expect(route.spec.rules[0].backendRefs[0].name).toBe('frontend');
+    // staging runs frontend blue/green like production: the route sends traffic to the active Service.
+    expect(route.spec.rules[0].backendRefs[0].name).toBe('frontend-service');
     for (const [what, mutate, expected] of cases) {
       const objs = clone(all) as Obj[];
       mutate(objs);

@@ -5,6 +5,8 @@
  * controller's ConfigMap; every `$key` a service names is in the controller's Secret, which an
  * ExternalSecret makes; every webhook body renders, from the real objects, to JSON.
  */
+import { requestsFromEvent } from '../../lib/cli/commands/dispatch-payload';
+import { DEFAULT_ENVIRONMENTS_DIR } from '../../lib/config/load';
 import { parse } from 'yaml';
 import { NO_VALUE, renderGoTemplate } from '../../lib/analysis/go-template';
 import { ARGOCD_NOTIFICATIONS, NOTIFICATION_SECRETS, NotificationController, ROLLOUTS_NOTIFICATIONS, ROLLOUT_EVENT_REASONS, SUBSCRIBE_PREFIX } from '../../lib/config/notifications';
@@ -190,13 +192,21 @@ describe('templates render from the real objects', () => {
     expect(bodies).toBeGreaterThan(0);
   });
 
-  test("the GitHub dispatch is a repository_dispatch rollout-verified carrying the image from the Rollout's own spec", () => {
-    const ro = all.find((o) => o.kind === 'Rollout' && o.metadata.namespace === 'exam-system')!;
+  test("the GitHub dispatch is a repository_dispatch rollout-verified carrying the image from the Rollout's own spec, and the release workflow accepts it", () => {
+    const ro = all.find((o) => o.kind === 'Rollout' && o.metadata.namespace === 'exam-system-staging' && o.metadata.name === 'exam-service-rollout')!;
     const req = rollouts.templates['rollout-completed'].webhook!.github;
     expect(req.path).toBe('/repos/exam-platform/exam-delivery/dispatches');
     const body = JSON.parse(renderGoTemplate(req.body, { rollout: liveRollout(ro) })) as { event_type: string; client_payload: Record<string, string> };
     const image = (ro.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image;
-    expect(body).toEqual({ event_type: 'rollout-verified', client_payload: { rollout: ro.metadata.name, namespace: 'exam-system', image, revision: '4' } });
+    expect(image).toMatch(/^ghcr\.io\/exam-platform\/exam-system\/exam-service:v[^@]+@sha256:[0-9a-f]{64}$/);
+    expect(body).toEqual({ event_type: 'rollout-verified', client_payload: { rollout: 'exam-service-rollout', namespace: 'exam-system-staging', service: 'exam-service', image, revision: '4' } });
+    // What the release workflow's validator makes of it: the ledger entry, then the promotion.
+    const { requests } = requestsFromEvent('rollout-verified', { action: body.event_type, client_payload: body.client_payload }, DEFAULT_ENVIRONMENTS_DIR, () => '2026-12-01T10:00:00Z');
+    const digest = image.slice(image.indexOf('@') + 1);
+    expect(requests).toEqual([
+      { kind: 'record-verified', queue: 'verified-staging', environment: 'staging', service: 'exam-service', digest, at: '2026-12-01T10:00:00Z', evidence: expect.stringContaining('Rollout exam-system-staging/exam-service-rollout revision 4 completed') },
+      { kind: 'promote', queue: 'production', from: 'staging', to: 'production', service: 'exam-service' },
+    ]);
   });
 });
 

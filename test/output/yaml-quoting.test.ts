@@ -28,9 +28,9 @@ describe('toYaml quotes what YAML 1.1 or 1.2 would not read back as a string', (
 });
 
 test('an image tag 2024_06_01 reaches dist/ as the string it is', () => {
-  const dir = environmentsCopy({ 'staging.yaml': (t) => t.replace('frontend: { tag: v1.13.0-rc.1,', 'frontend: { tag: 2024_06_01,') });
+  const dir = environmentsCopy({ 'development.yaml': (t) => t.replace('frontend: { tag: v1.13.0-dev.1,', 'frontend: { tag: 2024_06_01,') });
   const { files } = synthInMemory({ environmentsDir: dir });
-  const deployment = files.find((f) => f.path === 'staging/deployment-frontend.yaml');
+  const deployment = files.find((f) => f.path === 'development/deployment-frontend.yaml');
   expect(deployment?.content).toContain('app.kubernetes.io/version: "2024_06_01"');
   const object = parse(deployment!.content, { version: '1.1' }) as { metadata: { labels: Record<string, unknown> } };
   expect(object.metadata.labels['app.kubernetes.io/version']).toBe('2024_06_01');

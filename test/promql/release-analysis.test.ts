@@ -153,7 +153,9 @@ describe('release analysis, judged by promtool', () => {
  */
 describe('regression to abort, and no false abort on noise', () => {
   // Only the analyses that guard live traffic: canary background and blue/green post-promotion.
-  const guarding = runs.filter((r) => /canary analysis|postPromotionAnalysis/.test(r.origin));
+  // Production's are replayed; staging and hotfix run the same templates and arguments (below).
+  const guardingIn = (ns: string) => runs.filter((r) => r.namespace === ns && /canary analysis|postPromotionAnalysis/.test(r.origin));
+  const guarding = guardingIn('exam-system');
   const thresholdOf = (run: AnalysisRun, metric: string) => parseGuardedCondition(run.metrics.find((m) => m.name === metric)!.successCondition).threshold;
 
   /** Just past the release threshold: the slowest regression the analysis must still catch. */
@@ -180,6 +182,12 @@ describe('regression to abort, and no false abort on noise', () => {
       'exam-service-rollout canary analysis',
       'frontend-rollout postPromotionAnalysis',
     ]);
+  });
+
+  test('staging and hotfix are guarded by the same analyses, with the same queries and thresholds (docs/decisions.md, The release loop)', () => {
+    const shape = (ns: string) => guardingIn(ns).map((r) => ({ origin: r.origin, template: r.template, metrics: r.metrics.map((m) => ({ name: m.name, successCondition: m.successCondition })) }));
+    expect(shape('exam-system-staging')).toEqual(shape('exam-system'));
+    expect(shape('exam-system-hotfix')).toEqual(shape('exam-system'));
   });
 
   test.each(guarding.map((r) => [`${r.namespace} ${r.template} (${r.origin})`, r] as const))('%s', (_name, run) => {

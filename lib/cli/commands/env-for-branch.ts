@@ -35,18 +35,15 @@ export function githubOutput(t: DeploymentTarget): string {
     `environment=${t.environment}`,
     `deploy=${t.deploy}`,
     `target-branch=${t.targetBranch ?? ''}`,
-    `commit-branch=${t.commitBranch ?? ''}`,
-    `force-publish=${t.forcePublish}`,
   ].join('\n') + '\n';
 }
 
 export function describeTarget(ref: string, t: DeploymentTarget): string {
-  const lines = [`${ref} → ${t.environment} (${t.deploy ? 'deploys' : 'not deployed'})`];
+  const direct = t.deploy ? 'deploys' : t.rule !== undefined ? 'takes only promoted, verified digests: nothing deploys directly' : 'not deployed';
+  const lines = [`${ref} → ${t.environment} (${direct})`];
   if (t.branch === undefined) lines.push('  not a branch: builds and checks only');
   lines.push(`  Argo CD tracks: ${t.targetBranch ?? '(no Application)'}`);
-  if (t.deploy) {
-    lines.push(`  the pipeline commits the image bump to: ${t.commitBranch}`);
-  }
+  if (t.deploy) lines.push(`  the image reaches environments/${t.environment}.yaml through a pull request to ${t.targetBranch}`);
   return lines.join('\n') + '\n';
 }
 
@@ -56,9 +53,9 @@ export function registerEnvForBranch(program: Command, ctx: CliContext): void {
       .command('env-for-branch')
       .description('Print the environment a service repository\'s git ref releases to, whether it deploys, and the branch Argo CD tracks (main).')
       .addArgument(new Argument('<ref>', 'refs/heads/<branch>, a bare branch name, or any other ref (tags and pull requests are not deployed)'))
-      .addOption(new Option('--github-output', 'print branch=, environment=, deploy=, target-branch=, commit-branch=, force-publish= lines for $GITHUB_OUTPUT'))
+      .addOption(new Option('--github-output', 'print branch=, environment=, deploy=, target-branch= lines for $GITHUB_OUTPUT'))
       .addOption(environmentsDirOption())
-      .addHelpText('after', '\nMapping (refs of the service repositories): main → production; develop and release/* → staging; hotfix/* → hotfix; anything else → development (not deployed).\nEvery Argo CD Application tracks main: the bump is committed to main, into the environment\'s file. A ref git refuses (git check-ref-format) is a usage error.')
+      .addHelpText('after', '\nMapping (refs of the service repositories): develop and release/* → staging; hotfix/* → hotfix; main → production, which takes only promoted, verified digests (deploy=false); anything else → development (not deployed).\nEvery Argo CD Application tracks main: a bump reaches the environment\'s file through a pull request. A ref git refuses (git check-ref-format) is a usage error.')
       .action((ref: string, opts: { githubOutput?: boolean; environmentsDir: string }) => {
         const target = resolveRef(ref, opts.environmentsDir);
         ctx.io.out(line(opts.githubOutput === true ? githubOutput(target) : describeTarget(ref, target)));

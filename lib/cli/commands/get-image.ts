@@ -1,5 +1,5 @@
 /**
- * `get-image <env> <service>`: prints the tag a service runs in an environment, as its file
+ * `get-image <env> <service>`: prints the image (`<tag>@sha256:<hex>`) a service runs in an environment, as its file
  * says. The release workflow uses it so that a slower, older build never replaces a newer one.
  */
 import { Command } from 'commander';
@@ -24,7 +24,7 @@ export function registerGetImage(program: Command, ctx: CliContext): void {
   withExitCodes(
     program
       .command('get-image')
-      .description("Print a service's image tag in an environment.")
+      .description("Print a service's image (<tag>@sha256:<hex>) in an environment.")
       .addArgument(environmentArgument('env', 'environment'))
       .addArgument(serviceArgument())
       .addOption(environmentsDirOption())

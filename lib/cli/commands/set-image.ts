@@ -1,5 +1,7 @@
 /**
- * `set-image <env> <service> <tag>`: bumps one service's image tag in environments/<env>.yaml.
+ * `set-image <env> <service> <image>`: sets one service's image, `<tag>@sha256:<hex>` (the
+ * `tag` field; a bare `<tag>` only in development), in environments/<env>.yaml. staging, hotfix
+ * and production run images by digest: a bare tag for them exits 2 and writes nothing.
  * Only the tag's characters change: the file is edited at the tag's source position (found with
  * the yaml Document API), so comments, blank lines, key order and flow-style maps stay exactly as
  * they were. The edit is a read-modify-write under the file's lock (lib/io/atomic-file.ts): the
@@ -17,7 +19,9 @@ import { LineCounter, Scalar, isAlias, isScalar, parse, parseDocument, visit } f
 import type { ServiceName } from '../../config/catalog';
 import { ConfigError, loadEnvironments, parseEnvironmentFile, readEnvironmentText } from '../../config/load';
 import { updateFileAtomic } from '../../io/atomic-file';
-import { EnvironmentName, environmentSchema } from '../../config/schema';
+import { DIGEST_REQUIRED_ENVIRONMENTS } from '../../config/release-loop';
+import { ENVIRONMENT_NAMES, EnvironmentName, environmentSchema } from '../../config/schema';
+import { parseImageVersion } from '../../rules/image-ref';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, serviceArgument, withExitCodes } from '../context';
 
 /** The schema's own tag rule (pattern, length, never `latest`). */
@@ -89,28 +93,36 @@ export function replaceTag(text: string, file: string, service: ServiceName, tag
   return next;
 }
 
-export interface SetImageResult {
-  readonly file: string;
+export interface ImageChange {
+  readonly service: ServiceName;
   readonly previous: string;
-  readonly changed: boolean;
+  readonly image: string;
+}
+
+/** The image (`tag` field) a service has in a file's text. */
+export function currentImage(text: string, file: string, service: ServiceName): string {
+  return String(tagNode(text, file, service).value);
 }
 
 /**
- * Validates the arguments, and edits the file under its lock if every environment is still valid
- * with the edit. Throws UsageError (bad arguments or file) or ConfigError (the edit would make the
- * environments invalid); either way the file is unchanged.
+ * Sets several services' images in one environment file in one locked read-modify-write: the new
+ * text is schema-checked and every environment re-validated with it before it replaces the file
+ * (temporary file and rename). Returns the changes (none when every image is already there).
  */
-export function setImage(dir: string, env: EnvironmentName, service: ServiceName, tag: string): SetImageResult {
-  const problem = tagProblem(tag);
-  if (problem !== undefined) throw new UsageError(`invalid tag "${tag}": ${problem}`);
+export function writeImages(dir: string, env: EnvironmentName, images: ReadonlyMap<ServiceName, string>): ImageChange[] {
   const { file } = environmentFile(dir, env);
-  let previous = '';
-  let changed = false;
+  let changes: ImageChange[] = [];
   updateFileAtomic(file, (text) => {
     if (text === undefined) throw new UsageError(`${file}: not found; expected the ${env} environment file`);
-    previous = String(tagNode(text, file, service).value);
-    if (previous === tag) return undefined;
-    const next = replaceTag(text, file, service, tag);
+    changes = [];
+    let next = text;
+    for (const [service, image] of images) {
+      const previous = currentImage(next, file, service);
+      if (previous === image) continue;
+      next = replaceTag(next, file, service, image);
+      changes.push({ service, previous, image });
+    }
+    if (changes.length === 0) return undefined;
     try {
       parseEnvironmentFile(file, next);
     } catch (err) {
@@ -118,25 +130,46 @@ export function setImage(dir: string, env: EnvironmentName, service: ServiceName
       throw err;
     }
     loadEnvironments(dir, new Map([[file, next]]));
-    changed = true;
     return next;
   });
-  return { file, previous, changed };
+  return changes;
+}
+
+export interface SetImageResult {
+  readonly file: string;
+  readonly previous: string;
+  readonly changed: boolean;
+}
+
+/** The environments that take a bare tag. */
+const BARE_TAG_ENVIRONMENTS = ENVIRONMENT_NAMES.filter((e) => !DIGEST_REQUIRED_ENVIRONMENTS.includes(e));
+
+/** Validates the arguments, edits the file, and re-validates every environment. */
+export function setImage(dir: string, env: EnvironmentName, service: ServiceName, image: string): SetImageResult {
+  const problem = tagProblem(image);
+  if (problem !== undefined) throw new UsageError(`invalid image "${image}": ${problem}`);
+  if (DIGEST_REQUIRED_ENVIRONMENTS.includes(env) && parseImageVersion(image).digest === undefined) {
+    throw new UsageError(`invalid image "${image}": ${env} runs images by digest; expected ${image}@sha256:<64 lowercase hex> (only ${BARE_TAG_ENVIRONMENTS.join(', ')} take bare tags)`);
+  }
+  const { file, text } = environmentFile(dir, env);
+  const before = currentImage(text, file, service);
+  const [change] = writeImages(dir, env, new Map([[service, image]]));
+  return { file, previous: change?.previous ?? before, changed: change !== undefined };
 }
 
 export function registerSetImage(program: Command, ctx: CliContext): void {
   withExitCodes(
     program
       .command('set-image')
-      .description("Set a service's image tag in environments/<env>.yaml, keeping comments and formatting; validates before and after.")
+      .description("Set a service's image in environments/<env>.yaml (locked, atomic, keeping comments and formatting); validates before and after.")
       .addArgument(environmentArgument('env', 'environment'))
       .addArgument(serviceArgument())
-      .addArgument(new Argument('<tag>', 'image tag, e.g. the commit sha ([A-Za-z0-9_.-], a valid label value, not "latest"), optionally pinned by digest: <tag>@sha256:<64 hex>'))
+      .addArgument(new Argument('<image>', `<tag>@sha256:<64 lowercase hex> (the tag, e.g. the commit sha: [A-Za-z0-9_.-], a valid label value, not "latest"); a bare <tag> only in ${BARE_TAG_ENVIRONMENTS.join(', ')}`))
       .addOption(environmentsDirOption())
-      .action((env: EnvironmentName, service: ServiceName, tag: string, opts: { environmentsDir: string }) => {
+      .action((env: EnvironmentName, service: ServiceName, image: string, opts: { environmentsDir: string }) => {
         let result: SetImageResult;
         try {
-          result = setImage(opts.environmentsDir, env, service, tag);
+          result = setImage(opts.environmentsDir, env, service, image);
         } catch (err) {
           if (err instanceof ConfigError) {
             ctx.io.err(line(`error: the environments would be invalid after the edit; ${env}.yaml was not changed:\n${err.message}`));
@@ -145,7 +178,7 @@ export function registerSetImage(program: Command, ctx: CliContext): void {
           }
           throw err;
         }
-        ctx.io.out(line(result.changed ? `${env}: ${service} ${result.previous} → ${tag} (${path.basename(result.file)})` : `${env}: ${service} already at ${tag}; nothing to change`));
+        ctx.io.out(line(result.changed ? `${env}: ${service} ${result.previous} → ${image} (${path.basename(result.file)})` : `${env}: ${service} already at ${image}; nothing to change`));
         ctx.exitCode = EXIT_OK;
       }),
   );

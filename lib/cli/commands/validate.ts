@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command } from 'commander';
 import { ConfigError, loadEnvironments, parseEnvironmentFile } from '../../config/load';
+import { ledgerFile, loadLedger } from '../../config/ledger';
+import { VERIFYING_ENVIRONMENTS } from '../../config/release-loop';
 import type { EnvironmentName } from '../../config/schema';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentArgument, environmentsDirOption, line, withExitCodes } from '../context';
 
@@ -44,6 +46,19 @@ export function validateEnvironments(dir: string, only?: EnvironmentName): Valid
     if (only === undefined && calendar !== undefined) {
       valid.push(`${calendar.file}: valid (${calendar.sessions.length} exam sessions, checked from ${calendar.horizon.from} to ${calendar.horizon.until})`);
     }
+    // The ledgers of verified digests (environments/verified/<env>.yaml), which promote reads.
+    const ledgerProblems: string[] = [];
+    for (const env of VERIFYING_ENVIRONMENTS.filter((e) => only === undefined || e === only)) {
+      try {
+        const ledger = loadLedger(dir, env);
+        const count = Object.values(ledger.verified).reduce((n, entries) => n + (entries?.length ?? 0), 0);
+        if (fs.existsSync(ledgerFile(dir, env))) valid.push(`${ledgerFile(dir, env)}: valid (${count} verified digest${count === 1 ? '' : 's'})`);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        ledgerProblems.push(...err.problems);
+      }
+    }
+    if (ledgerProblems.length > 0) return { exitCode: EXIT_CHECK_FAILED, valid: [], problems: ledgerProblems };
     return { exitCode: EXIT_OK, valid, problems: [] };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
