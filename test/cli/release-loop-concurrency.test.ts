@@ -64,7 +64,7 @@ describe('concurrent release commands', () => {
       frontend: [digest('e')],
       'question-service': [digest('f')],
     });
-    expect(fs.readdirSync(dir).sort()).toEqual(['development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml', 'verified']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['calendar.yaml', 'development.yaml', 'hotfix.yaml', 'production.yaml', 'staging.yaml', 'verified']);
     expect(fs.readdirSync(path.join(dir, 'verified'))).toEqual(['staging.yaml']);
   });
 });
