@@ -15,6 +15,7 @@
  * a first pass finds the CRDs, a second renders with them. `helm template` fails on a value
  * the chart's values.schema.json or templates reject.
  */
+import { apiGroupOf } from '../lib/rules/objects';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -206,7 +207,7 @@ export function unstableFields(first: readonly Manifest[], second: readonly Mani
   for (const m of first) {
     const pointers = differingPointers(m, other.get(objectKey(m)));
     if (pointers.length === 0) continue;
-    const group = m.apiVersion!.includes('/') ? m.apiVersion!.split('/')[0] : '';
+    const group = apiGroupOf(m.apiVersion!);
     out.push({ group, kind: m.kind!, namespace: m.metadata?.namespace, name: m.metadata?.name ?? '', jsonPointers: pointers });
   }
   return out.sort((a, b) => (`${a.kind}/${a.name}` < `${b.kind}/${b.name}` ? -1 : 1));
@@ -220,7 +221,7 @@ export function inventoryEntry(
 ): AddonInventoryEntry {
   const crds = crdsOf(manifests);
   const scopeOf = (apiVersion: string, kind: string): boolean => {
-    const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+    const group = apiGroupOf(apiVersion);
     const crd = allCrds.find((c) => c.group === group && c.kind === kind);
     if (crd !== undefined) return crd.scope === 'Namespaced';
     return !CLUSTER_SCOPED_CORE.has(kind);

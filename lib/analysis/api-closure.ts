@@ -6,6 +6,7 @@
  * Argo CD's own kinds, from the one-time bootstrap install of Argo CD. Pure: tests feed it
  * the synthesized objects and the add-on inventory.
  */
+import { apiGroupOf } from '../rules/objects';
 import type { AddonInventory } from '../config/addon-inventory';
 import type { AddonSpec } from '../config/addons';
 
@@ -69,7 +70,7 @@ export function closureViolations(input: ClosureInput): string[] {
   for (const a of input.applied) {
     const key = `${a.apiVersion}/${a.kind}`;
     if (input.coreKinds.has(key) || (a.targetCoreApi && input.targetCoreKinds.has(key))) continue;
-    const group = a.apiVersion.includes('/') ? a.apiVersion.split('/')[0] : '';
+    const group = apiGroupOf(a.apiVersion);
     if (a.ownAddon !== undefined && input.inventory[a.ownAddon]?.crds.some((c) => c.group === group && c.kind === a.kind && c.versions.includes(a.apiVersion.split('/')[1]))) continue;
     const p = served.get(key);
     if (p === undefined) {

@@ -24,6 +24,7 @@
  *   has no available pod (rollout/trafficrouting.go), so a header route set before the first
  *   setWeight would be removed again at once.
  */
+import { objectId as id } from '../rules/objects';
 import { ROLLOUTS_GATEWAY_API_PLUGIN } from '../config/release';
 import type { KubeObject } from '../output/render';
 import { LabelSelector, Labels, NAMESPACE_NAME_LABEL, selectorMatches } from './network-coverage';
@@ -102,7 +103,6 @@ export interface CanaryStrategy {
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-const id = (o: KubeObject) => `${o.kind} ${o.metadata.namespace ?? '(cluster)'}/${o.metadata.name}`;
 const specOf = <T>(o: KubeObject) => o.spec as T;
 
 /** Whether a route hostname and a listener hostname intersect (either may be a `*.` wildcard). */

@@ -1,3 +1,4 @@
+import { apiGroupOf } from '../rules/objects';
 import { App } from 'cdk8s';
 import { ADDON_INVENTORY, AddonInventory, inventoryOf } from '../config/addon-inventory';
 import { ADDONS, ADDONS_PROJECT_NAME, ADDON_AUTOMATED, ADDON_SYNC_OPTIONS, AddonPodSecurity, AddonSpec, applicationWave } from '../config/addons';
@@ -33,10 +34,6 @@ export function requiredPodSecurity(namespace: string, inventory: AddonInventory
   if (found.some((p) => p.baselineFindings.length > 0)) return 'privileged';
   if (found.some((p) => p.restrictedFindings.length > 0)) return 'baseline';
   return 'restricted';
-}
-
-function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
 function byGroupKind(a: GroupKind, b: GroupKind): number {
@@ -89,7 +86,7 @@ export class AddonsChart extends OutputChart {
       }
       namespaces.add(addon.namespace);
       for (const o of entry.objects) {
-        const gk = { group: groupOf(o.apiVersion), kind: o.kind };
+        const gk = { group: apiGroupOf(o.apiVersion), kind: o.kind };
         (o.namespaced ? namespacedKinds : clusterKinds).set(`${gk.group}/${gk.kind}`, gk);
         for (const ns of o.namespaces) namespaces.add(ns);
       }

@@ -15,6 +15,7 @@
  * matches every extension it is given (pkg/image/verifiers/cpol/cosign/cosign.go,
  * matchExtensions and extractCertExtensionValue: `githubWorkflowRepository`).
  */
+import { imageRefProblem } from '../rules/image-ref';
 import { Construct } from 'constructs';
 import { ClusterPolicy, ClusterPolicySpecFailurePolicy, ClusterPolicySpecRules, ClusterPolicySpecRulesValidateFailureAction, ClusterPolicySpecRulesVerifyImagesFailureAction } from '../../imports/kyverno.io';
 import { commonLabels } from './labels';
@@ -67,7 +68,8 @@ export class ImageSignaturePolicy extends Construct {
     if (props.namespaces.length === 0) throw new Error(`ImageSignaturePolicy ${this.name}: expected at least one namespace`);
     if (props.signedImages.length === 0) throw new Error(`ImageSignaturePolicy ${this.name}: expected at least one signed image`);
     for (const e of props.exceptions) {
-      if (!/@sha256:[0-9a-f]{64}$|:[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(e.image) || e.image.includes('*')) throw new Error(`ImageSignaturePolicy ${this.name}: exception "${e.image}": expected one pinned image reference, no wildcard`);
+      const problem = e.image.includes('*') ? 'a wildcard' : imageRefProblem(e.image);
+      if (problem !== undefined) throw new Error(`ImageSignaturePolicy ${this.name}: exception "${e.image}": expected one pinned image reference, no wildcard (${problem})`);
       if (e.reason.trim() === '') throw new Error(`ImageSignaturePolicy ${this.name}: exception "${e.image}": expected a reason`);
     }
     const match = { any: [{ resources: { kinds: POD_CONTROLLERS, namespaces: [...props.namespaces].sort() } }] };

@@ -8,6 +8,7 @@
  * KUBERNETES_VERSION) is recorded in lib/config/addon-inventory.json by
  * `npm run charts:render`; the closure test and the project's whitelists rest on it.
  */
+import { SECURITY_NAMESPACE } from '../namespaces';
 import {
   ARGOCD_NAMESPACE,
   PLATFORM_APPLICATION_NAME,
@@ -174,7 +175,7 @@ export const ADDONS: readonly AddonSpec[] = [
   {
     name: 'falcosidekick',
     purpose: "Falco's alert fan-out to Alertmanager and Slack",
-    namespace: 'security-system',
+    namespace: SECURITY_NAMESPACE,
     source: { type: 'helm', chart: CHARTS.falcosidekick, releaseName: 'falcosidekick', values: falcosidekickValues },
   },
 ];
