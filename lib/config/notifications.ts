@@ -62,9 +62,10 @@ export interface NotificationSecretKey {
 }
 
 /**
- * The AWS secret holding every notification token, and the store that reads it: its own
- * ClusterSecretStore for the platform namespaces, with its own IAM role (allowed only
- * `exam-platform/notifications`).
+ * The AWS secret holding every notification token, and the store that reads it: the platform
+ * namespaces' own ClusterSecretStore (argocd, argo-rollouts, and security-system for
+ * falcosidekick's Slack webhook, `exam-platform/falcosidekick-slack`), with its own IAM role,
+ * allowed only `exam-platform/*`, none of the environments' secrets.
  */
 export const NOTIFICATION_SECRETS = {
   storeName: 'aws-secrets-manager-platform',

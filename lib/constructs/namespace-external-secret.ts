@@ -7,7 +7,7 @@ import { commonLabels } from './labels';
 export interface AwsSecretKey {
   /** The key in the Kubernetes Secret. */
   readonly secretKey: string;
-  /** The AWS secret's full name, e.g. `exam-system/platform/falcosidekick-slack`. */
+  /** The AWS secret's full name, e.g. `exam-platform/falcosidekick-slack`. */
   readonly remoteKey: string;
   /** The JSON property inside that AWS secret. */
   readonly property: string;
@@ -41,7 +41,7 @@ export class NamespaceExternalSecret extends Construct {
     if (props.keys.length === 0) throw new Error(`${who}: no keys; expected at least one`);
     for (const k of props.keys) {
       if (!isEnvVarName(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
-      if (!REMOTE_KEY.test(k.remoteKey)) throw new Error(`${who}: remote key "${k.remoteKey}"; expected a path such as exam-system/platform/<name>`);
+      if (!REMOTE_KEY.test(k.remoteKey)) throw new Error(`${who}: remote key "${k.remoteKey}"; expected a path such as exam-platform/<name>`);
     }
     new eso.ExternalSecret(this, 'external-secret', {
       metadata: { name: props.secretName, namespace: props.namespace, labels: commonLabels(props.component) },

@@ -13,7 +13,7 @@ import { ALERTMANAGER_URL } from '../monitoring';
 export const FALCOSIDEKICK_SLACK_SECRET = { name: 'falcosidekick-slack', key: 'SLACK_WEBHOOKURL' } as const;
 
 /** Where in AWS Secrets Manager the webhook lives (JSON secret, property `webhook_url`). */
-export const FALCOSIDEKICK_SLACK_REMOTE = { key: 'exam-system/platform/falcosidekick-slack', property: 'webhook_url' } as const;
+export const FALCOSIDEKICK_SLACK_REMOTE = { key: 'exam-platform/falcosidekick-slack', property: 'webhook_url' } as const;
 
 type Priority = 'emergency' | 'alert' | 'critical' | 'error' | 'warning' | 'notice' | 'informational' | 'debug';
 
