@@ -118,7 +118,7 @@ export interface PermittedKind extends GroupKind {
  */
 export const PERMITTED_CLUSTER_KINDS: readonly PermittedKind[] = [
   { group: '', kind: 'Namespace', reason: 'the deployed environments and security-system, with their Pod Security labels (CreateNamespace=false)' },
-  { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: 'the AWS Secrets Manager stores: one per environment, one for the notification tokens, each with its own IAM role' },
+  { group: 'external-secrets.io', kind: 'ClusterSecretStore', reason: "the AWS Secrets Manager stores: one per environment, and the platform namespaces' (notification tokens, falcosidekick's webhook), each with its own IAM role" },
   { group: 'gateway.networking.k8s.io', kind: 'GatewayClass', reason: "Envoy Gateway's class for the shared Gateway (its chart makes none)" },
   { group: 'cert-manager.io', kind: 'ClusterIssuer', reason: "the ACME issuer of the Gateway's certificates" },
   { group: 'kyverno.io', kind: 'ClusterPolicy', reason: 'the admission policy that admits only exam-system images the release loop signed (and the listed third-party exceptions)' },

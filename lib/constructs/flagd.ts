@@ -1,3 +1,4 @@
+import { imageRefProblem, tagOfImageRef } from '../rules/image-ref';
 import { Construct } from 'constructs';
 import * as k8s from './k8s';
 import { SCRAPE_LABEL, selectorLabels, workloadLabels } from './labels';
@@ -51,10 +52,11 @@ export class Flagd extends Construct {
     this.name = props.name ?? 'flagd';
     this.serviceName = this.name;
     const replicas = props.replicas ?? 2;
-    const [, tag] = /^[^@]+:([^:/@]+)$/.exec(props.image) ?? [];
-    if (tag === undefined || tag.toLowerCase() === 'latest') {
-      throw new Error(`Flagd ${this.name}: image "${props.image}" is not pinned; expected repository:tag with a version tag, not latest`);
+    const imageProblem = imageRefProblem(props.image, { requireTag: true });
+    if (imageProblem !== undefined) {
+      throw new Error(`Flagd ${this.name}: image "${props.image}" is not pinned; expected repository:tag with a version tag, not latest (${imageProblem})`);
     }
+    const tag = tagOfImageRef(props.image);
     if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`Flagd ${this.name}: replicas must be a whole number >= 0, got ${replicas}`);
     if (!/^[A-Za-z0-9._-]+\.(json|ya?ml)$/.test(props.configMapKey)) {
       throw new Error(`Flagd ${this.name}: configMapKey "${props.configMapKey}" is not a .json/.yaml file name; expected e.g. flags.flagd.json (flagd reads only those extensions)`);

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import * as eso from '../../imports/external-secrets.io';
-import { isDnsLabel, isEnvVarName } from '../rules/names';
+import { configMapKeyProblem, isDnsLabel } from '../rules/names';
 import { commonLabels } from './labels';
 
 /** One key of the Secret and the AWS Secrets Manager JSON secret and property it comes from. */
@@ -40,7 +40,9 @@ export class NamespaceExternalSecret extends Construct {
     if (!isDnsLabel(props.storeName)) throw new Error(`${who}: store name "${props.storeName}"; expected a Kubernetes name`);
     if (props.keys.length === 0) throw new Error(`${who}: no keys; expected at least one`);
     for (const k of props.keys) {
-      if (!isEnvVarName(k.secretKey)) throw new Error(`${who}: secret key "${k.secretKey}" is not an env var name; expected A-Z, 0-9, _`);
+      // A Secret's keys follow the ConfigMap key rule (alphanumerics, '-', '_', '.').
+      const keyProblem = configMapKeyProblem(k.secretKey);
+      if (keyProblem !== undefined) throw new Error(`${who}: secret key "${k.secretKey}": ${keyProblem}`);
       if (!REMOTE_KEY.test(k.remoteKey)) throw new Error(`${who}: remote key "${k.remoteKey}"; expected a path such as exam-platform/<name>`);
     }
     new eso.ExternalSecret(this, 'external-secret', {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import * as eso from '../../imports/external-secrets.io';
 import * as k8s from './k8s';
 import { commonLabels } from './labels';
+import { NamespaceExternalSecret } from './namespace-external-secret';
 
 /** One key of the notification Secret and where in AWS Secrets Manager it lives. */
 export interface NotificationSecretSource {
@@ -59,18 +59,13 @@ export class NotificationsConfig extends Construct {
       metadata: { name: props.configMapName, namespace: props.namespace, labels },
       data: { ...props.data },
     });
-    new eso.ExternalSecret(this, 'external-secret', {
-      metadata: { name: props.secretName, namespace: props.namespace, labels },
-      spec: {
-        refreshInterval: props.refreshInterval ?? '1h',
-        secretStoreRef: { kind: eso.ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
-        target: {
-          name: props.secretName,
-          creationPolicy: eso.ExternalSecretSpecTargetCreationPolicy.OWNER,
-          deletionPolicy: eso.ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-        },
-        data: props.keys.map((k) => ({ secretKey: k.key, remoteRef: { key: props.remoteKey, property: k.property } })),
-      },
+    new NamespaceExternalSecret(this, 'secret', {
+      namespace: props.namespace,
+      secretName: props.secretName,
+      storeName: props.storeName,
+      keys: props.keys.map((k) => ({ secretKey: k.key, remoteKey: props.remoteKey, property: k.property })),
+      component: 'notifications',
+      refreshInterval: props.refreshInterval,
     });
   }
 }
