@@ -30,10 +30,15 @@ export interface SynthResult {
   readonly extraDocs: readonly OutputFile[];
 }
 
+/** The environments and every object synth renders from them, without serializing anything. Throws ConfigError on bad input. */
+export function synthObjects(options: Pick<SynthOptions, 'environmentsDir'> = {}): Pick<SynthResult, 'environments' | 'objects'> {
+  const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR);
+  return { environments, objects: renderObjects(buildApp(environments)) };
+}
+
 /** Everything synth would write, in memory. Throws ConfigError on bad input. */
 export function synthInMemory(options: SynthOptions = {}): SynthResult {
-  const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR);
-  const objects = renderObjects(buildApp(environments));
+  const { environments, objects } = synthObjects(options);
   const yaml = options.yamlMemo ?? { render: toYaml };
   const files = objects.map((o) => ({ path: o.path, content: yaml.render(o.object) }));
   const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object));

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { isDnsLabel } from '../rules/names';
+import { formatOffset, instantsAt, localFields, offsetAt } from '../rules/time-zone';
 import { parseCron } from './cron';
 import { ENVIRONMENT_NAMES, EnvironmentName } from './schema';
 
@@ -129,40 +130,20 @@ export function horizonBounds(calendar: Pick<ExamCalendar, 'horizon'>): { from: 
   return { from: new Date(`${calendar.horizon.from}T00:00:00Z`), until: new Date(new Date(`${calendar.horizon.until}T00:00:00Z`).getTime() + 86_400_000) };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function parts(date: Date, timeZone: string): Record<string, string> {
-  let f = formatters.get(timeZone);
-  if (f === undefined) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      weekday: 'short',
-      timeZoneName: 'longOffset',
-    });
-    formatters.set(timeZone, f);
-  }
-  return Object.fromEntries(f.formatToParts(date).map((p) => [p.type, p.value]));
-}
-
 /** `YYYY-MM-DD HH:MM` in a zone (deterministic: no locale, no host zone). */
 export function localTime(date: Date, timeZone: string): string {
-  const p = parts(date, timeZone);
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  const p = localFields(date, timeZone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
 }
 
 /** The zone's UTC offset at an instant, e.g. `GMT+08:00` (`GMT` for UTC). */
 export function utcOffset(date: Date, timeZone: string): string {
-  return parts(date, timeZone).timeZoneName;
+  return formatOffset(offsetAt(date, timeZone));
 }
 
 /** Short weekday in a zone (`Mon`). */
 export function weekday(date: Date, timeZone: string): string {
-  return parts(date, timeZone).weekday;
+  return localFields(date, timeZone).weekday;
 }
 
 function pad(n: number): string {
@@ -302,24 +283,30 @@ export function resolveCalendar(file: CalendarFile, where: (path: readonly (stri
     headroom: file.headroom,
     sessions,
   };
-  // Every occurrence in the horizon: one start time of day (a daylight-saving change does not
-  // move it or skip it), and no offset change from the warm-up to the end of the cool-down
-  // (robfig/cron and croner differ there, and an Argo CD window is an absolute duration while
-  // KEDA's end is a wall-clock cron).
+  // Every occurrence in the horizon: a start time of day the zone's clock shows exactly once
+  // (robfig/cron skips a start in the hour a daylight-saving change skips, and runs one in a
+  // repeated hour twice), and no offset change from an hour before the warm-up to an hour after
+  // the cool-down (an Argo CD window is an absolute duration while KEDA's end is a wall-clock
+  // cron).
   const all: (Occurrence & { index: number })[] = [];
   sessions.forEach((s, index) => {
     const path = ['sessions', file.sessions.findIndex((f) => f.name === s.name), 'start'];
+    const meets = (day: string) => ({
+      path,
+      message: `session "${s.name}" on ${day} meets a daylight-saving change in ${s.timeZone} within an hour of its warm-up or cool-down (robfig/cron skips or repeats such times); expected sessions away from the change`,
+    });
+    // The session's days as wall-clock dates (the cron read in UTC), each shown once by the zone's clock.
+    const wallDays = sessionCrons(s).flatMap((cron) => parseCron(cron, 'UTC').runsBetween(horizon.from, horizon.until));
+    const skippedOrRepeated = wallDays.find((wall) => instantsAt(wall.getTime(), s.timeZone).length !== 1);
+    if (skippedOrRepeated !== undefined) {
+      problems.push(meets(skippedOrRepeated.toISOString().slice(0, 10)));
+      return;
+    }
     for (const o of occurrences(s, horizon.from, horizon.until)) {
-      const local = localTime(o.start, s.timeZone).slice(11);
-      const expected = `${pad(Math.floor(s.startMinuteOfDay / 60))}:${pad(s.startMinuteOfDay % 60)}`;
       const edges = [new Date(o.start.getTime() - 60 * 60_000 - warmUpMinutes * 60_000), o.start, o.end, new Date(o.end.getTime() + coolDownMinutes * 60_000 + 60 * 60_000)];
-      const offsets = new Set(edges.map((e) => utcOffset(e, s.timeZone)));
-      if (local !== expected || offsets.size > 1) {
-        problems.push({
-          path,
-          message: `session "${s.name}" on ${localTime(o.start, s.timeZone).slice(0, 10)} meets a daylight-saving change in ${s.timeZone} within an hour of its warm-up or cool-down (robfig/cron skips or repeats such times); expected sessions away from the change`,
-        });
-        break;
+      if (new Set(edges.map((e) => offsetAt(e, s.timeZone))).size > 1) {
+        problems.push(meets(localTime(o.start, s.timeZone).slice(0, 10)));
+        return;
       }
       all.push({ ...o, index });
     }

@@ -1,40 +1,30 @@
 /**
  * Cron expressions as Argo CD (sync windows) and KEDA (the cron scaler) evaluate them: both parse
  * with robfig/cron v3 (`parser.go`, `spec.go`), five fields, minute hour day-of-month month
- * day-of-week, in a named time zone. Evaluation uses croner, configured and restricted so that
- * it agrees with robfig on everything this file accepts (test/config/cron.test.ts pins each
- * difference against the robfig source):
+ * day-of-week, in a named time zone. This module is that matcher, written from the two files
+ * (test/config/cron.test.ts pins each rule against them and cross-checks the runs with croner, an
+ * independent JavaScript engine):
  * - exactly five fields, no `@descriptors` (KEDA's parser has no Descriptor option);
- * - day of week 0-6 (robfig's bounds; croner would also take 7 for Sunday), names sun-sat and
- *   jan-dec as robfig spells them;
- * - no `L`, `W`, `#` (croner extensions robfig refuses), no `?` (robfig reads it as `*`, croner
- *   substitutes the current time in some fields), no `N/step` (robfig reads it as `N-max/step`,
- *   croner refuses it);
+ * - day of week 0-6 (robfig's bounds; 7 is refused), names sun-sat and jan-dec as robfig spells
+ *   them, any case;
+ * - lists, ranges and `*` or `range/step`; no `L`, `W`, `#` (robfig refuses them), no `?` (robfig
+ *   reads it as `*`, other engines do not: write `*`), no `N/step` (robfig reads it as
+ *   `N-max/step`, other engines refuse it: write the range out);
  * - day of month and day of week: robfig matches both (AND) when either field is `*`, and either
- *   one (OR) when both are restricted (`dayMatches` in spec.go; `*\/2` counts as restricted).
- *   croner misses OR days at a month boundary (from 28 February, `0 9 1,15 * 1` skips 1 March),
- *   so the OR form is refused: at least one of the two fields must be `*`.
- * Around a daylight-saving change the two differ (robfig skips a start time that falls in the
- * skipped hour and runs twice in the repeated hour; croner shifts and runs once): the calendar
- * refuses any session whose freeze comes within reach of a change (lib/config/calendar.ts).
+ *   one (OR) when both are restricted (`dayMatches` in spec.go; `*\/2` counts as restricted). The
+ *   OR form surprises readers and other engines, so it is refused: at least one of the two must
+ *   be `*`.
+ * The wall clock is kept across a daylight-saving change (09:00 in London is 09:00 UTC in January
+ * and 08:00 UTC in June). A start in the hour a change skips does not run that day, and one in the
+ * hour a change repeats runs twice (spec.go moves through hours with `t.Add(time.Hour)`); the
+ * calendar refuses sessions near a change anyway (lib/config/calendar.ts).
  */
-import { Cron } from 'croner';
+import { instantsAt, isTimeZone } from '../rules/time-zone';
 
 const FIELDS = ['minute', 'hour', 'day of month', 'month', 'day of week'] as const;
 const BOUNDS: readonly (readonly [number, number])[] = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
-
-/** A valid IANA time zone name (what Go's time.LoadLocation reads from tzdata). */
-export function isTimeZone(zone: string): boolean {
-  if (zone === '' || zone.toLowerCase() === 'local') return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function value(text: string, field: number): number | string {
   const names = field === 3 ? MONTHS : field === 4 ? DAYS : undefined;
@@ -67,6 +57,22 @@ function fieldProblem(text: string, field: number): string | undefined {
   return undefined;
 }
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** The values a field (already checked by fieldProblem) matches, as a table indexed by value (parser.go getField). */
+function expand(text: string, field: number): boolean[] {
+  const [min, max] = BOUNDS[field];
+  const table = new Array<boolean>(max + 1).fill(false);
+  for (const part of text.split(',')) {
+    const [range, step] = part.split('/');
+    const [lo, hi] = range === '*' ? [min, max] : range.split('-').map((e) => value(e, field) as number);
+    for (let v = lo; v <= (hi ?? lo); v += Number(step ?? 1)) table[v] = true;
+  }
+  return table;
+}
+
 /** A parsed schedule: evaluates like robfig/cron in its time zone. */
 export interface CronSchedule {
   readonly expression: string;
@@ -93,20 +99,37 @@ export function parseCron(expression: string, timeZone: string): CronSchedule {
   if (fields[2] !== '*' && fields[4] !== '*') {
     throw new Error(`"${expression}": day of month and day of week are both restricted, which robfig/cron matches as either one (OR); expected one of them to be *, with one session per pattern`);
   }
-  let cron: Cron;
-  try {
-    cron = new Cron(fields.join(' '), { timezone: timeZone, mode: '5-part', domAndDow: false, paused: true });
-  } catch (err) {
-    throw new Error(`"${expression}": ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const [minutes, hours, dom, months, dow] = fields.map((f, i) => expand(f, i));
+  const zone = timeZone;
+  const runsBetween = (from: Date, until: Date): Date[] => {
+    const out: number[] = [];
+    const lo = from.getTime();
+    const hi = until.getTime();
+    // Every wall-clock day whose times can fall in [from, until): offsets lie within a day.
+    for (let day = Math.floor(lo / DAY) - 1; day <= Math.floor(hi / DAY) + 1; day++) {
+      const date = new Date(day * DAY);
+      if (!months[date.getUTCMonth() + 1] || !dom[date.getUTCDate()] || !dow[date.getUTCDay()]) continue;
+      for (let h = 0; h < 24; h++) {
+        if (!hours[h]) continue;
+        for (let m = 0; m < 60; m++) {
+          if (!minutes[m]) continue;
+          for (const t of instantsAt(day * DAY + h * HOUR + m * MINUTE, zone)) if (t >= lo && t < hi) out.push(t);
+        }
+      }
+    }
+    return out.sort((a, b) => a - b).map((t) => new Date(t));
+  };
   return {
     expression: fields.join(' '),
     timeZone,
-    runsAfter: (after, count) => cron.nextRuns(count, after),
-    runsBetween: (from, until) => {
+    runsAfter: (after, count) => {
+      // robfig gives up five years on (spec.go yearLimit).
       const out: Date[] = [];
-      for (let t = cron.nextRun(new Date(from.getTime() - 1)); t !== null && t < until; t = cron.nextRun(t)) out.push(t);
-      return out;
+      for (let from = after.getTime() + 1, span = 32 * DAY; out.length < count && from < after.getTime() + 5 * 366 * DAY; from += span, span *= 2) {
+        out.push(...runsBetween(new Date(from), new Date(from + span)));
+      }
+      return out.slice(0, count);
     },
+    runsBetween,
   };
 }

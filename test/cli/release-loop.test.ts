@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadEnvironments } from '../../lib/config/load';
 import { loadLedger, parseLedger } from '../../lib/config/ledger';
-import { synthInMemory } from '../../lib/synth';
+import { synthObjects } from '../../lib/synth';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
 
@@ -230,7 +230,7 @@ describe('a release, end to end, offline (README "A release, end to end")', () =
     expect(refused.err).toContain(`exam-service: ${IMAGE}`);
     expect(cli('record-verified', 'staging', 'exam-service', DIGEST, '--environments-dir', dir).code).toBe(0);
     expect(cli('promote', 'staging', 'production', '--service', 'exam-service', '--environments-dir', dir).code).toBe(0);
-    const { objects } = synthInMemory({ environmentsDir: dir });
+    const { objects } = synthObjects({ environmentsDir: dir });
     const images = (ns: string) =>
       objects
         .filter((o) => o.object.kind === 'Rollout' && o.object.metadata.namespace === ns && o.object.metadata.name === 'exam-service-rollout')

@@ -3,7 +3,7 @@
  * time with file:line), and the replicas it asks of production.
  */
 import * as fs from 'node:fs';
-import { calendarOccurrences, horizonBounds, localTime, occurrences } from '../../lib/config/calendar';
+import { calendarOccurrences, horizonBounds, occurrences } from '../../lib/config/calendar';
 import { EXAM_TRAFFIC_SERVICES, PDB_MAX_UNAVAILABLE, requiredReplicas, sessionCapacities } from '../../lib/config/capacity';
 import { SERVICES } from '../../lib/config/catalog';
 import { ConfigError, loadEnvironments } from '../../lib/config/load';
@@ -16,7 +16,7 @@ const production = environments.find((e) => e.name === 'production')!;
 /**
  * robfig/cron's matching, written out from robfig/cron `spec.go` (`dayMatches`: AND when a day
  * field is `*`, else OR) and `parser.go` (bounds, ranges, lists, steps, names): does the local
- * date-time match? An oracle independent of croner, for the crons the calendar produces.
+ * date-time match? An oracle independent of lib/config/cron.ts, for the crons the calendar produces.
  */
 function robfigMatches(expr: string, local: { minute: number; hour: number; day: number; month: number; weekday: number }): boolean {
   const names: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
@@ -35,6 +35,16 @@ function robfigMatches(expr: string, local: { minute: number; hour: number; day:
   const dowMatch = dow.set.has(local.weekday);
   const dayOk = dom.star || dow.star ? domMatch && dowMatch : domMatch || dowMatch;
   return mi.set.has(local.minute) && h.set.has(local.hour) && mon.set.has(local.month) && dayOk;
+}
+
+/** The wall clock of a zone at an instant, read with Intl directly (independent of lib/rules/time-zone.ts). */
+function intlLocal(d: Date, zone: string): number[] {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+      .formatToParts(d)
+      .map((x) => [x.type, Number(x.value)]),
+  );
+  return [p.year, p.month, p.day, p.hour, p.minute];
 }
 
 function problemWith(edit: (text: string) => string): { message: string; text: string } {
@@ -73,9 +83,7 @@ describe('the calendar: where sessions land', () => {
       expect([s.name, s.startMinuteOfDay % 60]).toEqual([s.name, 0]);
       for (let t = from.getTime(); t < until.getTime(); t += 60 * 60_000) {
         const d = new Date(t);
-        const [date, time] = localTime(d, s.timeZone).split(' ');
-        const [year, month, day] = date.split('-').map(Number);
-        const [hour, minute] = time.split(':').map(Number);
+        const [year, month, day, hour, minute] = intlLocal(d, s.timeZone);
         const weekday = new Date(Date.UTC(year, month - 1, day)).getUTCDay();
         const crons = s.days.map((days) => `${s.startMinuteOfDay % 60} ${Math.floor(s.startMinuteOfDay / 60)} ${days}`);
         const match = crons.some((c) => robfigMatches(c, { minute, hour, day, month, weekday }));

@@ -3,8 +3,10 @@
  * (`cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)` in kedacore/keda
  * `pkg/scalers/cron_scaler.go`). Each expectation below is robfig/cron's behaviour, read from
  * robfig/cron `parser.go` (bounds, `*`/`?` star bit, `N/step`) and `spec.go` (`Next`,
- * `dayMatches`), and the test holds lib/config/cron.ts (croner underneath) to it.
+ * `dayMatches`), and the test holds lib/config/cron.ts to it; croner, an independent engine,
+ * cross-checks the runs away from daylight-saving changes (where the two engines part).
  */
+import { Cron } from 'croner';
 import { parseCron } from '../../lib/config/cron';
 
 const runs = (expr: string, zone: string, from: string, n: number) => parseCron(expr, zone).runsAfter(new Date(from), n).map((d) => d.toISOString().slice(0, 16));
@@ -59,15 +61,57 @@ describe('parseCron: robfig/cron semantics', () => {
     expect(runs('0 9 * * *', 'America/New_York', '2026-10-31T00:00:00Z', 3)).toEqual(['2026-10-31T13:00', '2026-11-01T14:00', '2026-11-02T14:00']);
   });
 
-  test('where robfig and croner part: a start in the skipped hour (robfig skips the day, croner runs at 03:00), which the calendar therefore refuses', () => {
-    // robfig spec.go: the hour loop adds absolute hours (t.Add(1 * time.Hour)), so 02:xx never
-    // matches on 2026-03-08 in New York; croner moves the run to 03:00. test/config/calendar.test.ts
-    // shows the calendar refusing such a session.
-    expect(runs('30 2 * * *', 'America/New_York', '2026-03-07T12:00:00Z', 2)).toEqual(['2026-03-08T07:00', '2026-03-09T06:30']);
+  test('a start in the hour a change skips does not run that day; one in the hour a change repeats runs twice (spec.go steps hours with t.Add(1 * time.Hour))', () => {
+    // 02:30 does not exist in New York on 2026-03-08: robfig's hour loop goes 01:00 EST to
+    // 03:00 EDT and never sees hour 2. croner runs at 03:00 instead; the calendar refuses both.
+    expect(runs('30 2 * * *', 'America/New_York', '2026-03-07T12:00:00Z', 2)).toEqual(['2026-03-09T06:30', '2026-03-10T06:30']);
+    // 01:30 comes twice on 2026-11-01 (EDT, then EST): after the first, the minute loop wraps
+    // from 01:59 EDT to 01:00 EST, and hour 1 matches again.
+    expect(runs('30 1 * * *', 'America/New_York', '2026-10-31T12:00:00Z', 3)).toEqual(['2026-11-01T05:30', '2026-11-01T06:30', '2026-11-02T06:30']);
   });
 
   test('runsBetween is [from, until)', () => {
     const s = parseCron('0 9 * * *', 'UTC');
     expect(s.runsBetween(new Date('2026-03-01T09:00:00Z'), new Date('2026-03-03T09:00:00Z')).map((d) => d.toISOString())).toEqual(['2026-03-01T09:00:00.000Z', '2026-03-02T09:00:00.000Z']);
+  });
+});
+
+describe('parseCron agrees with croner, an independent engine, away from daylight-saving changes', () => {
+  const from = new Date('2026-09-01T00:00:00Z');
+  const until = new Date('2027-09-01T00:00:00Z');
+  /** Local dates (in the zone) on which its UTC offset changes, and the day after. */
+  const changeDays = (zone: string): Set<string> => {
+    const dates = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const local = (t: number) => dates.format(t);
+    const offsets = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
+    const offset = (t: number) => offsets.formatToParts(t).find((p) => p.type === 'timeZoneName')!.value;
+    const days = new Set<string>();
+    for (let t = from.getTime() - 86_400_000; t < until.getTime() + 86_400_000; t += 3_600_000) {
+      if (offset(t) !== offset(t + 3_600_000)) for (const d of [t - 86_400_000, t, t + 86_400_000, t + 2 * 86_400_000]) days.add(local(d));
+    }
+    return days;
+  };
+  test.each([
+    ['0 8 * * 1-6', 'Asia/Shanghai'],
+    ['0 14 * * 1-6', 'Asia/Shanghai'],
+    ['30 9 * * 0', 'Europe/London'],
+    ['0 10 17 1 *', 'Europe/London'],
+    ['15 2 * * *', 'America/New_York'],
+    ['45 23 1,15 * *', 'Australia/Lord_Howe'],
+    ['0 */6 * JAN-MAR mon-fri', 'Asia/Kolkata'],
+    ['5,35 0-3 * * *', 'UTC'],
+    ['0 0 28 2 *', 'Pacific/Auckland'],
+    ['59 23 31 * *', 'America/Sao_Paulo'],
+  ])('%s in %s over a year', (expr, zone) => {
+    const skip = changeDays(zone);
+    const dates = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const localDay = (d: Date) => dates.format(d);
+    const ours = parseCron(expr, zone).runsBetween(from, until);
+    const cron = new Cron(expr, { timezone: zone, mode: '5-part', domAndDow: false, paused: true });
+    const theirs: Date[] = [];
+    for (let t = cron.nextRun(new Date(from.getTime() - 1)); t !== null && t < until; t = cron.nextRun(t)) theirs.push(t);
+    const away = (ds: Date[]) => ds.filter((d) => !skip.has(localDay(d))).map((d) => d.toISOString());
+    expect(away(ours)).toEqual(away(theirs));
+    expect(away(ours).length).toBeGreaterThan(0);
   });
 });

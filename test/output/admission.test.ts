@@ -15,9 +15,9 @@ import { BUILD_WORKFLOW_PATH, DELIVERY_REPOSITORY, IMAGE_SIGNATURE_POLICY, OIDC_
 import { imageRepository } from '../../lib/config/versions';
 import { REPO_ROOT } from '../../lib/paths';
 import type { KubeObject } from '../../lib/output/render';
-import { synthInMemory } from '../../lib/synth';
+import { synthObjects } from '../../lib/synth';
 
-const result = synthInMemory();
+const result = synthObjects();
 const all = result.objects.map((o) => o.object);
 const deployedNamespaces = result.environments.filter((e) => e.gitops !== undefined).map((e) => e.namespace).sort();
 

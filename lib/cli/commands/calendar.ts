@@ -12,7 +12,7 @@ import { applicationName } from '../../config/gitops';
 import { ConfigError } from '../../config/load';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../config/schema';
 import type { KubeObject } from '../../output/render';
-import { synthInMemory } from '../../synth';
+import { synthObjects } from '../../synth';
 import { CliContext, EXIT_OK, UsageError, environmentsDirOption, withExitCodes } from '../context';
 
 export interface CalendarOptions {
@@ -86,7 +86,7 @@ export function parseFromDate(text: string): Date {
 export function runCalendar(options: CalendarOptions): string {
   let result;
   try {
-    result = synthInMemory({ environmentsDir: options.environmentsDir });
+    result = synthObjects({ environmentsDir: options.environmentsDir });
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`cannot synthesize: invalid configuration (run validate)\n${err.message}`);
     throw err;

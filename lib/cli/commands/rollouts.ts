@@ -7,13 +7,13 @@
 import { Command, Option } from 'commander';
 import { analyzeRollouts, formatRolloutTable } from '../../analysis/rollout-timing';
 import { ConfigError } from '../../config/load';
-import { synthInMemory } from '../../synth';
+import { synthObjects } from '../../synth';
 import { CliContext, EXIT_CHECK_FAILED, EXIT_OK, UsageError, environmentsDirOption, withExitCodes } from '../context';
 
 export function rolloutReport(environmentsDir: string): { readonly table: string; readonly uncovered: number } {
   let objects;
   try {
-    objects = synthInMemory({ environmentsDir }).objects.map((o) => o.object);
+    objects = synthObjects({ environmentsDir }).objects.map((o) => o.object);
   } catch (err) {
     if (err instanceof ConfigError) throw new UsageError(`cannot synthesize: invalid configuration (run validate)\n${err.message}`);
     throw err;
