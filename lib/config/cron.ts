@@ -41,14 +41,14 @@ function value(text: string, field: number): number | string {
 function fieldProblem(text: string, field: number): string | undefined {
   for (const part of text.split(',')) {
     if (part === '') return `${FIELDS[field]}: empty list item in "${text}"`;
-    if (part.includes('?')) return `${FIELDS[field]}: "?" means * to robfig/cron and something else to croner; write *`;
+    if (part.includes('?')) return `${FIELDS[field]}: "?" means * to robfig/cron and something else to other cron engines; write *`;
     const [range, step, extra] = part.split('/');
     if (extra !== undefined) return `${FIELDS[field]}: too many slashes in "${part}"`;
     if (step !== undefined && !/^[1-9]\d*$/.test(step)) return `${FIELDS[field]}: step "${step}" in "${part}" is not a positive number`;
     if (range === '*') continue;
     const ends = range.split('-');
     if (ends.length > 2) return `${FIELDS[field]}: too many hyphens in "${part}"`;
-    if (step !== undefined && ends.length === 1) return `${FIELDS[field]}: "${part}" means ${range}-max/${step} to robfig/cron and is refused by croner; write the range out`;
+    if (step !== undefined && ends.length === 1) return `${FIELDS[field]}: "${part}" means ${range}-max/${step} to robfig/cron and something else to other cron engines; write the range out`;
     const nums = ends.map((e) => value(e, field));
     const bad = nums.find((n) => typeof n === 'string');
     if (bad !== undefined) return `${FIELDS[field]}: ${bad}`;
