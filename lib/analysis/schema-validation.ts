@@ -3,14 +3,60 @@
  * core kinds against the Kubernetes 1.28 definitions, custom resources against their pinned
  * CRDs. Strict: a property the schema does not list is an error, as the API server's strict
  * field validation (and CRD pruning) would treat it.
+ *
+ * Compiling a validator is the costly part (the Rollout schema embeds a whole pod template), so
+ * each compiled validator is kept as ajv's standalone code under .build/schema-validators/, keyed
+ * by the schema file's content, the kind, and ajv's version and options: a later run (another
+ * test file, another CLI call) loads the code instead of compiling it again.
  */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ErrorObject, Options, ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../io/atomic-file';
 import { REPO_ROOT } from '../paths';
 import { objectId } from '../rules/objects';
 
 const SCHEMA_DIR = path.join(REPO_ROOT, 'imports', 'schemas');
+const VALIDATOR_CACHE = path.join(REPO_ROOT, '.build', 'schema-validators');
+const AJV_OPTIONS: Options = { allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false, code: { source: true } };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
+
+/**
+ * The validator `compile` makes, through the code cache: loaded from `key`'s file when it exists,
+ * else compiled and written there (best effort: a read-only checkout still validates).
+ */
+function cachedValidator(key: string, compile: () => { ajv: Ajv; fn: ValidateFunction }): ValidateFunction {
+  const file = path.join(VALIDATOR_CACHE, `${key}.js`);
+  let code: string | undefined;
+  try {
+    code = fs.readFileSync(file, 'utf8');
+  } catch {
+    // not cached yet
+  }
+  if (code !== undefined) {
+    const mod: { exports: { default?: ValidateFunction } } = { exports: {} };
+    // The module ajv's standaloneCode wrote: CommonJS, requiring only ajv's runtime helpers.
+    new Function('module', 'exports', 'require', code)(mod, mod.exports, require);
+    if (typeof mod.exports.default === 'function') return mod.exports.default;
+  }
+  const { ajv, fn } = compile();
+  try {
+    fs.mkdirSync(VALIDATOR_CACHE, { recursive: true });
+    writeFileAtomic(file, standaloneCode(ajv, fn));
+  } catch {
+    // Only a cache.
+  }
+  return fn;
+}
+
+function sha256(...parts: string[]): string {
+  const h = crypto.createHash('sha256');
+  for (const p of parts) h.update(p).update('\0');
+  return h.digest('hex');
+}
 
 interface CrdSchemaFile {
   kinds: Record<string, { namespaced: boolean; schema: object }>;
@@ -56,17 +102,45 @@ export class SchemaRegistry {
   private readonly kinds = new Map<string, KindInfo>();
 
   constructor(schemaDir: string = SCHEMA_DIR) {
-    const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false, validateFormats: false });
-    const core = JSON.parse(fs.readFileSync(path.join(schemaDir, 'k8s.json'), 'utf8')) as CoreSchemaFile;
-    ajv.addSchema({ $id: 'k8s', definitions: core.definitions });
+    let ajv: Ajv | undefined;
+    const coreText = fs.readFileSync(path.join(schemaDir, 'k8s.json'), 'utf8');
+    const core = JSON.parse(coreText) as CoreSchemaFile;
+    // One ajv instance, made on the first cache miss: it holds the core definitions every core kind refers to.
+    const compiler = (): Ajv => {
+      if (ajv === undefined) {
+        ajv = new Ajv(AJV_OPTIONS);
+        ajv.addSchema({ $id: 'k8s', definitions: core.definitions });
+      }
+      return ajv;
+    };
+    const settings = JSON.stringify({ AJV_VERSION, AJV_OPTIONS });
+    const coreHash = sha256(coreText);
     for (const [key, info] of Object.entries(core.kinds)) {
-      this.kinds.set(key, lazy(info.namespaced, () => ajv.compile({ $ref: `k8s#/definitions/${info.definition}` })));
+      this.kinds.set(
+        key,
+        lazy(info.namespaced, () =>
+          cachedValidator(sha256(settings, coreHash, key), () => {
+            const a = compiler();
+            return { ajv: a, fn: a.compile({ $ref: `k8s#/definitions/${info.definition}` }) };
+          }),
+        ),
+      );
     }
     for (const file of fs.readdirSync(schemaDir).sort()) {
       if (file === 'k8s.json' || !file.endsWith('.json')) continue;
-      const crds = JSON.parse(fs.readFileSync(path.join(schemaDir, file), 'utf8')) as CrdSchemaFile;
+      const text = fs.readFileSync(path.join(schemaDir, file), 'utf8');
+      const crds = JSON.parse(text) as CrdSchemaFile;
+      const fileHash = sha256(text);
       for (const [key, info] of Object.entries(crds.kinds)) {
-        this.kinds.set(key, lazy(info.namespaced, () => ajv.compile(info.schema)));
+        this.kinds.set(
+          key,
+          lazy(info.namespaced, () =>
+            cachedValidator(sha256(settings, fileHash, key), () => {
+              const a = compiler();
+              return { ajv: a, fn: a.compile(info.schema) };
+            }),
+          ),
+        );
       }
     }
   }

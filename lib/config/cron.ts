@@ -101,6 +101,8 @@ export function parseCron(expression: string, timeZone: string): CronSchedule {
   }
   const [minutes, hours, dom, months, dow] = fields.map((f, i) => expand(f, i));
   const zone = timeZone;
+  const hourList = hours.flatMap((on, h) => (on ? [h] : []));
+  const minuteList = minutes.flatMap((on, m) => (on ? [m] : []));
   const runsBetween = (from: Date, until: Date): Date[] => {
     const out: number[] = [];
     const lo = from.getTime();
@@ -109,10 +111,8 @@ export function parseCron(expression: string, timeZone: string): CronSchedule {
     for (let day = Math.floor(lo / DAY) - 1; day <= Math.floor(hi / DAY) + 1; day++) {
       const date = new Date(day * DAY);
       if (!months[date.getUTCMonth() + 1] || !dom[date.getUTCDate()] || !dow[date.getUTCDay()]) continue;
-      for (let h = 0; h < 24; h++) {
-        if (!hours[h]) continue;
-        for (let m = 0; m < 60; m++) {
-          if (!minutes[m]) continue;
+      for (const h of hourList) {
+        for (const m of minuteList) {
           for (const t of instantsAt(day * DAY + h * HOUR + m * MINUTE, zone)) if (t >= lo && t < hi) out.push(t);
         }
       }

@@ -38,9 +38,12 @@ function robfigMatches(expr: string, local: { minute: number; hour: number; day:
 }
 
 /** The wall clock of a zone at an instant, read with Intl directly (independent of lib/rules/time-zone.ts). */
+const intlFormats = new Map<string, Intl.DateTimeFormat>();
 function intlLocal(d: Date, zone: string): number[] {
+  if (!intlFormats.has(zone)) intlFormats.set(zone, new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' }));
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' })
+    intlFormats
+      .get(zone)!
       .formatToParts(d)
       .map((x) => [x.type, Number(x.value)]),
   );
