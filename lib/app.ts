@@ -1,4 +1,4 @@
-import { App } from 'cdk8s';
+import { ApiObject, App } from 'cdk8s';
 import { AddonsChart } from './charts/addons-chart';
 import { ArgoCdBootstrapChart, ArgoCdChart } from './charts/argocd-chart';
 import { EnvironmentChart } from './charts/environment-chart';
@@ -24,6 +24,9 @@ import {
   ROLLOUT_SUBSCRIPTIONS,
 } from './config/notifications';
 
+/** The kinds the release timing (lib/analysis/rollout-timing.ts) reads. */
+const RELEASE_KINDS: ReadonlySet<string> = new Set(['Rollout', 'AnalysisTemplate']);
+
 /** The whole system: one chart per dist/ folder. Composition only; decisions live in config and charts. */
 export function buildApp(envs: readonly Environment[]): App {
   const app = new App({ outdir: 'dist' });
@@ -31,7 +34,8 @@ export function buildApp(envs: readonly Environment[]): App {
   for (const env of envs) {
     // An environment without gitops is not synced: its folder carries its own Namespace.
     const chart = new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
-    if (env.gitops !== undefined) releases.push(...(chart.toJson() as KubeObject[]));
+    // The release timing needs only the Rollouts and their analysis templates: rendered alone, not the whole chart twice.
+    if (env.gitops !== undefined) releases.push(...chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c) && RELEASE_KINDS.has(c.kind)).map((o) => o.toJson() as KubeObject));
   }
   const deployed = envs.filter((e) => e.gitops !== undefined);
   new PlatformChart(app, { watchedNamespaces: deployed.map((e) => e.namespace) });

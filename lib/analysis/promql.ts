@@ -34,10 +34,14 @@ function position(text: string, offset: number): { line: number; column: number 
 
 /** Every syntax error in `query` (empty when it parses). */
 export function promqlSyntaxErrors(query: string): PromQLSyntaxError[] {
+  return syntaxErrorsOf(query, parser.parse(query));
+}
+
+function syntaxErrorsOf(query: string, tree: SyntaxTree): PromQLSyntaxError[] {
   if (query.trim() === '') return [{ from: 0, to: 0, line: 1, column: 1, message: 'empty query' }];
   const errors: PromQLSyntaxError[] = [];
   const seen = new Set<number>();
-  parser.parse(query).iterate({
+  tree.iterate({
     enter(node) {
       if (!node.type.isError || seen.has(node.from)) return;
       seen.add(node.from);
@@ -49,13 +53,14 @@ export function promqlSyntaxErrors(query: string): PromQLSyntaxError[] {
   return errors;
 }
 
-/** Parses `query` and throws one readable error listing every syntax error. */
+/** Parses `query` (once) and throws one readable error listing every syntax error. */
 function parseStrict(query: string, what = 'query'): SyntaxTree {
-  const errors = promqlSyntaxErrors(query);
+  const tree = parser.parse(query);
+  const errors = syntaxErrorsOf(query, tree);
   if (errors.length > 0) {
     throw new Error(`${what} is not valid PromQL: ${errors.map((e) => `${e.line}:${e.column} ${e.message}`).join('; ')}\n${query}`);
   }
-  return parser.parse(query);
+  return tree;
 }
 
 const PLACEHOLDER = /\{\{\s*args\.([A-Za-z0-9_.-]+?)\s*\}\}/g;
