@@ -1,6 +1,7 @@
 /**
  * The real entry point (`node scripts/synth.js`, what `npm run synth` and `cdk8s synth` run) as a
- * child process: paths relative to the repository root from any working directory, concurrent
+ * child process: paths relative to the repository root from any working directory (and the same
+ * bytes in any time zone and locale), concurrent
  * runs, signals and SIGKILL. test/output/write-output.test.ts covers every step with a small
  * fixture; these runs prove the wiring.
  */
@@ -27,10 +28,10 @@ interface Run {
   readonly err: string;
 }
 
-function synth(outDir: string, { cwd = REPO_ROOT, hook = '' }: { cwd?: string; hook?: string } = {}): Promise<Run> {
+function synth(outDir: string, { cwd = REPO_ROOT, hook = '', env = {} }: { cwd?: string; hook?: string; env?: Record<string, string> } = {}): Promise<Run> {
   outs.push(path.resolve(REPO_ROOT, outDir));
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'synth.js')], { cwd, env: { ...process.env, CDK8S_OUTDIR: outDir, EXAM_SYNTH_TEST_HOOK: hook } });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'scripts', 'synth.js')], { cwd, env: { ...process.env, ...env, CDK8S_OUTDIR: outDir, EXAM_SYNTH_TEST_HOOK: hook } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,8 +64,9 @@ describe('npm run synth as a process', () => {
     fs.mkdirSync(base('twice'));
     fs.mkdirSync(base('killed'));
     const [fromLib, one, two, term, killed] = await Promise.all([
-      // From lib/, a relative CDK8S_OUTDIR is relative to the repository root.
-      synth(path.relative(REPO_ROOT, path.join(base('from-lib'), 'dist')), { cwd: path.join(REPO_ROOT, 'lib') }),
+      // From lib/, a relative CDK8S_OUTDIR is relative to the repository root. In another time
+      // zone and locale too (Chatham is UTC+12:45/+13:45; Turkish upper-cases i to İ): the same bytes.
+      synth(path.relative(REPO_ROOT, path.join(base('from-lib'), 'dist')), { cwd: path.join(REPO_ROOT, 'lib'), env: { TZ: 'Pacific/Chatham', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8' } }),
       // Two at once into one folder: serialized by the lock.
       synth(path.join(base('twice'), 'dist'), { hook: 'prepared=sleep:50' }),
       synth(path.join(base('twice'), 'dist'), { hook: 'prepared=sleep:50' }),

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
+import { cliBundle } from '../support/cli-bundle';
 import { buildProgram, runCli } from '../../lib/cli/main';
 import { cli } from './run-cli';
 
@@ -62,9 +62,8 @@ describe('the CLI entry point', () => {
   });
 
   test('a closed pipe (`cli ... | head -1`) ends the CLI quietly, with the exit code of the command', () => {
-    const root = path.resolve(__dirname, '..', '..');
     // `true` exits without reading, so every write of the CLI meets a closed pipe.
-    const r = spawnSync('bash', ['-c', 'set -o pipefail; node --import tsx lib/cli/main.ts polaris-config | true'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" polaris-config | true', process.execPath, cliBundle()], { encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);
   });
 });

@@ -6,11 +6,10 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { loadEnvironments } from '../../lib/config/load';
 import { loadLedger } from '../../lib/config/ledger';
-import { REPO_ROOT } from '../../lib/paths';
 import { environmentsCopy } from '../helpers';
+import { cliBundle } from '../support/cli-bundle';
 import { cli } from './run-cli';
 
 // Child processes: slow on a loaded machine, never a timing assertion.
@@ -20,10 +19,7 @@ const AT = '2026-12-01T10:00:00Z';
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
 describe('concurrent release commands', () => {
-  const work = fs.mkdtempSync(path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-test-loop-'));
-  const bundled = path.join(work, 'cli.js');
-  buildSync({ entryPoints: [path.join(REPO_ROOT, 'lib', 'cli', 'main.ts')], bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', outfile: bundled, logLevel: 'error' });
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const bundled = cliBundle();
 
   const runAll = (commands: string[][]) =>
     Promise.all(

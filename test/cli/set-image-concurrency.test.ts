@@ -6,21 +6,17 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildSync } from 'esbuild';
 import { SERVICE_NAMES } from '../../lib/config/catalog';
 import { loadEnvironments } from '../../lib/config/load';
-import { REPO_ROOT } from '../../lib/paths';
 import { environmentsCopy } from '../helpers';
+import { cliBundle } from '../support/cli-bundle';
 import { cli } from './run-cli';
 
 // Child processes: slow on a loaded machine, never a timing assertion.
 jest.setTimeout(60_000);
 
 describe('parallel set-image runs', () => {
-  const work = fs.mkdtempSync(path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-test-cli-'));
-  const bundled = path.join(work, 'cli.js');
-  buildSync({ entryPoints: [path.join(REPO_ROOT, 'lib', 'cli', 'main.ts')], bundle: true, packages: 'external', platform: 'node', target: 'node20', format: 'cjs', outfile: bundled, logLevel: 'error' });
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  const bundled = cliBundle();
 
   test('four processes edit one file at once: every update is there', async () => {
     const dir = environmentsCopy();
