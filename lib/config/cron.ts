@@ -2,7 +2,7 @@
  * Cron expressions as Argo CD (sync windows) and KEDA (the cron scaler) evaluate them: both parse
  * with robfig/cron v3 (`parser.go`, `spec.go`), five fields, minute hour day-of-month month
  * day-of-week, in a named time zone. This module is that matcher, written from the two files
- * (test/config/cron.test.ts pins each rule against them and cross-checks the runs with croner, an
+ * (test/config/cron.spec.ts pins each rule against them and cross-checks the runs with croner, an
  * independent JavaScript engine):
  * - exactly five fields, no `@descriptors` (KEDA's parser has no Descriptor option);
  * - day of week 0-6 (robfig's bounds; 7 is refused), names sun-sat and jan-dec as robfig spells

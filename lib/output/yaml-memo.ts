@@ -5,7 +5,7 @@
  * name carries the bundle's content key, so a change to the renderer never reads an old memo),
  * lives in node_modules/.cache (never in the repository), keeps only the entries the last synth
  * used, and is only an optimisation: a missing or unreadable memo means rendering everything.
- * The bytes are the same either way (test/output/yaml-memo.test.ts).
+ * The bytes are the same either way (test/output/yaml-memo.spec.ts).
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';

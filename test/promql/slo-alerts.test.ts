@@ -31,7 +31,7 @@ const rules = objects.map((o) => o.object).filter((o): o is KubeObject & { spec:
 /** The production rule groups of one service: its SLO groups and its threshold alerts. */
 function groupsOf(service: string): RuleGroup[] {
   // The alerting groups only: `<service>.slo-period` records the 30-day ratio for the dashboards
-  // (test/promql/dashboards.test.ts), and no alert reads it.
+  // (test/promql/dashboards.spec.ts), and no alert reads it.
   const names = [`${service}.post-deploy-slo`, `${service}.slo`];
   const groups = rules.flatMap((r) => r.spec.groups).filter((g) => names.includes(g.name));
   expect(groups.map((g) => g.name).sort()).toEqual(names.sort());

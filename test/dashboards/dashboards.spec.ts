@@ -2,7 +2,7 @@
  * The dashboards as shipped: ConfigMaps Grafana's sidecar loads, small enough for client-side
  * apply, built by the SDK into Grafana's dashboard model, one variable set for all, every panel
  * on the chosen Prometheus, and the sync windows drawn exactly as the AppProject declares them.
- * (What each query returns is tested with promtool in test/promql/dashboards.test.ts.)
+ * (What each query returns is tested with promtool in test/promql/dashboards.spec.ts.)
  */
 import { Testing } from 'cdk8s';
 import { SERVICE_NAMES } from '../../lib/config/catalog';

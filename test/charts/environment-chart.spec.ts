@@ -1,6 +1,6 @@
 /**
  * What each environment folder holds. The objects themselves are reviewed as the committed
- * dist/ (test/output/dist.test.ts keeps it current), so there is no snapshot here.
+ * dist/ (test/output/dist.spec.ts keeps it current), so there is no snapshot here.
  */
 import { synthesized } from '../support/synthesized';
 

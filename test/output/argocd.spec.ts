@@ -50,12 +50,12 @@ const gk = (g: GroupKind) => `${g.group}/${g.kind}`;
 
 const inFolder = (folder: string) => objects.filter((o) => o.path.startsWith(`${folder}/`));
 const appSpec = (a: KubeObject) => a.spec as ApplicationSpec;
-/** Every Application the root syncs: the exam system's and the add-ons' (test/output/addons.test.ts). */
+/** Every Application the root syncs: the exam system's and the add-ons' (test/output/addons.spec.ts). */
 const allApplications = inFolder('argocd').filter((o) => o.object.kind === 'Application').map((o) => o.object);
 /** The exam system's Applications (every project but the add-ons'), which sync folders of dist/. */
 const applications = allApplications.filter((a) => appSpec(a).project !== ADDONS_PROJECT_NAME);
 const app = (name: string) => applications.find((a) => a.metadata.name === name)!;
-/** The exam system's projects (the add-ons' project is test/output/addons.test.ts's). */
+/** The exam system's projects (the add-ons' project is test/output/addons.spec.ts's). */
 const projects = inFolder('argocd')
   .filter((o) => o.object.kind === 'AppProject' && o.object.metadata.name !== ADDONS_PROJECT_NAME)
   .map((o) => o.object);
