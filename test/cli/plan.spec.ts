@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freezesOfPlan } from '../../lib/analysis/freeze';
+import { isEmptyPlan, planObjects } from '../../lib/analysis/plan';
 import { readManifestDir } from '../../lib/cli/commands/plan';
+import { synthObjects } from '../../lib/synth';
 import { synthesized } from '../support/synthesized';
 import { environmentsCopy } from '../helpers';
 import { cli } from './run-cli';
@@ -71,14 +74,20 @@ describe('plan', () => {
     expect(during.out).toContain('## Manifest plan');
     const text = cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-07T04:29Z');
     expect(text.out).toMatch(/^Exam-session freeze at 2026-09-07 04:29 UTC/);
+    // The same plan at other moments (what the command computes, without rendering it again).
+    const fresh = synthObjects({ environmentsDir: envs }).objects;
+    const plan = planObjects(readManifestDir(dist), fresh);
+    const frozenAt = (at: string) => freezesOfPlan(plan, fresh.map((o) => o.object), new Date(at)).length;
+    expect(frozenAt('2026-09-07T04:29Z')).toBeGreaterThan(0);
     // 12:31 in Shanghai: the cool-down is over.
-    expect(cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-07T04:31Z').out).not.toContain('freeze');
+    expect(frozenAt('2026-09-07T04:31Z')).toBe(0);
     // Sunday: no session.
-    expect(cli('plan', '--dist-dir', dist, '--environments-dir', envs, '--at', '2026-09-06T01:00Z').out).not.toContain('freeze');
+    expect(frozenAt('2026-09-06T01:00Z')).toBe(0);
     const staging = environmentsCopy({ 'staging.yaml': (t) => t.replace('  LOG_LEVEL: DEBUG', '  LOG_LEVEL: INFO') });
-    const stagingPlan = cli('plan', '--dist-dir', dist, '--environments-dir', staging, '--at', '2026-09-07T00:15Z');
-    expect(stagingPlan.out).toMatch(/to change/);
-    expect(stagingPlan.out).not.toContain('freeze');
+    const stagingFresh = synthObjects({ environmentsDir: staging }).objects;
+    const stagingPlan = planObjects(readManifestDir(dist), stagingFresh);
+    expect(isEmptyPlan(stagingPlan)).toBe(false);
+    expect(freezesOfPlan(stagingPlan, stagingFresh.map((o) => o.object), new Date('2026-09-07T00:15Z'))).toEqual([]);
     expect(cli('plan', '--dist-dir', dist, '--at', 'monday').err).toMatch(/--at monday: expected an ISO 8601 time with a zone/);
   });
 

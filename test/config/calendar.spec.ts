@@ -18,7 +18,17 @@ const production = environments.find((e) => e.name === 'production')!;
  * field is `*`, else OR) and `parser.go` (bounds, ranges, lists, steps, names): does the local
  * date-time match? An oracle independent of lib/config/cron.ts, for the crons the calendar produces.
  */
+const parsedCrons = new Map<string, { set: Set<number>; star: boolean }[]>();
 function robfigMatches(expr: string, local: { minute: number; hour: number; day: number; month: number; weekday: number }): boolean {
+  if (!parsedCrons.has(expr)) parsedCrons.set(expr, parseRobfig(expr));
+  const [mi, h, dom, mon, dow] = parsedCrons.get(expr)!;
+  const domMatch = dom.set.has(local.day);
+  const dowMatch = dow.set.has(local.weekday);
+  const dayOk = dom.star || dow.star ? domMatch && dowMatch : domMatch || dowMatch;
+  return mi.set.has(local.minute) && h.set.has(local.hour) && mon.set.has(local.month) && dayOk;
+}
+
+function parseRobfig(expr: string): { set: Set<number>; star: boolean }[] {
   const names: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 };
   const bounds = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
   const field = (text: string, i: number) => {
@@ -30,11 +40,7 @@ function robfigMatches(expr: string, local: { minute: number; hour: number; day:
     }
     return { set, star: text === '*' };
   };
-  const [mi, h, dom, mon, dow] = expr.split(' ').map(field);
-  const domMatch = dom.set.has(local.day);
-  const dowMatch = dow.set.has(local.weekday);
-  const dayOk = dom.star || dow.star ? domMatch && dowMatch : domMatch || dowMatch;
-  return mi.set.has(local.minute) && h.set.has(local.hour) && mon.set.has(local.month) && dayOk;
+  return expr.split(' ').map(field);
 }
 
 /** The wall clock of a zone at an instant, read with Intl directly (independent of lib/rules/time-zone.ts). */

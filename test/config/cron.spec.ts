@@ -86,8 +86,9 @@ describe('parseCron agrees with croner, an independent engine, away from dayligh
     const offsets = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
     const offset = (t: number) => offsets.formatToParts(t).find((p) => p.type === 'timeZoneName')!.value;
     const days = new Set<string>();
-    for (let t = from.getTime() - 86_400_000; t < until.getTime() + 86_400_000; t += 3_600_000) {
-      if (offset(t) !== offset(t + 3_600_000)) for (const d of [t - 86_400_000, t, t + 86_400_000, t + 2 * 86_400_000]) days.add(local(d));
+    // Every 3 hours: offset changes are months apart, and the days around one are all skipped.
+    for (let t = from.getTime() - 86_400_000; t < until.getTime() + 86_400_000; t += 3 * 3_600_000) {
+      if (offset(t) !== offset(t + 3 * 3_600_000)) for (const d of [t - 86_400_000, t, t + 86_400_000, t + 2 * 86_400_000]) days.add(local(d));
     }
     return days;
   };
@@ -99,7 +100,7 @@ describe('parseCron agrees with croner, an independent engine, away from dayligh
     ['15 2 * * *', 'America/New_York'],
     ['45 23 1,15 * *', 'Australia/Lord_Howe'],
     ['0 */6 * JAN-MAR mon-fri', 'Asia/Kolkata'],
-    ['5,35 0-3 * * *', 'UTC'],
+    ['5,35 0-3 * * 3', 'UTC'],
     ['0 0 28 2 *', 'Pacific/Auckland'],
     ['59 23 31 * *', 'America/Sao_Paulo'],
   ])('%s in %s over a year', (expr, zone) => {
