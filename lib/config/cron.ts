@@ -88,6 +88,19 @@ export interface CronSchedule {
  * whose message says what is wrong and what is expected (the caller adds file and line).
  */
 export function parseCron(expression: string, timeZone: string): CronSchedule {
+  // A schedule is immutable: the windows of every project are read at every occurrence.
+  const key = `${timeZone}\0${expression}`;
+  let schedule = schedules.get(key);
+  if (schedule === undefined) {
+    schedule = compileCron(expression, timeZone);
+    schedules.set(key, schedule);
+  }
+  return schedule;
+}
+
+const schedules = new Map<string, CronSchedule>();
+
+function compileCron(expression: string, timeZone: string): CronSchedule {
   if (!isTimeZone(timeZone)) throw new Error(`time zone "${timeZone}" is not an IANA zone name; expected e.g. Asia/Shanghai or Europe/London`);
   if (expression.trim().startsWith('@')) throw new Error(`"${expression}": descriptors such as @daily are not read by KEDA's cron parser; expected five fields`);
   const fields = expression.trim().split(/\s+/);

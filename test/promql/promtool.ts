@@ -47,7 +47,8 @@ export function runPromtool(args: readonly string[], files: Readonly<Record<stri
       // JSON is YAML, and much faster to write than block YAML for large input series.
       fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
     }
-    const r = spawnSync(bin, [...args], { cwd: dir, encoding: 'utf8' });
+    // GOGC=400: promtool's heap stays small, and collecting it less often saves some 10% of its CPU.
+    const r = spawnSync(bin, [...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOGC: '400' } });
     if (r.error) return { ok: false, output: String(r.error) };
     return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
   } finally {
