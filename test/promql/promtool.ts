@@ -73,3 +73,40 @@ export function checkRuleFiles(ruleFiles: Readonly<Record<string, unknown>>): Pr
 export function testRules(testFile: unknown, ruleFiles: Readonly<Record<string, unknown>> = {}): PromtoolResult {
   return runPromtool(['test', 'rules', 'test.yaml'], { ...ruleFiles, 'test.yaml': testFile });
 }
+
+/**
+ * `promtool test rules` on several unit-test files in one process (one start-up and one rule load
+ * instead of one per file): a result per file, in order. stdout and stderr go to one file, so
+ * each failure stays under its own "Unit Testing:" heading.
+ */
+export function testRulesBatch(testFiles: readonly unknown[]): PromtoolResult[] {
+  const bin = promtoolBin();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-promtool-'));
+  try {
+    const names = testFiles.map((_t, i) => `test-${i}.yaml`);
+    testFiles.forEach((t, i) => fs.writeFileSync(path.join(dir, names[i]), JSON.stringify(t)));
+    const log = path.join(dir, 'output.log');
+    const fd = fs.openSync(log, 'w');
+    let r: ReturnType<typeof spawnSync>;
+    try {
+      r = spawnSync(bin, ['test', 'rules', ...names], { cwd: dir, stdio: ['ignore', fd, fd], env: { ...process.env, GOGC: '400' } });
+    } finally {
+      fs.closeSync(fd);
+    }
+    const output = fs.readFileSync(log, 'utf8');
+    if (r.error) return names.map(() => ({ ok: false, output: String(r.error) }));
+    const sections = new Map(
+      output
+        .split(/^Unit Testing:\s+/m)
+        .slice(1)
+        .map((section) => [section.slice(0, section.indexOf('\n')).trim(), section.trim()] as const),
+    );
+    return names.map((name) => {
+      const section = sections.get(name);
+      if (section === undefined) return { ok: false, output: `promtool reported nothing for ${name}:\n${output}` };
+      return { ok: section.includes('SUCCESS') && !section.includes('FAILED'), output: section };
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -25,7 +25,7 @@ import { MAX_REGRESSION_TO_ABORT_SECONDS } from '../../lib/config/release';
 import { POD_TEMPLATE_HASH_LABEL, RELEASE_SLO } from '../../lib/config/slo';
 import { PREVIEW_UP_METRIC, RESPONSE_TIME_METRIC, SUCCESS_RATE_METRIC } from '../../lib/constructs/analysis-templates';
 import { synthesized } from '../support/synthesized';
-import { testRules } from './promtool';
+import { PromtoolResult, testRules, testRulesBatch } from './promtool';
 import {
   AnalysisRun,
   NEW_HASH,
@@ -130,8 +130,12 @@ describe('release analysis, judged by promtool', () => {
     }
   });
 
-  test.each(runs.map((r) => [`${r.namespace} ${r.template} (${r.origin})`, r] as const))('%s', (_name, run) => {
-    expect(failure(testRules(measurementTests(run, SCENARIOS)))).toBe('');
+  // Every run's unit-test file, judged in one promtool process (a result per file).
+  let judged: PromtoolResult[] | undefined;
+  const judgement = (i: number) => (judged ??= testRulesBatch(runs.map((run) => measurementTests(run, SCENARIOS))))[i];
+
+  test.each(runs.map((r, i) => [`${r.namespace} ${r.template} (${r.origin})`, i] as const))('%s', (_name, i) => {
+    expect(failure(judgement(i))).toBe('');
   });
 
   test('without the pod-template-hash matcher the diluted case would pass: the scoping is what catches it', () => {
