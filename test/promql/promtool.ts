@@ -76,15 +76,17 @@ export function testRules(testFile: unknown, ruleFiles: Readonly<Record<string, 
 
 /**
  * `promtool test rules` on several unit-test files in one process (one start-up and one rule load
- * instead of one per file): a result per file, in order. stdout and stderr go to one file, so
- * each failure stays under its own "Unit Testing:" heading.
+ * instead of one per file): a result per file, in order. `ruleFiles` are written beside them under
+ * their names (unique across the batch); each test file's `rule_files` names its own. stdout and
+ * stderr go to one file, so each failure stays under its own "Unit Testing:" heading.
  */
-export function testRulesBatch(testFiles: readonly unknown[]): PromtoolResult[] {
+export function testRulesBatch(testFiles: readonly unknown[], ruleFiles: Readonly<Record<string, unknown>> = {}): PromtoolResult[] {
   const bin = promtoolBin();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-promtool-'));
   try {
     const names = testFiles.map((_t, i) => `test-${i}.yaml`);
     testFiles.forEach((t, i) => fs.writeFileSync(path.join(dir, names[i]), JSON.stringify(t)));
+    for (const [name, content] of Object.entries(ruleFiles)) fs.writeFileSync(path.join(dir, name), JSON.stringify(content));
     const log = path.join(dir, 'output.log');
     const fd = fs.openSync(log, 'w');
     let r: ReturnType<typeof spawnSync>;

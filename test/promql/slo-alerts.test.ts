@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { BURN_RATE_WINDOWS, SERVICE_SLOS, SLO_ALERT_NAMES, budgetConsumed, errorBudgetOf } from '../../lib/config/slos';
 import { KubeObject } from '../../lib/output/render';
 import { synthesized } from '../support/synthesized';
-import { testRules } from './promtool';
+import { PromtoolResult, testRulesBatch } from './promtool';
 import { InputSeries, selector } from './series';
 import { Phase, traffic } from './slo-traffic';
 
@@ -152,8 +152,8 @@ function duration(seconds: number): string {
   return `${Math.round(seconds)}s`;
 }
 
-function run(sc: Scenario): { ok: boolean; output: string } {
-  const groups = groupsOf(sc.service);
+/** The unit-test file of a scenario, reading its service's rules from `rulesFile`. */
+function unitTest(sc: Scenario, rulesFile: string): unknown {
   const input: InputSeries[] = traffic({
     namespace: NAMESPACE,
     service: sc.serviceName,
@@ -182,7 +182,17 @@ function run(sc: Scenario): { ok: boolean; output: string } {
     });
   }
   tests.push({ name: sc.promise, interval: step, input_series: input, promql_expr_test: exprTests });
-  return testRules({ rule_files: ['rules.yaml'], evaluation_interval: step, tests }, { 'rules.yaml': { groups } });
+  return { rule_files: [rulesFile], evaluation_interval: step, tests };
+}
+
+// Every scenario in one promtool process (a result per scenario), each with its service's rules.
+let judged: PromtoolResult[] | undefined;
+function run(sc: Scenario): PromtoolResult {
+  judged ??= testRulesBatch(
+    SCENARIOS.map((s) => unitTest(s, `rules-${s.service}.yaml`)),
+    Object.fromEntries(SCENARIOS.map((s) => [`rules-${s.service}.yaml`, { groups: groupsOf(s.service) }])),
+  );
+  return judged[SCENARIOS.indexOf(sc)];
 }
 
 describe('SLO burn-rate alerts, measured with promtool on production rules', () => {
