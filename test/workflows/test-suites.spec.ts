@@ -33,7 +33,7 @@ describe('folder suites', () => {
     const own = files(TEST, '.test.ts').filter((f) => path.dirname(f) !== TEST);
     for (const file of own) {
       const text = fs.readFileSync(file, 'utf8');
-      expect([path.relative(TEST, file), /jest\.mock\(|jest\.setTimeout\(|spawn\(|testRules\(/.test(text)]).toEqual([path.relative(TEST, file), true]);
+      expect([path.relative(TEST, file), /jest\.mock\(|jest\.setTimeout\(|spawn\(|testRules(Batch)?\(/.test(text)]).toEqual([path.relative(TEST, file), true]);
     }
   });
 });
