@@ -97,52 +97,67 @@ function lazy(namespaced: boolean, compile: () => ValidateFunction): KindInfo {
   };
 }
 
-/** Compiled validators for every kind in imports/schemas, keyed by `apiVersion/Kind`. */
-export class SchemaRegistry {
-  private readonly kinds = new Map<string, KindInfo>();
+const loadedKinds = new Map<string, Map<string, KindInfo>>();
 
-  constructor(schemaDir: string = SCHEMA_DIR) {
-    let ajv: Ajv | undefined;
-    const coreText = fs.readFileSync(path.join(schemaDir, 'k8s.json'), 'utf8');
-    const core = JSON.parse(coreText) as CoreSchemaFile;
-    // One ajv instance, made on the first cache miss: it holds the core definitions every core kind refers to.
-    const compiler = (): Ajv => {
-      if (ajv === undefined) {
-        ajv = new Ajv(AJV_OPTIONS);
-        ajv.addSchema({ $id: 'k8s', definitions: core.definitions });
-      }
-      return ajv;
-    };
-    const settings = JSON.stringify({ AJV_VERSION, AJV_OPTIONS });
-    const coreHash = sha256(coreText);
-    for (const [key, info] of Object.entries(core.kinds)) {
-      this.kinds.set(
+/** Every kind's validator (compiled on first use) from the schema files in `schemaDir`. */
+function loadKinds(schemaDir: string): Map<string, KindInfo> {
+  const kinds = new Map<string, KindInfo>();
+  let ajv: Ajv | undefined;
+  const coreText = fs.readFileSync(path.join(schemaDir, 'k8s.json'), 'utf8');
+  const core = JSON.parse(coreText) as CoreSchemaFile;
+  // One ajv instance, made on the first cache miss: it holds the core definitions every core kind refers to.
+  const compiler = (): Ajv => {
+    if (ajv === undefined) {
+      ajv = new Ajv(AJV_OPTIONS);
+      ajv.addSchema({ $id: 'k8s', definitions: core.definitions });
+    }
+    return ajv;
+  };
+  const settings = JSON.stringify({ AJV_VERSION, AJV_OPTIONS });
+  const coreHash = sha256(coreText);
+  for (const [key, info] of Object.entries(core.kinds)) {
+    kinds.set(
+      key,
+      lazy(info.namespaced, () =>
+        cachedValidator(sha256(settings, coreHash, key), () => {
+          const a = compiler();
+          return { ajv: a, fn: a.compile({ $ref: `k8s#/definitions/${info.definition}` }) };
+        }),
+      ),
+    );
+  }
+  for (const file of fs.readdirSync(schemaDir).sort()) {
+    if (file === 'k8s.json' || !file.endsWith('.json')) continue;
+    const text = fs.readFileSync(path.join(schemaDir, file), 'utf8');
+    const crds = JSON.parse(text) as CrdSchemaFile;
+    const fileHash = sha256(text);
+    for (const [key, info] of Object.entries(crds.kinds)) {
+      kinds.set(
         key,
         lazy(info.namespaced, () =>
-          cachedValidator(sha256(settings, coreHash, key), () => {
+          cachedValidator(sha256(settings, fileHash, key), () => {
             const a = compiler();
-            return { ajv: a, fn: a.compile({ $ref: `k8s#/definitions/${info.definition}` }) };
+            return { ajv: a, fn: a.compile(info.schema) };
           }),
         ),
       );
     }
-    for (const file of fs.readdirSync(schemaDir).sort()) {
-      if (file === 'k8s.json' || !file.endsWith('.json')) continue;
-      const text = fs.readFileSync(path.join(schemaDir, file), 'utf8');
-      const crds = JSON.parse(text) as CrdSchemaFile;
-      const fileHash = sha256(text);
-      for (const [key, info] of Object.entries(crds.kinds)) {
-        this.kinds.set(
-          key,
-          lazy(info.namespaced, () =>
-            cachedValidator(sha256(settings, fileHash, key), () => {
-              const a = compiler();
-              return { ajv: a, fn: a.compile(info.schema) };
-            }),
-          ),
-        );
-      }
+  }
+  return kinds;
+}
+
+/** Compiled validators for every kind in imports/schemas, keyed by `apiVersion/Kind`. */
+export class SchemaRegistry {
+  private readonly kinds: ReadonlyMap<string, KindInfo>;
+
+  constructor(schemaDir: string = SCHEMA_DIR) {
+    // The schema files are read, and each validator compiled (or loaded), once per process.
+    let kinds = loadedKinds.get(schemaDir);
+    if (kinds === undefined) {
+      kinds = loadKinds(schemaDir);
+      loadedKinds.set(schemaDir, kinds);
     }
+    this.kinds = kinds;
   }
 
   /** `apiVersion/Kind` → info, or undefined for a kind without a schema. */
