@@ -25,7 +25,7 @@ describe('calendar', () => {
     expect(r.out).toMatch(/overseas-sitting\s+Sun 2027-06-13 10:00–13:00 Europe\/London\s+Sun 2027-06-13 09:00–12:00\s+2027-06-13 08:30–12:30/);
   });
 
-  test('staging has no sessions; deterministic given --from', () => {
+  test('staging has no sessions; --days defaults to 7', () => {
     expect(cli('calendar', '--env', 'staging', '--from', '2026-09-07').out).toBe('Exam sessions in staging from 2026-09-07 for 7 days (UTC)\nNo exam sessions.\n');
     expect(cli('calendar', '--from', '2026-09-07').out).toBe(cli('calendar', '--from', '2026-09-07', '--days', '7').out);
   });
