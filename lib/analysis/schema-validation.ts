@@ -114,34 +114,25 @@ function loadKinds(schemaDir: string): Map<string, KindInfo> {
     return ajv;
   };
   const settings = JSON.stringify({ AJV_VERSION, AJV_OPTIONS });
-  const coreHash = sha256(coreText);
-  for (const [key, info] of Object.entries(core.kinds)) {
+  /** A kind whose validator `schema` gives, cached under its file's hash. */
+  const add = (key: string, namespaced: boolean, fileHash: string, schema: () => object) =>
     kinds.set(
       key,
-      lazy(info.namespaced, () =>
-        cachedValidator(sha256(settings, coreHash, key), () => {
+      lazy(namespaced, () =>
+        cachedValidator(sha256(settings, fileHash, key), () => {
           const a = compiler();
-          return { ajv: a, fn: a.compile({ $ref: `k8s#/definitions/${info.definition}` }) };
+          return { ajv: a, fn: a.compile(schema()) };
         }),
       ),
     );
-  }
+  const coreHash = sha256(coreText);
+  for (const [key, info] of Object.entries(core.kinds)) add(key, info.namespaced, coreHash, () => ({ $ref: `k8s#/definitions/${info.definition}` }));
   for (const file of fs.readdirSync(schemaDir).sort()) {
     if (file === 'k8s.json' || !file.endsWith('.json')) continue;
     const text = fs.readFileSync(path.join(schemaDir, file), 'utf8');
     const crds = JSON.parse(text) as CrdSchemaFile;
     const fileHash = sha256(text);
-    for (const [key, info] of Object.entries(crds.kinds)) {
-      kinds.set(
-        key,
-        lazy(info.namespaced, () =>
-          cachedValidator(sha256(settings, fileHash, key), () => {
-            const a = compiler();
-            return { ajv: a, fn: a.compile(info.schema) };
-          }),
-        ),
-      );
-    }
+    for (const [key, info] of Object.entries(crds.kinds)) add(key, info.namespaced, fileHash, () => info.schema);
   }
   return kinds;
 }

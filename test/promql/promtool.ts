@@ -30,6 +30,11 @@ export function promtoolBin(): string {
   );
 }
 
+/** GOGC=400: promtool's heap stays small, and collecting it less often saves some 10% of its CPU. */
+function promtoolEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GOGC: '400' };
+}
+
 export interface PromtoolResult {
   readonly ok: boolean;
   readonly output: string;
@@ -47,8 +52,7 @@ export function runPromtool(args: readonly string[], files: Readonly<Record<stri
       // JSON is YAML, and much faster to write than block YAML for large input series.
       fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content));
     }
-    // GOGC=400: promtool's heap stays small, and collecting it less often saves some 10% of its CPU.
-    const r = spawnSync(bin, [...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOGC: '400' } });
+    const r = spawnSync(bin, [...args], { cwd: dir, encoding: 'utf8', env: promtoolEnv() });
     if (r.error) return { ok: false, output: String(r.error) };
     return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
   } finally {
@@ -91,7 +95,7 @@ export function testRulesBatch(testFiles: readonly unknown[], ruleFiles: Readonl
     const fd = fs.openSync(log, 'w');
     let r: ReturnType<typeof spawnSync>;
     try {
-      r = spawnSync(bin, ['test', 'rules', ...names], { cwd: dir, stdio: ['ignore', fd, fd], env: { ...process.env, GOGC: '400' } });
+      r = spawnSync(bin, ['test', 'rules', ...names], { cwd: dir, stdio: ['ignore', fd, fd], env: promtoolEnv() });
     } finally {
       fs.closeSync(fd);
     }
