@@ -72,6 +72,8 @@ class CodeCacheRuntime extends Runtime {
   constructor(...args) {
     super(...args);
     const executor = this.executor;
+    // A jest whose runtime is shaped otherwise runs as plain jest (slower, never wrong).
+    if (typeof executor?.compile !== 'function') return;
     const compile = executor.compile.bind(executor);
     executor.compile = (scriptSource, filename) => compileWithCache(executor, compile, scriptSource, filename);
   }
@@ -79,3 +81,4 @@ class CodeCacheRuntime extends Runtime {
 
 module.exports = CodeCacheRuntime;
 module.exports.default = CodeCacheRuntime;
+module.exports.cacheFileOf = cacheFileOf;

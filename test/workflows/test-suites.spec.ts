@@ -37,3 +37,12 @@ describe('folder suites', () => {
     }
   });
 });
+
+describe("jest's runtime with V8's code cache (test/support/code-cache-runtime.js)", () => {
+  test('is in use: this spec was compiled through it, and its cache file holds the hash of its source', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { cacheFileOf } = require('../support/code-cache-runtime.js') as { cacheFileOf(filename: string): string };
+    expect(fs.existsSync(cacheFileOf(__filename))).toBe(true);
+    expect(fs.statSync(cacheFileOf(__filename)).size).toBeGreaterThan(20);
+  });
+});
