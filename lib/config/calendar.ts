@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { isDnsLabel } from '../rules/names';
-import { formatOffset, instantsAt, localFields, offsetAt } from '../rules/time-zone';
+import { instantsAt, localFields, offsetAt } from '../rules/time-zone';
 import { parseCron } from './cron';
 import { ENVIRONMENT_NAMES, EnvironmentName } from './schema';
 
@@ -134,11 +134,6 @@ export function horizonBounds(calendar: Pick<ExamCalendar, 'horizon'>): { from: 
 export function localTime(date: Date, timeZone: string): string {
   const p = localFields(date, timeZone);
   return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`;
-}
-
-/** The zone's UTC offset at an instant, e.g. `GMT+08:00` (`GMT` for UTC). */
-export function utcOffset(date: Date, timeZone: string): string {
-  return formatOffset(offsetAt(date, timeZone));
 }
 
 /** Short weekday in a zone (`Mon`). */

@@ -123,10 +123,3 @@ export function localFields(date: Date | number, zone: string): { year: number; 
   const d = new Date(wallClockAt(date, zone));
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), weekday: WEEKDAYS[d.getUTCDay()] };
 }
-
-/** The offset as `Intl`'s long form writes it: `GMT` for UTC, else `GMT+08:00` or `GMT-05:00`. */
-export function formatOffset(offsetMs: number): string {
-  if (offsetMs === 0) return 'GMT';
-  const minutes = Math.abs(offsetMs) / MINUTE;
-  return `GMT${offsetMs < 0 ? '-' : '+'}${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-}
