@@ -113,7 +113,6 @@ function compileCron(expression: string, timeZone: string): CronSchedule {
     throw new Error(`"${expression}": day of month and day of week are both restricted, which robfig/cron matches as either one (OR); expected one of them to be *, with one session per pattern`);
   }
   const [minutes, hours, dom, months, dow] = fields.map((f, i) => expand(f, i));
-  const zone = timeZone;
   const hourList = hours.flatMap((on, h) => (on ? [h] : []));
   const minuteList = minutes.flatMap((on, m) => (on ? [m] : []));
   const runsBetween = (from: Date, until: Date): Date[] => {
@@ -126,7 +125,7 @@ function compileCron(expression: string, timeZone: string): CronSchedule {
       if (!months[date.getUTCMonth() + 1] || !dom[date.getUTCDate()] || !dow[date.getUTCDay()]) continue;
       for (const h of hourList) {
         for (const m of minuteList) {
-          for (const t of instantsAt(day * DAY + h * HOUR + m * MINUTE, zone)) if (t >= lo && t < hi) out.push(t);
+          for (const t of instantsAt(day * DAY + h * HOUR + m * MINUTE, timeZone)) if (t >= lo && t < hi) out.push(t);
         }
       }
     }
