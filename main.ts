@@ -38,6 +38,8 @@ async function main(): Promise<void> {
         } catch {
           // Only an optimisation: without a stamp the next synth does the full work.
         }
+        // scripts/synth.js keeps V8's code cache of a full render.
+        (process as NodeJS.EventEmitter).emit('exam-synth:rendered');
       },
     });
   } finally {

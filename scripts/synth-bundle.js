@@ -86,4 +86,4 @@ function bundle(root, entry, cacheDir) {
   return bundleWithKey(root, entry, cacheDir).file;
 }
 
-module.exports = { bundle, bundleWithKey, contentKey };
+module.exports = { bundle, bundleWithKey, contentKey, writeAtomic };

@@ -94,5 +94,11 @@ describe('npm run synth as a process', () => {
     expect(tree(base('killed'))).toEqual(expected);
     // Nothing changed since: the next synth stops before loading the app.
     expect((await synth(path.join(base('killed'), 'dist'))).out).toMatch(/killed\/dist\/ and .*\/docs\/environments\.md are up to date: nothing they depend on changed since the last synth\n$/);
+    // V8's code cache of the bundle, made after a full render, is headed by the bundle's content key.
+    const cacheDir = path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-delivery-synth');
+    const { key } = JSON.parse(fs.readFileSync(path.join(cacheDir, 'manifest.json'), 'utf8')) as { key: string };
+    const codeCache = fs.readFileSync(path.join(cacheDir, 'bundle.v8cache'));
+    expect(codeCache.subarray(0, codeCache.indexOf(0x0a)).toString()).toBe(`${key} full`);
+    expect(codeCache.length).toBeGreaterThan(1_000_000);
   }, 60_000);
 });
