@@ -111,11 +111,13 @@ export function wallClockAt(date: Date | number, zone: string): number {
  */
 export function instantsAt(wall: number, zone: string): number[] {
   const z = offsetsOf(zone);
-  const candidates = [...new Set([z.offsetAt(wall - DAY), z.offsetAt(wall + DAY)])].map((o) => ({ o, t: wall - o }));
-  return candidates
-    .filter(({ o, t }) => z.offsetAt(t) === o)
-    .map(({ t }) => t)
-    .sort((a, b) => a - b);
+  const before = z.offsetAt(wall - DAY);
+  const after = z.offsetAt(wall + DAY);
+  // No change within a day either side: the one instant.
+  if (before === after) return [wall - before];
+  const out: number[] = [];
+  for (const o of [before, after]) if (z.offsetAt(wall - o) === o) out.push(wall - o);
+  return out.sort((a, b) => a - b);
 }
 
 /** The wall-clock fields of `zone` at an instant. */
