@@ -217,33 +217,43 @@ function lockTimeoutError(file: string, owner: LockOwner, timeoutMs: number): Er
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
-function sleepSync(ms: number): void {
+/** Blocks the thread for `ms` milliseconds (no busy loop). */
+export function sleepSync(ms: number): void {
   Atomics.wait(sleeper, 0, 0, ms);
 }
 
-/** Acquires the lock of `target`, waiting (blocking) while another live process holds it. */
-export function acquireFileLock(target: string, options: LockOptions = {}): HeldLock {
-  const file = lockPathFor(target);
+/**
+ * Tries the lock of `target` with growing pauses: yields each pause (ms) while another live
+ * process holds it, returns the lock once taken, throws when the wait times out.
+ */
+function* lockAttempts(file: string, options: LockOptions): Generator<number, HeldLock> {
   const timeoutMs = options.timeoutMs ?? 120_000;
   const start = Date.now();
   for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
     const got = tryLock(file);
     if ('release' in got) return got;
     if (Date.now() - start > timeoutMs) throw lockTimeoutError(file, got, timeoutMs);
-    sleepSync(delay);
+    yield delay;
+  }
+}
+
+/** Acquires the lock of `target`, waiting (blocking) while another live process holds it. */
+export function acquireFileLock(target: string, options: LockOptions = {}): HeldLock {
+  const attempts = lockAttempts(lockPathFor(target), options);
+  for (let step = attempts.next(); ; step = attempts.next()) {
+    if (step.done === true) return step.value;
+    sleepSync(step.value);
   }
 }
 
 /** As `acquireFileLock`, but waits without blocking the event loop (signals are still handled). */
 export async function acquireFileLockAsync(target: string, options: LockOptions = {}): Promise<HeldLock> {
   const file = lockPathFor(target);
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  const start = Date.now();
-  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
-    const got = tryLock(file);
-    if ('release' in got) return got;
-    if (Date.now() - start > timeoutMs) throw lockTimeoutError(file, got, timeoutMs);
-    await new Promise((resolve) => setTimeout(resolve, delay));
+  const attempts = lockAttempts(file, options);
+  for (let step = attempts.next(); ; step = attempts.next()) {
+    if (step.done === true) return step.value;
+    const pause = step.value;
+    await new Promise((resolve) => setTimeout(resolve, pause));
     if (options.cancelled?.()) throw new LockWaitCancelled(file);
   }
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LockWaitCancelled } from '../io/atomic-file';
+import { LockWaitCancelled, sleepSync } from '../io/atomic-file';
 import { InterruptTrap } from '../io/interrupts';
 import { REPO_ROOT } from '../paths';
 import { OutputFile, OutputTransaction, OwnershipError, StepHook, WriteSummary } from './transaction';
@@ -112,7 +112,7 @@ export function stepHookFromEnv(value: string | undefined): StepHook | undefined
   return (step) => {
     if (step !== at) return;
     process.stderr.write(`synth: test step ${step}\n`);
-    if (ms !== undefined) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Number(ms));
+    if (ms !== undefined) sleepSync(Number(ms));
     else process.kill(process.pid, action as NodeJS.Signals);
   };
 }
