@@ -86,4 +86,4 @@ function bundle(root, entry, cacheDir) {
   return bundleWithKey(root, entry, cacheDir).file;
 }
 
-module.exports = { bundle, bundleWithKey, contentKey, writeAtomic };
+module.exports = { bundle, bundleWithKey, writeAtomic };
