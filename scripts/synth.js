@@ -11,7 +11,7 @@
  * atomically (concurrent synths) and only when it is missing, stale or from a shorter run.
  */
 'use strict';
-const { Buffer } = require('node:buffer');
+const { Buffer, isAscii } = require('node:buffer');
 const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
@@ -37,8 +37,14 @@ function readCodeCache() {
   }
 }
 
+/** The bundle's text. It is ASCII (scripts/synth-bundle.js), read as such: decoding 4 MB as UTF-8 takes Node 20 five times longer. */
+function readBundle() {
+  const bytes = fs.readFileSync(file);
+  return isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+}
+
 const cached = key === undefined ? undefined : readCodeCache();
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData: cached?.data });
+const script = new vm.Script(Module.wrap(readBundle()), { filename: file, cachedData: cached?.data });
 // main.ts emits this once it has rendered the app (not when the output was up to date).
 let rendered = false;
 process.once('exam-synth:rendered', () => (rendered = true));
