@@ -45,7 +45,7 @@ function cachedValidator(key: string, compile: () => { ajv: Ajv; fn: ValidateFun
   const { ajv, fn } = compile();
   try {
     fs.mkdirSync(VALIDATOR_CACHE, { recursive: true });
-    writeFileAtomic(file, standaloneCode(ajv, fn));
+    writeFileAtomic(file, standaloneCode(ajv, fn), { durable: false });
   } catch {
     // Only a cache.
   }

@@ -77,19 +77,20 @@ export function writeNewFile(file: string, data: string | Uint8Array, { mode = 0
 /**
  * Replaces `target` with `data` atomically: temp file in the same folder, fsync, rename. An
  * existing file's permissions are kept. On any failure the target is as it was and the temporary
- * file is gone.
+ * file is gone. `durable: false` skips the fsyncs, for caches: a reader already treats a missing
+ * or unreadable cache file as no cache, which is all a crash can leave.
  */
-export function writeFileAtomic(target: string, data: string | Uint8Array): void {
+export function writeFileAtomic(target: string, data: string | Uint8Array, { durable = true }: { durable?: boolean } = {}): void {
   const mode = fs.statSync(target, { throwIfNoEntry: false })?.mode;
   const tmp = tempPathFor(target);
   try {
-    writeNewFile(tmp, data, { mode: mode === undefined ? 0o666 : mode & 0o7777 });
+    writeNewFile(tmp, data, { mode: mode === undefined ? 0o666 : mode & 0o7777, durable });
     fs.renameSync(tmp, target);
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     throw err;
   }
-  fsyncDir(path.dirname(target));
+  if (durable) fsyncDir(path.dirname(target));
 }
 
 /** Removes temporary files of `target` left by processes that no longer exist (a crash, a SIGKILL). */
