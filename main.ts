@@ -20,21 +20,21 @@ async function main(): Promise<void> {
       return;
     }
     const { synthToDisk } = await import('./lib/synth');
-    const { YamlMemo } = await import('./lib/output/yaml-memo');
-    const yamlMemo = codeKey ? YamlMemo.forCode(codeKey) : undefined;
+    const { DiskMemo } = await import('./lib/io/disk-memo');
+    const memo = codeKey ? DiskMemo.forCode(codeKey) : undefined;
     process.exitCode = await synthToDisk(out, {
       trap,
-      yamlMemo,
+      memo,
       onStep: stepHookFromEnv(process.env.EXAM_SYNTH_TEST_HOOK),
-      afterWrite: () => {
+      afterWrite: (contents) => {
         try {
-          yamlMemo?.save();
+          memo?.save();
         } catch {
           // Only an optimisation, like the stamp.
         }
         if (key === undefined) return;
         try {
-          writeStamp(out, key);
+          writeStamp(out, key, contents);
         } catch {
           // Only an optimisation: without a stamp the next synth does the full work.
         }

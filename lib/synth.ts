@@ -10,14 +10,18 @@ import { RELEASE_LOOP_DOCS, renderReleaseLoopDocs } from './output/release-loop-
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
 import { RenderedObject, renderObjects, toYaml } from './output/render';
 import { OutputFile, OwnershipError } from './output/transaction';
-import type { YamlMemo } from './output/yaml-memo';
+import { Memo, NO_MEMO } from './rules/memo';
 import { ENVIRONMENT_DOCS, WriteOutputOptions, checkOutDir, docsDirFor, resolveOutDir, shownPath, signalExitCode, writeSynthOutput } from './output/write-output';
 
 export interface SynthOptions {
   /** @default the repository's environments/ */
   readonly environmentsDir?: string;
-  /** Renders YAML through this memo (lib/output/yaml-memo.ts). @default no memo */
-  readonly yamlMemo?: YamlMemo;
+  /**
+   * Keeps the results of the pure steps (parsing the files, the YAML of each object, ...) between
+   * runs (lib/rules/memo.ts, lib/io/disk-memo.ts).
+   * @default NO_MEMO
+   */
+  readonly memo?: Memo;
 }
 
 export interface SynthResult {
@@ -31,20 +35,20 @@ export interface SynthResult {
 }
 
 /** The environments and every object synth renders from them, without serializing anything. Throws ConfigError on bad input. */
-export function synthObjects(options: Pick<SynthOptions, 'environmentsDir'> = {}): Pick<SynthResult, 'environments' | 'objects'> {
-  const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR);
-  return { environments, objects: renderObjects(buildApp(environments)) };
+export function synthObjects(options: Pick<SynthOptions, 'environmentsDir' | 'memo'> = {}): Pick<SynthResult, 'environments' | 'objects'> {
+  const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR, new Map(), options.memo);
+  return { environments, objects: renderObjects(buildApp(environments, { memo: options.memo })) };
 }
 
 /** Everything synth would write, in memory. Throws ConfigError on bad input. */
 export function synthInMemory(options: SynthOptions = {}): SynthResult {
   const { environments, objects } = synthObjects(options);
-  const yaml = options.yamlMemo ?? { render: toYaml };
-  const files = objects.map((o) => ({ path: o.path, content: yaml.render(o.object) }));
-  const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object));
+  const memo = options.memo ?? NO_MEMO;
+  const files = objects.map((o) => ({ path: o.path, content: memo.get('yaml', JSON.stringify(o.object), () => toYaml(o.object)) }));
+  const docs = renderEnvironmentDocs(environments, objects.map((o) => o.object), memo);
   const extraDocs = [
     { path: 'addons.md', content: renderAddonDocs(objects, ADDON_INVENTORY) },
-    { path: 'bootstrap/argo-cd-values.yaml', content: renderBootstrapValues() },
+    { path: 'bootstrap/argo-cd-values.yaml', content: memo.get('bootstrap-values', '', renderBootstrapValues) },
     { path: RELEASE_LOOP_DOCS, content: renderReleaseLoopDocs(environments, objects.map((o) => o.object)) },
   ];
   return { environments, objects, files, docs, extraDocs };

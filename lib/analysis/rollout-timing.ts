@@ -56,6 +56,11 @@ export interface RolloutTiming {
   readonly metrics: readonly MetricTiming[];
 }
 
+/** The longest release that ends by itself (pauses that wait for a person excluded), in seconds; 0 without one. */
+export function longestRelease(objects: readonly KubeObject[]): number {
+  return Math.max(0, ...analyzeRollouts(objects).map((r) => r.releaseSeconds).filter(Number.isFinite));
+}
+
 /** Go duration (`30s`, `2m`, `1h30m`, `500ms`) or a bare number of seconds, in seconds. */
 export function parseDuration(value: unknown): number {
   if (typeof value === 'number') return value;

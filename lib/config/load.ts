@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { z } from 'zod';
 import { Document, LineCounter, Scalar, isMap, isNode, isScalar, isSeq, parseDocument } from 'yaml';
 import { ENVIRONMENTS_DIR } from '../paths';
+import { Memo, NO_MEMO } from '../rules/memo';
 import { isDnsLabel, normalizeHost } from '../rules/names';
 import { parseImageVersion } from '../rules/image-ref';
 import { quantityValue } from '../rules/quantity';
@@ -204,8 +205,9 @@ function parseYaml<S extends z.ZodType>(file: string, text: string, schema: S): 
   return { where, data: result.data as z.output<S>, at };
 }
 
-function parseFile(file: string, text: string): ParsedFile {
-  const { where, data, at } = parseYaml(file, text, environmentSchema);
+function checkFile(file: string, text: string): LocatedFile<EnvironmentFile> {
+  const located = parseYaml(file, text, environmentSchema);
+  const { data, at } = located;
   const expected = path.basename(file, '.yaml');
   if (data.name !== expected) {
     throw new ConfigError([`${at(['name'])}: name: expected "${expected}" (the file name), found "${data.name}"`]);
@@ -219,7 +221,26 @@ function parseFile(file: string, text: string): ParsedFile {
       );
     }
   }
-  return { file, where, data, at };
+  return located;
+}
+
+/** What a file's parse reads: its path, the path its messages show (relative to the working folder) and its text. */
+function fileInput(file: string, text: string): string {
+  return `${file}\0${displayPath(file)}\0${text}`;
+}
+
+/**
+ * A file parsed and checked by `check`, through `memo`. After a memo hit, the lines for later
+ * messages come from checking the text again, and only when a message needs one.
+ */
+function memoizedFile<T>(memo: Memo, kind: string, file: string, text: string, check: () => LocatedFile<T>): LocatedFile<T> {
+  let located: LocatedFile<T> | undefined;
+  const data = memo.get(kind, fileInput(file, text), () => (located = check()).data);
+  return { where: displayPath(file), data, at: (fieldPath) => (located ??= check()).at(fieldPath) };
+}
+
+function parseFile(file: string, text: string, memo: Memo): ParsedFile {
+  return { file, ...memoizedFile(memo, 'environment-file', file, text, () => checkFile(file, text)) };
 }
 
 /**
@@ -227,16 +248,18 @@ function parseFile(file: string, text: string): ParsedFile {
  * with robfig/cron's rules, the horizon, dated instances, durations, daylight-saving changes and
  * overlaps. Every problem names file, line and field.
  */
-export function parseCalendarFile(file: string, text: string = readEnvironmentText(file)): ExamCalendar {
-  const { data, at } = parseYaml(file, text, calendarSchema);
-  const { calendar, problems } = resolveCalendar(data, at);
-  if (problems.length > 0 || calendar === undefined) throw new ConfigError(problems.map((p) => `${at(p.path)}: ${formatPath(p.path)}: ${p.message}`));
-  return calendar;
+export function parseCalendarFile(file: string, text: string = readEnvironmentText(file), memo: Memo = NO_MEMO): ExamCalendar {
+  return memo.get('calendar-file', fileInput(file, text), () => {
+    const { data, at } = parseYaml(file, text, calendarSchema);
+    const { calendar, problems } = resolveCalendar(data, at);
+    if (problems.length > 0 || calendar === undefined) throw new ConfigError(problems.map((p) => `${at(p.path)}: ${formatPath(p.path)}: ${p.message}`));
+    return calendar;
+  });
 }
 
 /** Parses and schema-checks one file; the result still has `configFrom` unresolved. */
 export function parseEnvironmentFile(file: string, text: string = readEnvironmentText(file)): EnvironmentFile {
-  return parseFile(file, text).data;
+  return checkFile(file, text).data;
 }
 
 /**
@@ -311,16 +334,17 @@ function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>, calendar: Exam
   }
 
   // Rules across environments: what one environment claims, no other may claim.
-  const seen = new Map<string, { at: string; field: string }>();
+  // Where a claim is (a thunk: lines are looked up only for a message).
+  const seen = new Map<string, { at: () => string; field: string }>();
   for (const f of files.values()) {
     const env = envs.find((e) => e.name === f.data.name);
     if (env === undefined) continue;
-    const configAt = (key: string) => (f.data.config[key] === undefined && f.data.configFrom !== undefined ? f.at(['configFrom']) : f.at(['config', key]));
-    const claims: { key: string; shown: string; field: string; at: string }[] = [
-      { key: `namespace ${env.namespace}`, shown: `namespace ${env.namespace}`, field: 'namespace', at: f.at(['namespace']) },
-      { key: `host ${normalizeHost(env.ingress.webHost)}`, shown: `host ${env.ingress.webHost}`, field: 'ingress.webHost', at: f.at(['ingress', 'webHost']) },
-      { key: `host ${normalizeHost(env.ingress.apiHost)}`, shown: `host ${env.ingress.apiHost}`, field: 'ingress.apiHost', at: f.at(['ingress', 'apiHost']) },
-      { key: `secrets.role ${env.secrets.role}`, shown: `secrets.role ${env.secrets.role}`, field: 'secrets.role', at: f.at(['secrets', 'role']) },
+    const configAt = (key: string) => () => (f.data.config[key] === undefined && f.data.configFrom !== undefined ? f.at(['configFrom']) : f.at(['config', key]));
+    const claims: { key: string; shown: string; field: string; at: () => string }[] = [
+      { key: `namespace ${env.namespace}`, shown: `namespace ${env.namespace}`, field: 'namespace', at: () => f.at(['namespace']) },
+      { key: `host ${normalizeHost(env.ingress.webHost)}`, shown: `host ${env.ingress.webHost}`, field: 'ingress.webHost', at: () => f.at(['ingress', 'webHost']) },
+      { key: `host ${normalizeHost(env.ingress.apiHost)}`, shown: `host ${env.ingress.apiHost}`, field: 'ingress.apiHost', at: () => f.at(['ingress', 'apiHost']) },
+      { key: `secrets.role ${env.secrets.role}`, shown: `secrets.role ${env.secrets.role}`, field: 'secrets.role', at: () => f.at(['secrets', 'role']) },
     ];
     for (const keys of DATA_KEYS) {
       if (!keys.every((k) => env.config[k] !== undefined)) continue;
@@ -334,7 +358,7 @@ function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>, calendar: Exam
     for (const claim of claims) {
       const other = seen.get(claim.key);
       if (other !== undefined) {
-        problems.push(`${claim.at}: ${claim.field}: ${claim.shown} is also used by ${other.at} (${other.field}); expected every environment to have its own`);
+        problems.push(`${claim.at()}: ${claim.field}: ${claim.shown} is also used by ${other.at()} (${other.field}); expected every environment to have its own`);
       } else {
         seen.set(claim.key, { at: claim.at, field: claim.field });
       }
@@ -359,8 +383,9 @@ function resolve(files: ReadonlyMap<EnvironmentName, ParsedFile>, calendar: Exam
  * (`.<name>.<pid>.<random>.tmp`) and lock (`.<name>.lock`) files and any other name are ignored.
  * A `<name>.yaml` that names no environment is an error (a typo must not go unnoticed).
  * `texts` replaces files' contents (by path), so a writer can validate an edit before it writes it.
+ * `memo` keeps the parse of each file and of the calendar by their text (lib/rules/memo.ts).
  */
-export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR, texts: ReadonlyMap<string, string> = new Map()): Environment[] {
+export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR, texts: ReadonlyMap<string, string> = new Map(), memo: Memo = NO_MEMO): Environment[] {
   const problems: string[] = [];
   if (!fs.existsSync(dir)) throw new ConfigError([`${displayPath(dir)}: folder not found; expected one file per environment`]);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -377,7 +402,7 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR, texts: 
       continue;
     }
     try {
-      files.set(name, parseFile(file, texts.get(file) ?? readEnvironmentText(file)));
+      files.set(name, parseFile(file, texts.get(file) ?? readEnvironmentText(file), memo));
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;
@@ -389,7 +414,7 @@ export function loadEnvironments(dir: string = DEFAULT_ENVIRONMENTS_DIR, texts: 
     problems.push(`${displayPath(calendarFile)}: missing; the exam calendar drives production's pre-scaling and its deny windows`);
   } else {
     try {
-      calendar = parseCalendarFile(calendarFile);
+      calendar = parseCalendarFile(calendarFile, texts.get(calendarFile) ?? readEnvironmentText(calendarFile), memo);
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;

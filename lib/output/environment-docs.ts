@@ -13,6 +13,7 @@ import { CALENDAR_FILE_NAME, ExamCalendar, calendarOccurrences, localTime, openW
 import { PRESCALED_ENVIRONMENTS, sessionCapacities } from '../config/capacity';
 import { applicationName } from '../config/gitops';
 import type { KubeObject } from './render';
+import { Memo, NO_MEMO } from '../rules/memo';
 
 /** The environment fields the page uses. */
 export type DocumentedEnvironment = Pick<Environment, 'name' | 'namespace' | 'gitops' | 'services'> & {
@@ -368,7 +369,7 @@ function environmentSection(env: DocumentedEnvironment, objects: readonly KubeOb
 }
 
 /** The whole page. `envs` in the order they should appear; `objects` every synthesized object. */
-export function renderEnvironmentDocs(envs: readonly DocumentedEnvironment[], objects: readonly KubeObject[]): string {
+export function renderEnvironmentDocs(envs: readonly DocumentedEnvironment[], objects: readonly KubeObject[], memo: Memo = NO_MEMO): string {
   const out = [
     '# Environments',
     '',
@@ -387,7 +388,7 @@ export function renderEnvironmentDocs(envs: readonly DocumentedEnvironment[], ob
   out.push('');
   for (const env of envs) out.push(...environmentSection(env, objects));
   const calendar = envs.find((e) => e.calendar !== undefined)?.calendar;
-  if (calendar !== undefined) out.push(...calendarSection(calendar, envs, objects));
+  if (calendar !== undefined) out.push(...calendarSection(calendar, envs, objects, memo));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
@@ -408,7 +409,7 @@ function minutesText(minutes: number): string {
  * synthesized, and a Mermaid gantt of the reference week written in the calendar (never "next
  * week": the page must not change with the date).
  */
-function calendarSection(calendar: ExamCalendar, envs: readonly DocumentedEnvironment[], objects: readonly KubeObject[]): string[] {
+function calendarSection(calendar: ExamCalendar, envs: readonly DocumentedEnvironment[], objects: readonly KubeObject[], memo: Memo): string[] {
   const prescaled = envs.filter((e) => PRESCALED_ENVIRONMENTS.includes(e.name));
   const out = [
     '## Exam calendar',
@@ -440,22 +441,29 @@ function calendarSection(calendar: ExamCalendar, envs: readonly DocumentedEnviro
     'The emergency path stays open during a freeze: a person with the `delivery` role may sync by hand (a kill-switch flag flip, a fix) and abort a Rollout (`manualSync: true`).',
     '',
   );
-  const from = new Date(`${calendar.referenceWeek}T00:00:00Z`);
-  const until = new Date(from.getTime() + 7 * 86_400_000);
   const env = prescaled[0]?.name ?? envs.find((e) => e.gitops !== undefined)?.name;
   if (env === undefined) return out;
   const windows = denyWindowsOf(objects, env);
+  // Cron times in the sessions' zones are the costly part: kept by their exact inputs.
+  out.push(...memo.get('reference-week-gantt', JSON.stringify([calendar, env, windows]), () => referenceWeekGantt(calendar, env as Environment['name'], windows)));
+  return out;
+}
+
+/** The Mermaid gantt of the calendar's reference week in `env`: sessions, pre-scaling and freezes, in UTC. */
+function referenceWeekGantt(calendar: ExamCalendar, env: Environment['name'], windows: readonly WindowLike[]): string[] {
+  const from = new Date(`${calendar.referenceWeek}T00:00:00Z`);
+  const until = new Date(from.getTime() + 7 * 86_400_000);
   const iso = (d: Date) => localTime(d, 'UTC');
-  out.push(`Reference week ${calendar.referenceWeek} in ${env} (UTC):`, '', '```mermaid', 'gantt', `  title Exam sessions in ${env}, week of ${calendar.referenceWeek} (UTC)`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %a %H:%M');
-  for (const s of calendar.sessions.filter((x) => x.environments.includes(env as Environment['name']))) {
-    const runs = calendarOccurrences(calendar, from, until, env as Environment['name']).filter((o) => o.session === s.name);
+  const out = [`Reference week ${calendar.referenceWeek} in ${env} (UTC):`, '', '```mermaid', 'gantt', `  title Exam sessions in ${env}, week of ${calendar.referenceWeek} (UTC)`, '  dateFormat YYYY-MM-DD HH:mm', '  axisFormat %a %H:%M'];
+  for (const s of calendar.sessions.filter((x) => x.environments.includes(env))) {
+    const runs = calendarOccurrences(calendar, from, until, env).filter((o) => o.session === s.name);
     if (runs.length === 0) continue;
     out.push(`  section ${s.name}`);
     for (const o of runs) {
       const day = localTime(o.start, s.timeZone).slice(0, 10);
       const frozen = openWindowAt(windows, o.start);
       if (frozen !== undefined) out.push(`  no automatic sync ${day} :crit, ${iso(frozen.open)}, ${iso(frozen.close)}`);
-      if (PRESCALED_ENVIRONMENTS.includes(env as Environment['name'])) {
+      if (PRESCALED_ENVIRONMENTS.includes(env)) {
         out.push(`  pre-scaled ${day} :active, ${iso(new Date(o.start.getTime() - calendar.warmUpMinutes * 60_000))}, ${iso(new Date(o.end.getTime() + calendar.coolDownMinutes * 60_000))}`);
       }
       out.push(`  session ${day} :${iso(o.start)}, ${iso(o.end)}`);

@@ -45,9 +45,10 @@ export function inputsKey(codeKey: string, environmentsDir: string, out: string)
 /**
  * Hashes of every file in the output folder and of synth's files in the docs folder; undefined
  * when an interrupted run left something, or (unless `locked`, i.e. called by the holder) another
- * run holds the lock.
+ * run holds the lock. `contents` holds files whose bytes the caller knows (it just wrote them):
+ * those are hashed from memory instead of read back.
  */
-export function outputState(out: string, locked = false): Record<string, string> | undefined {
+export function outputState(out: string, locked = false, contents: ReadonlyMap<string, string> = new Map()): Record<string, string> | undefined {
   const base = path.dirname(out);
   const pattern = tempNamePattern(out);
   let names: string[];
@@ -58,11 +59,12 @@ export function outputState(out: string, locked = false): Record<string, string>
   }
   if (names.some((n) => pattern.test(n)) || (!locked && fs.existsSync(lockPathFor(out)))) return undefined;
   const state: Record<string, string> = {};
+  const hashOf = (file: string): string => sha(contents.get(file) ?? fs.readFileSync(file));
   const walk = (abs: string, rel: string): void => {
     for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
       const r = `${rel}/${e.name}`;
       if (e.isDirectory()) walk(path.join(abs, e.name), r);
-      else state[r] = e.isFile() ? sha(fs.readFileSync(path.join(abs, e.name))) : 'not a file';
+      else state[r] = e.isFile() ? hashOf(path.join(abs, e.name)) : 'not a file';
     }
   };
   try {
@@ -71,7 +73,7 @@ export function outputState(out: string, locked = false): Record<string, string>
     // Every generated page the docs record lists (environments.md, addons.md, ...), and the record.
     const record = fs.readFileSync(path.join(docs, OWNERSHIP_RECORD), 'utf8');
     const owned = record.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
-    for (const f of new Set([ENVIRONMENT_DOCS, OWNERSHIP_RECORD, ...owned])) state[`docs/${f}`] = sha(fs.readFileSync(path.join(docs, f)));
+    for (const f of new Set([ENVIRONMENT_DOCS, OWNERSHIP_RECORD, ...owned])) state[`docs/${f}`] = hashOf(path.join(docs, f));
   } catch {
     return undefined;
   }
@@ -96,10 +98,13 @@ export function isUpToDate(out: string, key: string): boolean {
   return state !== undefined && sameState(state, stamp.state);
 }
 
-/** Records the output as synth just left it (call under the output lock, after the commit). */
-export function writeStamp(out: string, key: string): void {
-  const state = outputState(out, true);
+/**
+ * Records the output as synth just left it (call under the output lock, after the commit, with
+ * the contents it wrote or left; see `outputState`).
+ */
+export function writeStamp(out: string, key: string, contents: ReadonlyMap<string, string> = new Map()): void {
+  const state = outputState(out, true, contents);
   if (state === undefined) return;
   fs.mkdirSync(STAMP_DIR, { recursive: true });
-  writeFileAtomic(stampFile(out), JSON.stringify({ key, state }));
+  writeFileAtomic(stampFile(out), JSON.stringify({ key, state }), { durable: false });
 }

@@ -47,8 +47,11 @@ export interface WriteOutputOptions {
   readonly onStep?: StepHook;
   /** Lock wait, in ms. @default 120000 */
   readonly lockTimeoutMs?: number;
-  /** Runs after a successful write, still under the lock (synth records its up-to-date stamp here). */
-  readonly afterWrite?: () => void;
+  /**
+   * Runs after a successful write, still under the lock (synth records its up-to-date stamp here),
+   * with the content of every file written or left as it was, by absolute path.
+   */
+  readonly afterWrite?: (contents: ReadonlyMap<string, string>) => void;
 }
 
 /**
@@ -86,7 +89,9 @@ export async function writeSynthOutput(outDir: string, files: readonly OutputFil
     sig = await interrupted();
     if (sig !== undefined) return sig;
     txn.commit(); // synchronous: a signal from here on is handled after it
-    options.afterWrite?.();
+    options.afterWrite?.(
+      new Map([...files.map((f): [string, string] => [path.join(out, f.path), f.content]), ...docs.map((f): [string, string] => [path.join(docsDirFor(out), f.path), f.content])]),
+    );
     return txn.summary;
   } finally {
     txn.close();

@@ -4,8 +4,10 @@
  * the exact file, line and field.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError, loadEnvironments } from '../../lib/config/load';
+import { DiskMemo } from '../../lib/io/disk-memo';
 import { PLATFORM_NAMESPACES } from '../../lib/config/namespaces';
 import { environmentsCopy } from '../helpers';
 
@@ -262,4 +264,41 @@ test('one message per problem: a bad namespace or ConfigMap key is reported once
   expect(e.problems.filter((p) => p.includes(': namespace: '))).toHaveLength(1);
   const k = load(staging('  LOG_LEVEL: DEBUG', '  LOG_LEVEL: DEBUG\n  bad/key: "x"'));
   expect(k.problems.filter((p) => p.includes('config.bad/key'))).toEqual([expect.stringMatching(/: config\.bad\/key: expected a ConfigMap key/)]);
+});
+
+describe('through a memo (lib/io/disk-memo.ts)', () => {
+  test('a parse taken from the memo blames the same lines as a fresh one: a clash across files, and the calendar', () => {
+    const e = load(staging('webHost: staging.exam.yourdomain.com', 'webHost: exam.yourdomain.com'));
+    const memoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-load-memo-'));
+    try {
+      const memo = DiskMemo.forCode('d'.repeat(64), memoDir);
+      const problems = () => {
+        try {
+          loadEnvironments(e.dir, new Map(), memo);
+        } catch (err) {
+          if (err instanceof ConfigError) return err.problems;
+          throw err;
+        }
+        return [];
+      };
+      expect(problems()).toEqual(e.problems); // computed: every file parsed afresh
+      expect(memo.misses).toBe(5); // four environment files and the calendar
+      expect(problems()).toEqual(e.problems); // from the memo: lines looked up again when needed
+      expect(memo.hits).toBe(5);
+      expectClash({ ...e, problems: problems() }, ['staging.yaml', 'webHost:'], ['production.yaml', 'webHost:'], /is also used by/);
+      const calendar = loadEnvironments(undefined, new Map(), memo)[0].calendar;
+      expect(calendar.sessions.every((s) => /^environments\/calendar\.yaml:\d+$/.test(s.where))).toBe(true);
+      // Messages show paths relative to the working folder: that is part of a parse's input.
+      const cwd = process.cwd();
+      process.chdir(path.join(cwd, 'lib'));
+      try {
+        const elsewhere = loadEnvironments(path.join(cwd, 'environments'), new Map(), memo)[0].calendar;
+        expect(elsewhere.sessions.map((s) => s.where.replace(/:\d+$/, ''))).toEqual(calendar.sessions.map(() => path.join(cwd, 'environments', 'calendar.yaml')));
+      } finally {
+        process.chdir(cwd);
+      }
+    } finally {
+      fs.rmSync(memoDir, { recursive: true, force: true });
+    }
+  });
 });

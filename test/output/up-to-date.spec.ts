@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { inputsKey, isUpToDate, stampFile, writeStamp } from '../../lib/output/up-to-date';
+import { inputsKey, isUpToDate, outputState, stampFile, writeStamp } from '../../lib/output/up-to-date';
 import { writeSynthOutput } from '../../lib/output/write-output';
 import { environmentsCopy } from '../helpers';
 import { docsFiles, outputFiles } from './fixtures/write-fixture';
@@ -19,6 +19,21 @@ async function synthesized(): Promise<string> {
 }
 
 describe('up to date', () => {
+  test('the stamp taken from the contents synth just wrote is the state read back from disk', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'exam-utd-')), 'out');
+    written.push(out);
+    let known: ReadonlyMap<string, string> = new Map();
+    await writeSynthOutput(out, outputFiles('a'), docsFiles('a'), {
+      afterWrite: (contents) => {
+        known = contents;
+        writeStamp(out, 'key-1', contents);
+      },
+    });
+    expect(known.size).toBe(outputFiles('a').length + docsFiles('a').length);
+    expect(outputState(out, true, known)).toEqual(outputState(out, true));
+    expect(isUpToDate(out, 'key-1')).toBe(true);
+  });
+
   test('other inputs: not up to date', async () => {
     expect(isUpToDate(await synthesized(), 'key-2')).toBe(false);
   });

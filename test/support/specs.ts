@@ -14,7 +14,7 @@ import * as path from 'node:path';
 
 /** Each folder suite and the folders (under test/) whose specs it runs. */
 export const SUITES: Readonly<Record<string, readonly string[]>> = {
-  units: ['analysis', 'charts', 'config', 'constructs', 'dashboards', 'rules', 'scripts', 'workflows'],
+  units: ['analysis', 'charts', 'config', 'constructs', 'dashboards', 'io', 'rules', 'scripts', 'workflows'],
   output: ['output'],
   cli: ['cli'],
   promql: ['promql'],
