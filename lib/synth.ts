@@ -2,13 +2,13 @@
  * The synth pipeline: environments → app → objects → checks → dist/ and docs/ (one transaction,
  * touching only synth's own files; lib/output/write-output.ts and lib/output/transaction.ts).
  */
-import { buildApp } from './app';
+import { renderApp } from './app';
 import { ADDON_INVENTORY } from './config/addon-inventory';
 import { renderAddonDocs, renderBootstrapValues } from './output/addon-docs';
 import { renderEnvironmentDocs } from './output/environment-docs';
 import { RELEASE_LOOP_DOCS, renderReleaseLoopDocs } from './output/release-loop-docs';
 import { ConfigError, DEFAULT_ENVIRONMENTS_DIR, Environment, loadEnvironments } from './config/load';
-import { RenderedObject, renderObjects, toYaml } from './output/render';
+import { RenderedObject, toYaml } from './output/render';
 import { OutputFile, OwnershipError } from './output/transaction';
 import { Memo, NO_MEMO } from './rules/memo';
 import { ENVIRONMENT_DOCS, WriteOutputOptions, checkOutDir, docsDirFor, resolveOutDir, shownPath, signalExitCode, writeSynthOutput } from './output/write-output';
@@ -37,7 +37,7 @@ export interface SynthResult {
 /** The environments and every object synth renders from them, without serializing anything. Throws ConfigError on bad input. */
 export function synthObjects(options: Pick<SynthOptions, 'environmentsDir' | 'memo'> = {}): Pick<SynthResult, 'environments' | 'objects'> {
   const environments = loadEnvironments(options.environmentsDir ?? DEFAULT_ENVIRONMENTS_DIR, new Map(), options.memo);
-  return { environments, objects: renderObjects(buildApp(environments, { memo: options.memo })) };
+  return { environments, objects: renderApp(environments, { memo: options.memo }) };
 }
 
 /** Everything synth would write, in memory. Throws ConfigError on bad input. */

@@ -81,7 +81,7 @@ describe('synth is atomic', () => {
     let isolated: typeof import('../lib/synth') | undefined;
     jest.isolateModules(() => {
       jest.doMock('../lib/app', () => ({
-        buildApp: () => {
+        renderApp: () => {
           throw new Error('ExamService x: boom');
         },
       }));

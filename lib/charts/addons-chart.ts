@@ -2,7 +2,9 @@ import { apiGroupOf } from '../rules/objects';
 import { App } from 'cdk8s';
 import { ADDON_INVENTORY, AddonInventory, inventoryOf } from '../config/addon-inventory';
 import { ADDONS, ADDONS_PROJECT_NAME, ADDON_AUTOMATED, ADDON_SYNC_OPTIONS, AddonPodSecurity, AddonSpec, applicationWave } from '../config/addons';
-import { ARGOCD_FOLDER, ARGOCD_NAMESPACE, GroupKind, IN_CLUSTER, SYNC_RETRY, SyncWindowSpec } from '../config/gitops';
+import type { ExamCalendar } from '../config/calendar';
+import { ARGOCD_FOLDER, ARGOCD_NAMESPACE, GroupKind, IN_CLUSTER, SYNC_RETRY, examSessionWindows } from '../config/gitops';
+import type { EnvironmentName } from '../config/schema';
 import { applicationNotificationAnnotations } from '../config/notifications';
 import { KUBERNETES_VERSION } from '../config/versions';
 import { ArgoCdApplication } from '../constructs/argocd-application';
@@ -16,10 +18,18 @@ export interface AddonsChartProps {
   /** @default lib/config/addon-inventory.json */
   readonly inventory?: AddonInventory;
   /**
-   * The exam-session deny windows over the given Applications (derived from the exam calendar:
-   * `examSessionWindows` of lib/config/gitops.ts). @default no windows
+   * The exam sessions the add-ons are frozen during: those of the given environments in the
+   * exam calendar, the freeze opening early enough for the longest release to finish
+   * (`examSessionWindows` of lib/config/gitops.ts). @default no windows
    */
-  readonly freeze?: (applications: readonly string[]) => readonly SyncWindowSpec[];
+  readonly freeze?: AddonFreeze;
+}
+
+/** What the add-ons' deny windows derive from. */
+export interface AddonFreeze {
+  readonly calendar: ExamCalendar;
+  readonly environments: readonly EnvironmentName[];
+  readonly longestReleaseSeconds: number;
 }
 
 /** `v1.35` from `1.35.0`: the Pod Security version labels name a minor. */
@@ -151,7 +161,7 @@ export class AddonsChart extends OutputChart {
       destinations: [...namespaces].sort().map((namespace) => ({ server: IN_CLUSTER, namespace })),
       clusterResources: [...clusterKinds.values()].sort(byGroupKind),
       namespacedResources: [...namespacedKinds.values()].sort(byGroupKind),
-      syncWindows: props.freeze?.(addons.map((a) => a.name)) ?? [],
+      syncWindows: props.freeze === undefined ? [] : examSessionWindows(props.freeze.calendar, props.freeze.environments, addons.map((a) => a.name), props.freeze.longestReleaseSeconds),
     });
   }
 }

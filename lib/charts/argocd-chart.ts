@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { App } from 'cdk8s';
 import {
   ARGOCD_FOLDER,
   ARGOCD_NAMESPACE,
@@ -36,17 +36,11 @@ import { SECURITY_NAMESPACE } from '../config/namespaces';
 import type { NotificationTarget } from '../config/notifications';
 import { ArgoCdApplication, AutomatedSync, IgnoredFields } from '../constructs/argocd-application';
 import { ArgoCdProject } from '../constructs/argocd-project';
-import { CLUSTER_SCOPED_KINDS } from '../output/render';
+import { KubeObject, RenderedObject, folderOf } from '../output/render';
 import { apiGroupOf } from '../rules/objects';
 import { OutputChart } from './output-chart';
 import { SYNC_WAVE_ANNOTATION } from './sync-waves';
 import { ENVIRONMENTS_WAVE_KEY, applicationWave } from '../config/addons';
-
-/** An object of another chart, with the dist/ folder the renderer writes it to. */
-interface PlacedObject {
-  readonly folder: string;
-  readonly object: ApiObject;
-}
 
 /** One Application of the exam-system project. */
 interface Target {
@@ -60,21 +54,6 @@ interface Target {
   readonly notify: NotificationTarget;
   readonly labels: Record<string, string>;
   readonly info?: Record<string, string>;
-}
-
-/** Every object of the app's other output charts, placed as lib/output/render.ts places it. */
-function placedObjects(app: App, self: OutputChart): PlacedObject[] {
-  const out: PlacedObject[] = [];
-  // A type guard: plain `instanceof` does not narrow cdk8s's Chart here.
-  const isOutputChart = (c: Chart): c is OutputChart => c instanceof OutputChart;
-  for (const chart of app.charts) {
-    if (!isOutputChart(chart) || chart === self) continue;
-    const { folder, clusterFolder } = chart;
-    for (const c of chart.node.findAll()) {
-      if (c instanceof ApiObject) out.push({ folder: CLUSTER_SCOPED_KINDS.has(c.kind) ? clusterFolder : folder, object: c });
-    }
-  }
-  return out;
 }
 
 const gkKey = (gk: GroupKind) => `${gk.group}/${gk.kind}`;
@@ -96,13 +75,13 @@ function whitelist(project: string, used: ReadonlyMap<string, string>, permitted
  * Fields controllers own in one Application's objects: HPA targets' replicas, Rollouts'
  * Services, and the HTTPRoutes whose weights and header rules the Gateway API plugin changes.
  */
-function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
+function controllerOwnedFields(objects: readonly KubeObject[]): IgnoredFields[] {
   const out: IgnoredFields[] = [];
   for (const o of objects) {
     const namespace = o.metadata.namespace;
     if (namespace === undefined) continue;
     if (o.kind === 'HorizontalPodAutoscaler' || o.kind === 'ScaledObject') {
-      const ref = (o.toJson() as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
+      const ref = (o as unknown as { spec: { scaleTargetRef: { apiVersion: string; kind: string; name: string } } }).spec.scaleTargetRef;
       out.push({ group: apiGroupOf(ref.apiVersion), kind: ref.kind, name: ref.name, namespace, jsonPointers: CONTROLLER_OWNED.hpaTarget });
     } else if (o.kind === 'Rollout') {
       type PluginConfig = { httpRoutes?: { name: string }[]; httpRoute?: string; namespace?: string };
@@ -110,7 +89,7 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
         canary?: { canaryService?: string; stableService?: string; trafficRouting?: { managedRoutes?: { name: string }[]; plugins?: Record<string, PluginConfig> } };
         blueGreen?: { activeService?: string; previewService?: string };
       };
-      const s = (o.toJson() as { spec: { strategy: Strategy } }).spec.strategy;
+      const s = (o as unknown as { spec: { strategy: Strategy } }).spec.strategy;
       for (const name of [s.canary?.canaryService, s.canary?.stableService, s.blueGreen?.activeService, s.blueGreen?.previewService]) {
         if (name !== undefined) out.push({ group: '', kind: 'Service', name, namespace, jsonPointers: CONTROLLER_OWNED.rolloutService });
       }
@@ -128,14 +107,49 @@ function controllerOwnedFields(objects: readonly ApiObject[]): IgnoredFields[] {
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
+/** What the Argo CD chart reads of an environment. */
+export type ArgoCdEnvironment = Pick<Environment, 'name' | 'namespace' | 'gitops' | 'calendar'>;
+
 export interface ArgoCdChartProps {
   /** Every environment; each one with `gitops` gets an Application, the others none. */
-  readonly environments: readonly Environment[];
+  readonly environments: readonly ArgoCdEnvironment[];
   /**
    * The longest release of the Rollouts these Applications sync, in seconds (measured on the
    * synthesized objects): the exam-session freeze opens at least this long before a session.
    */
   readonly longestReleaseSeconds: number;
+  /**
+   * The rendered objects of the charts it deploys, as lib/output/render.ts places them: each
+   * Application syncs a folder of them, and the projects admit exactly their kinds and
+   * namespaces (see `syncedFolder`). What it reads of them is `argoCdView`.
+   */
+  readonly objects: readonly RenderedObject[];
+}
+
+/** The kinds whose spec names fields a controller owns (`controllerOwnedFields`). */
+const SPEC_READ_KINDS: ReadonlySet<string> = new Set(['HorizontalPodAutoscaler', 'ScaledObject', 'Rollout']);
+
+/**
+ * What the chart reads of rendered objects: where each one is, its API version, kind, name and
+ * namespace, and the spec of the kinds whose controller-owned fields its Applications ignore.
+ * Handing the chart this view makes its input exactly what it depends on (a changed ConfigMap
+ * value does not change the Argo CD objects).
+ */
+export function argoCdView(objects: readonly RenderedObject[]): RenderedObject[] {
+  return objects.map(({ path, object }) => ({
+    path,
+    object: {
+      apiVersion: object.apiVersion,
+      kind: object.kind,
+      metadata: object.metadata.namespace === undefined ? { name: object.metadata.name } : { name: object.metadata.name, namespace: object.metadata.namespace },
+      ...(SPEC_READ_KINDS.has(object.kind) ? { spec: object.spec } : {}),
+    },
+  }));
+}
+
+/** Whether an Application of `environments` (the deployed ones sync their folder) or the platform's syncs `folder`. */
+export function syncedFolder(folder: string, environments: readonly Pick<ArgoCdEnvironment, 'name' | 'gitops'>[]): boolean {
+  return folder === PLATFORM_FOLDER || folder.startsWith(`${PLATFORM_FOLDER}/`) || environments.some((e) => e.gitops !== undefined && e.name === folder);
 }
 
 /**
@@ -150,8 +164,8 @@ export interface ArgoCdChartProps {
  * each environment's Application for its own sessions, elsewhere on every Application (each of
  * those can change every environment).
  *
- * The chart reads the objects of the app's other charts, so it must be created after every
- * chart it deploys. From them it derives, exactly: which kinds and namespaces each project
+ * The chart reads the rendered objects of the charts it deploys (`objects`). From them it
+ * derives, exactly: which kinds and namespaces each project
  * admits (each kind must be permitted in lib/config/gitops.ts, each platform namespace listed in
  * PLATFORM_DESTINATIONS), and which controller-owned fields each Application ignores.
  */
@@ -163,7 +177,6 @@ export class ArgoCdChart extends OutputChart {
 
   constructor(scope: App, props: ArgoCdChartProps) {
     super(scope, 'argocd', { folder: ARGOCD_FOLDER, clusterFolder: ARGOCD_FOLDER });
-    const placed = placedObjects(scope, this);
 
     const deployed = props.environments.filter((e) => e.gitops !== undefined);
     const targets: Target[] = deployed.map((env) => ({
@@ -194,16 +207,21 @@ export class ArgoCdChart extends OutputChart {
     const used = new Map<string, { cluster: Map<string, string>; namespaced: Map<string, string>; namespaces: Set<string> }>();
     const applications: ArgoCdApplication[] = [];
     for (const t of targets) {
-      const synced = placed.filter((p) => p.folder === t.folder || (t.recurse && p.folder.startsWith(`${t.folder}/`))).map((p) => p.object);
+      const synced = props.objects
+        .filter((p) => {
+          const folder = folderOf(p);
+          return folder === t.folder || (t.recurse && folder.startsWith(`${t.folder}/`));
+        })
+        .map((p) => p.object);
       if (synced.length === 0) {
-        throw new Error(`ArgoCdChart: Application ${t.name} would sync ${applicationPath(t.folder)}, which holds no manifests; expected the folder of a chart created before ArgoCdChart`);
+        throw new Error(`ArgoCdChart: Application ${t.name} would sync ${applicationPath(t.folder)}, which holds no manifests; expected the objects of the chart that writes that folder`);
       }
       const u = used.get(t.project) ?? { cluster: new Map<string, string>(), namespaced: new Map<string, string>(), namespaces: new Set<string>() };
       used.set(t.project, u);
       u.namespaces.add(t.namespace);
       for (const o of synced) {
         const key = gkKey({ group: apiGroupOf(o.apiVersion), kind: o.kind });
-        (o.metadata.namespace === undefined ? u.cluster : u.namespaced).set(key, `${o.kind} ${o.name} in ${applicationPath(t.folder)}`);
+        (o.metadata.namespace === undefined ? u.cluster : u.namespaced).set(key, `${o.kind} ${o.metadata.name} in ${applicationPath(t.folder)}`);
         if (o.metadata.namespace !== undefined) u.namespaces.add(o.metadata.namespace);
       }
       applications.push(
@@ -304,8 +322,10 @@ export class ArgoCdChart extends OutputChart {
 }
 
 export interface ArgoCdBootstrapChartProps {
-  /** The chart whose folder the root Application syncs. */
-  readonly apps: ArgoCdChart;
+  /** The folder the root Application syncs: the Argo CD chart's. */
+  readonly folder: string;
+  /** The AppProjects that folder holds (the root's own must be one of them). */
+  readonly projects: readonly string[];
 }
 
 /**
@@ -325,8 +345,8 @@ export class ArgoCdBootstrapChart extends OutputChart {
 
   constructor(scope: App, props: ArgoCdBootstrapChartProps) {
     super(scope, 'argocd-bootstrap', { folder: BOOTSTRAP_FOLDER, clusterFolder: BOOTSTRAP_FOLDER });
-    if (!props.apps.projects.some((p) => p.name === BOOTSTRAP_PROJECT_NAME)) {
-      throw new Error(`ArgoCdBootstrapChart: ${applicationPath(props.apps.folder)} holds no project ${BOOTSTRAP_PROJECT_NAME}; expected the root's project there, so that the root manages it`);
+    if (!props.projects.includes(BOOTSTRAP_PROJECT_NAME)) {
+      throw new Error(`ArgoCdBootstrapChart: ${applicationPath(props.folder)} holds no project ${BOOTSTRAP_PROJECT_NAME}; expected the root's project there, so that the root manages it`);
     }
     this.root = new ArgoCdApplication(this, 'root', {
       name: ROOT_APPLICATION_NAME,
@@ -334,7 +354,7 @@ export class ArgoCdBootstrapChart extends OutputChart {
       project: BOOTSTRAP_PROJECT_NAME,
       repoUrl: REPO_URL,
       targetRevision: WIRING_REVISION,
-      path: applicationPath(props.apps.folder),
+      path: applicationPath(props.folder),
       server: IN_CLUSTER,
       destinationNamespace: ARGOCD_NAMESPACE,
       // An Application removed from git is pruned (without its workloads: no finalizer on it).

@@ -18,13 +18,16 @@ import { ExamGateway, GatewayHttpsListener } from '../constructs/exam-gateway';
 import { GatewayNamespacePolicies } from '../constructs/gateway-namespace-policies';
 import { OutputChart } from './output-chart';
 
+/** What the Gateway reads of an environment. */
+export type GatewayEnvironment = Pick<Environment, 'name' | 'namespace' | 'ingress'>;
+
 export interface GatewayChartProps {
   /** The deployed environments: each gets an HTTPS listener for its web host and one for its API host. */
-  readonly environments: readonly Environment[];
+  readonly environments: readonly GatewayEnvironment[];
 }
 
 /** The listeners of one environment: its web and API hosts, admitting routes from its namespace only. */
-export function environmentListeners(env: Environment): GatewayHttpsListener[] {
+export function environmentListeners(env: GatewayEnvironment): GatewayHttpsListener[] {
   return (['web', 'api'] as const).map((exposure) => ({
     name: listenerName(env.name, exposure),
     hostname: exposure === 'web' ? env.ingress.webHost : env.ingress.apiHost,

@@ -13,7 +13,6 @@ import { AwsSecretStore } from '../constructs/aws-secret-store';
 import { commonLabels } from '../constructs/labels';
 import { NotificationsConfig } from '../constructs/notifications-config';
 import { OutputChart } from './output-chart';
-import { Memo, NO_MEMO } from '../rules/memo';
 
 export interface NotificationsChartProps {
   readonly controller: NotificationController;
@@ -21,11 +20,6 @@ export interface NotificationsChartProps {
   readonly subscriptions: readonly SubscriptionRule[];
   readonly templates: Readonly<Record<string, NotificationTemplate>>;
   readonly triggers: Readonly<Record<string, NotificationTrigger>>;
-  /**
-   * Keeps the rendered ConfigMap data between runs (lib/rules/memo.ts).
-   * @default NO_MEMO
-   */
-  readonly memo?: Memo;
 }
 
 /**
@@ -40,9 +34,7 @@ export class NotificationsChart extends OutputChart {
     new NotificationsConfig(this, 'notifications', {
       namespace: controller.namespace,
       configMapName: controller.configMap,
-      data: (props.memo ?? NO_MEMO).get('notification-config', JSON.stringify([props.subscriptions, props.templates, props.triggers]), () =>
-        notificationConfigData(props.subscriptions, props.templates, props.triggers),
-      ),
+      data: notificationConfigData(props.subscriptions, props.templates, props.triggers),
       secretName: controller.secret,
       storeName: NOTIFICATION_SECRETS.storeName,
       remoteKey: NOTIFICATION_SECRETS.remoteKey,

@@ -4,7 +4,6 @@ import { policyExceptionReason } from '../config/policy-exceptions';
 import { FALCO_IMAGE } from '../config/versions';
 import { AppNamespace } from '../constructs/app-namespace';
 import { Falco, HttpReceiver } from '../constructs/falco';
-import type { Memo } from '../rules/memo';
 import { NamespaceExternalSecret } from '../constructs/namespace-external-secret';
 import { FALCOSIDEKICK_SLACK_REMOTE, FALCOSIDEKICK_SLACK_SECRET } from '../config/addons/falcosidekick';
 import { NOTIFICATION_SECRETS } from '../config/notifications';
@@ -32,11 +31,6 @@ export interface PlatformChartProps {
    * @default platform/cluster
    */
   readonly clusterFolder?: string;
-  /**
-   * Keeps Falco's rendered files between runs (lib/rules/memo.ts).
-   * @default NO_MEMO
-   */
-  readonly memo?: Memo;
 }
 
 /** Runtime security: dist/platform/security-system/ (and its Namespace in the cluster folder). */
@@ -54,7 +48,6 @@ export class PlatformChart extends OutputChart {
       watchedNamespaces: props.watchedNamespaces,
       image: FALCO_IMAGE,
       httpOutput: props.httpOutput,
-      memo: props.memo,
     });
     // falcosidekick (an add-on, lib/config/addons/falcosidekick.ts) reads its Slack webhook from
     // this Secret, read through the platform namespaces' store (its own IAM role).

@@ -28,7 +28,6 @@
 import { Construct } from 'constructs';
 import { createHash } from 'node:crypto';
 import { Document } from 'yaml';
-import { Memo, NO_MEMO } from '../rules/memo';
 import type { ResourceSpec } from '../config/catalog';
 import {
   checkRulesFile,
@@ -101,12 +100,6 @@ export interface FalcoProps {
    * @default DEBUG (Falco's default: every rule of the loaded rulesets alerts)
    */
   readonly minimumPriority?: FalcoPriority;
-  /**
-   * Keeps the checked and rendered falco.yaml and rules file between runs, by their input
-   * (lib/rules/memo.ts).
-   * @default NO_MEMO
-   */
-  readonly memo?: Memo;
 }
 
 /** An HTTP receiver of Falco events inside the cluster. */
@@ -349,14 +342,12 @@ export class Falco extends Construct {
     }
 
     const rules = props.rules ?? examSystemRules(props.watchedNamespaces);
-    const configuration = falcoConfiguration(props);
-    const { configYaml, rulesYaml } = (props.memo ?? NO_MEMO).get('falco-files', JSON.stringify([configuration, rules]), () => {
-      const ruleProblems = checkRulesFile(rules);
-      if (ruleProblems.length > 0) {
-        throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: the custom rules would not load as intended:\n  ${ruleProblems.join('\n  ')}`);
-      }
-      return { configYaml: renderFalcoConfiguration(configuration), rulesYaml: renderRulesFile(rules) };
-    });
+    const ruleProblems = checkRulesFile(rules);
+    if (ruleProblems.length > 0) {
+      throw new Error(`Falco ${props.namespace}/${FALCO_NAME}: the custom rules would not load as intended:\n  ${ruleProblems.join('\n  ')}`);
+    }
+    const configYaml = renderFalcoConfiguration(falcoConfiguration(props));
+    const rulesYaml = renderRulesFile(rules);
 
     this.selector = selectorLabels(FALCO_NAME);
     const labels = workloadLabels({ name: FALCO_NAME, component: 'runtime-security', version: tag });

@@ -39,10 +39,29 @@ export function fileName(obj: KubeObject): string {
   return `${obj.kind.toLowerCase()}-${obj.metadata.name}.yaml`;
 }
 
+/** The folder of dist/ a rendered object goes to (its path without the file name). */
+export function folderOf(rendered: RenderedObject): string {
+  return rendered.path.slice(0, rendered.path.lastIndexOf('/'));
+}
+
+/**
+ * Objects rendered chart by chart, as one output: refuses two objects for one file (naming
+ * both), and sorts by path.
+ */
+export function placedOnce(objects: readonly RenderedObject[]): RenderedObject[] {
+  const seen = new Map<string, string>();
+  for (const { path, object } of objects) {
+    const where = objectId(object);
+    const clash = seen.get(path);
+    if (clash !== undefined) throw new Error(`two objects would be written to dist/${path}: ${clash} and ${where}`);
+    seen.set(path, where);
+  }
+  return [...objects].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** Every object of every chart, with the file it goes to; sorted by path. */
 export function renderObjects(app: App): RenderedObject[] {
   const out: RenderedObject[] = [];
-  const seen = new Map<string, string>();
   for (const c of app.charts) {
     const chart = c as Partial<OutputChart> & typeof c;
     if (chart.folder === undefined || chart.clusterFolder === undefined) {
@@ -53,15 +72,10 @@ export function renderObjects(app: App): RenderedObject[] {
       if (clusterScoped === (object.metadata.namespace !== undefined)) {
         throw new Error(`${object.kind} ${object.metadata.name} in chart ${chart.node.id}: ${clusterScoped ? 'a cluster-scoped object must not have a namespace' : 'a namespaced object needs metadata.namespace'}`);
       }
-      const path = `${clusterScoped ? chart.clusterFolder : chart.folder}/${fileName(object)}`;
-      const where = objectId(object);
-      const clash = seen.get(path);
-      if (clash !== undefined) throw new Error(`two objects would be written to dist/${path}: ${clash} and ${where}`);
-      seen.set(path, where);
-      out.push({ path, object });
+      out.push({ path: `${clusterScoped ? chart.clusterFolder : chart.folder}/${fileName(object)}`, object });
     }
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return placedOnce(out);
 }
 
 /**

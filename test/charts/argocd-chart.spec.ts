@@ -3,7 +3,7 @@
  * derives from the other charts (whitelists, ignored fields) or refuses.
  */
 import { App, Testing } from 'cdk8s';
-import { ArgoCdBootstrapChart, ArgoCdChart } from '../../lib/charts/argocd-chart';
+import { ArgoCdBootstrapChart, ArgoCdChart, argoCdView, syncedFolder } from '../../lib/charts/argocd-chart';
 import { EnvironmentChart } from '../../lib/charts/environment-chart';
 import { OutputChart } from '../../lib/charts/output-chart';
 import { SYNC_WAVE_ANNOTATION, applySyncWaves } from '../../lib/charts/sync-waves';
@@ -11,18 +11,23 @@ import { examSessionWindows, SYNC_WAVES, syncWaveOf, WORKLOAD_WAVE } from '../..
 import { rolloutNotificationAnnotations } from '../../lib/config/notifications';
 import { Environment, loadEnvironments } from '../../lib/config/load';
 import * as k8s from '../../lib/constructs/k8s';
-import { KubeObject } from '../../lib/output/render';
+import { KubeObject, RenderedObject, renderObjects } from '../../lib/output/render';
 import { environmentsCopy } from '../helpers';
 import { synthesized } from '../support/synthesized';
 
 const environments = loadEnvironments();
 
-/** The environment charts, then whatever `extra` adds, then the Argo CD chart. */
-function argocdOver(envs: readonly Environment[], extra: (app: App) => void = () => undefined): KubeObject[] {
+/** The rendered environment charts, and whatever `extra` adds. */
+function renderedEnvironments(envs: readonly Environment[], extra: (app: App) => void = () => undefined): RenderedObject[] {
   const app = Testing.app();
   for (const env of envs) new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
   extra(app);
-  return new ArgoCdChart(app, { environments: envs, longestReleaseSeconds: 27 * 60 }).toJson() as KubeObject[];
+  return renderObjects(app);
+}
+
+/** The Argo CD chart over the environment charts and whatever `extra` adds. */
+function argocdOver(envs: readonly Environment[], extra: (app: App) => void = () => undefined): KubeObject[] {
+  return new ArgoCdChart(Testing.app(), { environments: envs, longestReleaseSeconds: 27 * 60, objects: renderedEnvironments(envs, extra) }).toJson() as KubeObject[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,9 +65,8 @@ describe('the Argo CD folders', () => {
 });
 
 describe('ArgoCdChart', () => {
-  test('must come after the charts it deploys: an empty folder is an error', () => {
-    const app = Testing.app();
-    expect(() => new ArgoCdChart(app, { environments, longestReleaseSeconds: 0 })).toThrow(/Application exam-staging would sync dist\/staging, which holds no manifests/);
+  test('needs the objects of every folder it syncs: an empty folder is an error', () => {
+    expect(() => new ArgoCdChart(Testing.app(), { environments, longestReleaseSeconds: 0, objects: [] })).toThrow(/Application exam-staging would sync dist\/staging, which holds no manifests/);
   });
 
   test('refuses a Secret in a synced folder: nothing secret comes from git', () => {
@@ -75,12 +79,12 @@ describe('ArgoCdChart', () => {
   });
 
   test('refuses a cluster-scoped kind that is not permitted', () => {
-    expect(() =>
-      argocdOver(environments, (app) => {
-        const chart = new OutputChart(app, 'extra', { folder: 'platform/security-system' });
-        new k8s.KubePriorityClass(chart, 'pc', { metadata: { name: 'node-critical' }, value: 1000 });
-      }),
-    ).toThrow(/would not admit the cluster-scoped kinds scheduling\.k8s\.io\/PriorityClass \(e\.g\. PriorityClass node-critical in dist\/platform\)/);
+    // Rendered by hand: the renderer itself would stop first, as PriorityClass is not in its list of cluster-scoped kinds.
+    const priorityClass: RenderedObject = {
+      path: 'platform/cluster/priorityclass-node-critical.yaml',
+      object: { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'node-critical' }, value: 1000 },
+    };
+    expect(() => new ArgoCdChart(Testing.app(), { environments, longestReleaseSeconds: 0, objects: [...renderedEnvironments(environments), priorityClass] })).toThrow(/would not admit the cluster-scoped kinds scheduling\.k8s\.io\/PriorityClass \(e\.g\. PriorityClass node-critical in dist\/platform\)/);
   });
 
   test('whitelists a permitted kind only once something synced holds it', () => {
@@ -169,12 +173,29 @@ describe('ArgoCdChart', () => {
     expect(spec(find(objects, 'Application', 'exam-staging')).syncPolicy.automated).toEqual({ enabled: true, prune: true, selfHeal: true });
   });
 
-  test('the bootstrap chart points the root at the Argo CD chart\'s folder', () => {
-    const app = Testing.app();
-    for (const env of environments) new EnvironmentChart(app, { env, clusterFolder: env.gitops === undefined ? env.name : undefined });
-    const argocd = new ArgoCdChart(app, { environments, longestReleaseSeconds: 0 });
-    const bootstrap = new ArgoCdBootstrapChart(app, { apps: argocd });
-    expect(bootstrap.root.path).toBe(`dist/${argocd.folder}`);
+  test("the bootstrap chart points the root at the Argo CD chart's folder, which must hold the root's project", () => {
+    const bootstrap = new ArgoCdBootstrapChart(Testing.app(), { folder: 'argocd', projects: ['exam-system', 'exam-bootstrap'] });
+    expect(bootstrap.root.path).toBe('dist/argocd');
+    expect(() => new ArgoCdBootstrapChart(Testing.app(), { folder: 'argocd', projects: ['exam-system'] })).toThrow(/dist\/argocd holds no project exam-bootstrap; expected the root's project there/);
+  });
+
+  test('reads the objects only through argoCdView: the same output from the view as from the whole objects', () => {
+    const objects = renderedEnvironments(environments);
+    const whole = new ArgoCdChart(Testing.app(), { environments, longestReleaseSeconds: 0, objects }).toJson();
+    const view = argoCdView(objects);
+    expect(new ArgoCdChart(Testing.app(), { environments, longestReleaseSeconds: 0, objects: view }).toJson()).toEqual(whole);
+    // A ConfigMap's data is not in the view; the spec of a Rollout is.
+    expect(view.find((o) => o.object.kind === 'ConfigMap')!.object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: expect.objectContaining({ name: expect.any(String) }) });
+    expect(view.find((o) => o.object.kind === 'Rollout')!.object.spec).toEqual(objects.find((o) => o.object.kind === 'Rollout')!.object.spec);
+  });
+
+  test('syncs the deployed environments\' folders and the platform\'s, nothing else', () => {
+    expect(['staging', 'production', 'development', 'platform', 'platform/cluster', 'argocd', 'platformx'].filter((f) => syncedFolder(f, environments))).toEqual([
+      'staging',
+      'production',
+      'platform',
+      'platform/cluster',
+    ]);
   });
 });
 

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { DiskMemo } from '../../lib/io/disk-memo';
 import { Memo } from '../../lib/rules/memo';
 import { SynthResult, synthInMemory } from '../../lib/synth';
+import { environmentsCopy } from '../helpers';
 import { synthesized } from '../support/synthesized';
 
 const KEY = 'c'.repeat(64);
@@ -49,15 +50,57 @@ describe('synth through its memo', () => {
     expect([...second.kinds.keys()].sort()).toEqual([
       'bootstrap-values',
       'calendar-file',
+      'chart:addons',
+      'chart:admission',
+      'chart:argocd',
+      'chart:argocd-bootstrap',
+      'chart:environment-development',
+      'chart:environment-hotfix',
+      'chart:environment-production',
+      'chart:environment-staging',
+      'chart:gateway',
+      'chart:monitoring',
+      'chart:notification-secret-store',
+      'chart:notifications-argo-rollouts',
+      'chart:notifications-argocd',
+      'chart:platform',
       'environment-file',
-      'falco-files',
       'longest-release-seconds',
-      'notification-config',
       'reference-week-gantt',
       'yaml',
     ]);
     for (const [kind, k] of first.kinds) expect([kind, k.computed]).toEqual([kind, k.asked]);
     for (const [kind, k] of second.kinds) expect([kind, k.computed]).toEqual([kind, 0]);
     expect(second.kinds.get('yaml')!.asked).toBe(reference.files.length);
+  });
+});
+
+describe('a warm memo after an edit', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'exam-synth-memo-'));
+    const memo = DiskMemo.forCode(KEY, dir);
+    synthInMemory({ memo }); // the repository's own environments fill the memo
+    memo.save();
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // Each chart sees only its props (through JSON), so a changed input reaches every chart that
+  // reads it. These edits change what several charts read: production's objects (its chart, the
+  // Gateway's hosts, Argo CD's view) and the calendar (the deny windows of Argo CD, the add-ons
+  // and the dashboards; production's KEDA triggers, or, for staging, no object at all).
+  test.each([
+    ['production: a host, a replica count and a config value', { 'production.yaml': (t: string) => t.replace('webHost: exam.yourdomain.com', 'webHost: exams.yourdomain.com').replace(/API_RATE_LIMIT: "\d+"/, 'API_RATE_LIMIT: "12345"').replace('    replicas: 10\n    strategy: canary', '    replicas: 12\n    strategy: canary') }, ['exams.yourdomain.com', '"12345"', 'replicas: 12']],
+    ['the calendar: a later start', { 'calendar.yaml': (t: string) => t.replace('start: { cron: "0 8 * * 1-6" }', 'start: { cron: "30 8 * * 1-6" }') }, ['"30 8 * * 1-6"']],
+    // Rehearsed in staging too: staging's objects stay as they were (only production pre-scales), its Application is frozen.
+    ['the calendar: a session in staging too', { 'calendar.yaml': (t: string) => t.replace('peakCandidates: 2500\n    environments: [production]', 'peakCandidates: 2500\n    environments: [staging, production]') }, ['[staging, production]']],
+  ])('%s: the same files as synth without a memo', (_label, edits, applied) => {
+    const edited = environmentsCopy(edits);
+    const text = fs.readFileSync(path.join(edited, Object.keys(edits)[0]), 'utf8');
+    for (const change of applied) expect(text).toContain(change);
+    const warm = DiskMemo.forCode(KEY, dir);
+    const through = written(synthInMemory({ environmentsDir: edited, memo: warm }));
+    expect(warm.hits).toBeGreaterThan(0);
+    expect(through).toEqual(written(synthInMemory({ environmentsDir: edited })));
   });
 });
