@@ -40,7 +40,7 @@ function readCodeCache() {
 /** The bundle's text. It is ASCII (scripts/synth-bundle.js), read as such: decoding 4 MB as UTF-8 takes Node 20 five times longer. */
 function readBundle() {
   const bytes = fs.readFileSync(file);
-  return isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 const cached = key === undefined ? undefined : readCodeCache();

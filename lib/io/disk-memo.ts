@@ -7,17 +7,17 @@
  * The memo belongs to one build of the code on one Node (the file name carries a hash of the
  * bundle's content key and Node's version, whose ICU holds the time zones), so a change to the
  * code never reads an old result. Entries are keyed by kind and a sha256 of the input. It lives
- * in node_modules/.cache (never in the repository), in V8's serialization format (read four
- * times faster than the same JSON; the Node version in its name also fixes that format), keeps
- * only the entries the last run used, is written atomically and only when it changed, and is
- * only an optimisation: a missing, unreadable or damaged memo (its sha256 heads it) means
- * computing everything. The bytes synth writes are the same either way
+ * in node_modules/.cache (never in the repository), as each entry's JSON text in a plain binary
+ * frame (`encodeEntries`: reading it is a copy, where one JSON or V8-serialized document would be
+ * parsed whole), keeps only the entries the last run used, is written atomically and only when it
+ * changed, and is only an optimisation: a missing, unreadable or damaged memo (its sha256 heads
+ * it) means computing everything. The bytes synth writes are the same either way
  * (test/output/synth-memo.spec.ts).
  */
+import { isAscii } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import type { Memo } from '../rules/memo';
 import { REPO_ROOT } from '../paths';
 import { writeFileAtomic } from './atomic-file';
@@ -29,6 +29,44 @@ const PREFIX = 'memo-';
 /** The sha256 of the rest of the file heads it. */
 const DIGEST_BYTES = 32;
 
+/**
+ * The file: the sha256 of the rest, then each entry as the byte lengths of its key and its JSON
+ * text (32-bit little-endian), the key (ASCII) and the text (UTF-8).
+ */
+function encodeEntries(entries: ReadonlyMap<string, string>): Buffer {
+  let size = DIGEST_BYTES;
+  for (const [key, text] of entries) size += 8 + key.length + Buffer.byteLength(text, 'utf8');
+  const bytes = Buffer.alloc(size);
+  let at = DIGEST_BYTES;
+  for (const [key, text] of entries) {
+    const keyLength = bytes.write(key, at + 8, 'latin1');
+    const textLength = bytes.write(text, at + 8 + keyLength, 'utf8');
+    bytes.writeUInt32LE(keyLength, at);
+    bytes.writeUInt32LE(textLength, at + 4);
+    at += 8 + keyLength + textLength;
+  }
+  crypto.createHash('sha256').update(bytes.subarray(DIGEST_BYTES)).digest().copy(bytes, 0);
+  return bytes;
+}
+
+/** The entries of a memo file; throws on a damaged one. */
+function decodeEntries(bytes: Buffer): Map<string, string> {
+  const payload = bytes.subarray(DIGEST_BYTES);
+  if (!crypto.createHash('sha256').update(payload).digest().equals(bytes.subarray(0, DIGEST_BYTES))) throw new Error('damaged memo');
+  const entries = new Map<string, string>();
+  for (let at = 0; at < payload.length; ) {
+    const keyLength = payload.readUInt32LE(at);
+    const textLength = payload.readUInt32LE(at + 4);
+    const key = payload.subarray(at + 8, at + 8 + keyLength);
+    const text = payload.subarray(at + 8 + keyLength, at + 8 + keyLength + textLength);
+    if (text.length !== textLength) throw new Error('damaged memo');
+    // Latin-1 is UTF-8 for ASCII, and Node 20 decodes it several times faster.
+    entries.set(key.toString('latin1'), isAscii(text) ? text.toString('latin1') : text.toString('utf8'));
+    at += 8 + keyLength + textLength;
+  }
+  return entries;
+}
+
 export class DiskMemo implements Memo {
   /** The memo of the code build `codeKey` (a hex content key) on this Node. */
   public static forCode(codeKey: string, dir: string = MEMO_DIR): DiskMemo {
@@ -37,9 +75,9 @@ export class DiskMemo implements Memo {
     return new DiskMemo(dir, `${PREFIX}${build}.bin`);
   }
 
-  /** Entry key → the result, as parsed from JSON. */
-  private readonly known: Map<string, unknown>;
-  private readonly used = new Map<string, unknown>();
+  /** Entry key → the result's JSON text. */
+  private readonly known: Map<string, string>;
+  private readonly used = new Map<string, string>();
   private computed = 0;
   private found = 0;
 
@@ -47,15 +85,9 @@ export class DiskMemo implements Memo {
     private readonly dir: string,
     private readonly name: string,
   ) {
-    let known = new Map<string, unknown>();
+    let known = new Map<string, string>();
     try {
-      const bytes = fs.readFileSync(path.join(dir, name));
-      const payload = bytes.subarray(DIGEST_BYTES);
-      if (crypto.createHash('sha256').update(payload).digest().equals(bytes.subarray(0, DIGEST_BYTES))) {
-        // An array of [key, result] pairs (Array.isArray holds across realms, as under jest).
-        const stored = v8.deserialize(payload) as unknown;
-        if (Array.isArray(stored)) known = new Map(stored.filter((e): e is [string, unknown] => Array.isArray(e) && e.length === 2 && typeof e[0] === 'string'));
-      }
+      known = decodeEntries(fs.readFileSync(path.join(dir, name)));
     } catch {
       // none yet, or unreadable: compute everything
     }
@@ -64,21 +96,19 @@ export class DiskMemo implements Memo {
 
   public get<T>(kind: string, input: string, compute: () => T): T {
     const key = `${kind}:${crypto.createHash('sha256').update(input).digest('base64url')}`;
-    let value: unknown;
-    if (this.used.has(key) || this.known.has(key)) {
-      value = this.used.has(key) ? this.used.get(key) : this.known.get(key);
-      this.found++;
-    } else {
+    let text = this.used.get(key) ?? this.known.get(key);
+    if (text === undefined) {
       const result = compute();
-      const text = JSON.stringify(result) as string | undefined;
+      text = JSON.stringify(result) as string | undefined;
       // Not JSON (undefined, a function): nothing to keep.
       if (text === undefined) return result;
-      value = JSON.parse(text);
       this.computed++;
+    } else {
+      this.found++;
     }
-    this.used.set(key, value);
-    // Strings are immutable; anything else is handed out as a copy, so no caller changes the kept result.
-    return (typeof value === 'object' && value !== null ? JSON.parse(JSON.stringify(value)) : value) as T;
+    this.used.set(key, text);
+    // Parsed afresh for every caller: no caller can change what another one, or the file, gets.
+    return JSON.parse(text) as T;
   }
 
   /** How many results this run computed (the others came from the memo). */
@@ -98,8 +128,7 @@ export class DiskMemo implements Memo {
   public save(): void {
     if (this.computed === 0 && this.used.size === this.known.size) return;
     fs.mkdirSync(this.dir, { recursive: true });
-    const payload = v8.serialize([...this.used]);
-    writeFileAtomic(path.join(this.dir, this.name), Buffer.concat([crypto.createHash('sha256').update(payload).digest(), payload]), { durable: false });
+    writeFileAtomic(path.join(this.dir, this.name), encodeEntries(this.used), { durable: false });
     for (const f of fs.readdirSync(this.dir)) {
       if (f.startsWith(PREFIX) && f !== this.name) fs.rmSync(path.join(this.dir, f), { force: true });
     }

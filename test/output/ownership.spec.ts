@@ -35,6 +35,19 @@ describe('synth deletes only files it owns', () => {
     expect(fs.readFileSync(path.join(out, OWNERSHIP_RECORD), 'utf8')).toBe(recordText(outputFiles('b').map((f) => f.path)));
   });
 
+  test('files read back compare by their text, ASCII or not: unchanged ones are left alone', async () => {
+    const out = path.join(scratch(), 'out');
+    const files = [
+      { path: 'staging/configmap-ascii.yaml', content: 'data:\n  LEVEL: info\n' },
+      { path: 'staging/configmap-utf8.yaml', content: 'data:\n  NOTE: "l’examen 考试 😀"\n' },
+    ];
+    await writeSynthOutput(out, files, docsFiles('a'));
+    expect(await writeSynthOutput(out, files, docsFiles('a'))).toEqual({ written: 0, deleted: 0, unchanged: 3 }); // the two files and the docs page
+    const changed = [files[0], { ...files[1], content: files[1].content.replace('😀', '😁') }];
+    expect(await writeSynthOutput(out, changed, docsFiles('a'))).toEqual({ written: 1, deleted: 0, unchanged: 2 });
+    expect(tree(out)['staging/configmap-utf8.yaml']).toBe(changed[1].content);
+  });
+
   test('an output folder holding files synth did not write is refused, and nothing changes', async () => {
     const base = scratch();
     const out = path.join(base, 'out');
