@@ -230,17 +230,13 @@ function fileInput(file: string, text: string): string {
 }
 
 /**
- * A file parsed and checked by `check`, through `memo`. After a memo hit, the lines for later
+ * Parses and checks one environment file, through `memo`. After a memo hit, the lines for later
  * messages come from checking the text again, and only when a message needs one.
  */
-function memoizedFile<T>(memo: Memo, kind: string, file: string, text: string, check: () => LocatedFile<T>): LocatedFile<T> {
-  let located: LocatedFile<T> | undefined;
-  const data = memo.get(kind, fileInput(file, text), () => (located = check()).data);
-  return { where: displayPath(file), data, at: (fieldPath) => (located ??= check()).at(fieldPath) };
-}
-
 function parseFile(file: string, text: string, memo: Memo): ParsedFile {
-  return { file, ...memoizedFile(memo, 'environment-file', file, text, () => checkFile(file, text)) };
+  let located: LocatedFile<EnvironmentFile> | undefined;
+  const data = memo.get('environment-file', fileInput(file, text), () => (located = checkFile(file, text)).data);
+  return { file, where: displayPath(file), data, at: (fieldPath) => (located ??= checkFile(file, text)).at(fieldPath) };
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * A memo on disk (lib/rules/memo.ts): synth's pure steps keep their results between runs, because
- * a change to one environment file leaves most of their inputs as they were: the YAML of each
- * object, the parse and checks of each environment file and of the exam calendar, the release
- * timing, the rendered Falco and notification files, the calendar's gantt.
+ * a change to one environment file leaves most of their inputs as they were: the parse and checks
+ * of each environment file and of the exam calendar, each chart's rendered objects (lib/app.ts),
+ * the release timing, the YAML of each object, the calendar's gantt.
  *
  * The memo belongs to one build of the code on one Node (the file name carries a hash of the
  * bundle's content key and Node's version, whose ICU holds the time zones), so a change to the
