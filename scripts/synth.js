@@ -37,7 +37,10 @@ function readCodeCache() {
   }
 }
 
-/** The bundle's text. It is ASCII (scripts/synth-bundle.js), read as such: decoding 4 MB as UTF-8 takes Node 20 five times longer. */
+/**
+ * The bundle's text. It is ASCII (scripts/synth-bundle.js), decoded as Latin-1, the same text:
+ * decoding 4 MB as UTF-8 takes Node 20 five times longer (lib/io/text.ts, for the rest of synth).
+ */
 function readBundle() {
   const bytes = fs.readFileSync(file);
   return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');

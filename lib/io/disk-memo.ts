@@ -14,13 +14,13 @@
  * it) means computing everything. The bytes synth writes are the same either way
  * (test/output/synth-memo.spec.ts).
  */
-import { isAscii } from 'node:buffer';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Memo } from '../rules/memo';
 import { REPO_ROOT } from '../paths';
 import { writeFileAtomic } from './atomic-file';
+import { decodeUtf8 } from './text';
 
 /** Where the memos live. */
 export const MEMO_DIR = path.join(REPO_ROOT, 'node_modules', '.cache', 'exam-delivery-synth', 'memo');
@@ -60,8 +60,7 @@ function decodeEntries(bytes: Buffer): Map<string, string> {
     const key = payload.subarray(at + 8, at + 8 + keyLength);
     const text = payload.subarray(at + 8 + keyLength, at + 8 + keyLength + textLength);
     if (text.length !== textLength) throw new Error('damaged memo');
-    // Latin-1 is UTF-8 for ASCII, and Node 20 decodes it several times faster.
-    entries.set(key.toString('latin1'), isAscii(text) ? text.toString('latin1') : text.toString('utf8'));
+    entries.set(key.toString('latin1'), decodeUtf8(text));
     at += 8 + keyLength + textLength;
   }
   return entries;

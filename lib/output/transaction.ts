@@ -20,10 +20,10 @@
  * milliseconds, and a first synth writes hundreds of files): the guarantee is against the process
  * dying at any point; after a power loss the output is regenerated from git and the sources.
  */
-import { isAscii } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { HeldLock, acquireFileLock, acquireFileLockAsync, tempNamePattern, tempPathFor, writeNewFile } from '../io/atomic-file';
+import { decodeUtf8 } from '../io/text';
 
 /** The record of what synth wrote in a folder. */
 export const OWNERSHIP_RECORD = '.synth-manifest';
@@ -107,7 +107,6 @@ function readRecord(dir: string): Set<string> {
   return paths;
 }
 
-/** True when every folder between `dir` and `rel` exists as a real folder (not a symlink). */
 /**
  * Whether every folder on the way from `dir` to `rel` is a real folder (not a symlink, not a
  * file). `folders` remembers the answer for each folder, so a plan checks each one once.
@@ -147,9 +146,7 @@ function listFiles(dir: string): string[] {
 /** The text of `p` if it is a regular file (a symlink is not followed); undefined if it is anything else or absent. */
 function readIfFile(p: string, st: fs.Stats | undefined = fs.lstatSync(p, { throwIfNoEntry: false })): string | undefined {
   if (!st?.isFile()) return undefined;
-  const bytes = fs.readFileSync(p);
-  // Latin-1 is UTF-8 for ASCII, and Node 20 decodes it several times faster.
-  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+  return decodeUtf8(fs.readFileSync(p));
 }
 
 function removeEmptyDirs(from: string, stopAt: string): void {
